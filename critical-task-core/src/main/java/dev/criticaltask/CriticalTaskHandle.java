@@ -1,0 +1,298 @@
+package dev.criticaltask;
+
+import java.lang.ref.Cleaner;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A handle on one running critical task: a task that must succeed, or stop gracefully when asked.
+ *
+ * <p>{@link #spawn(String, CriticalTask, CancellationToken) spawn} gives the task a
+ * {@link CancellationToken#child() child} of the parent token and runs it. If the task throws, the
+ * parent is cancelled at once, with the task's {@link CriticalTaskFailedException} as its reason,
+ * without anyone having to call {@link #join()}; every other task under that parent sees its token
+ * cancelled and stops. The parent is cancelled <em>before</em> the failure can be observed through
+ * {@link #join()}, {@link #completion()}, {@link #state()} or a registry. {@link #cancel()} is the
+ * graceful path: it cancels only this task's own token, never the parent.
+ *
+ * <h2>Outcomes</h2>
+ * <ul>
+ *   <li>{@link TaskState#COMPLETED}: returned normally before its token was cancelled.
+ *   <li>{@link TaskState#CANCELLED}: returned, or threw {@link InterruptedException}, after its token
+ *       was cancelled: a graceful stop.
+ *   <li>{@link TaskState#FAILED}: threw anything else, including while shutting down. A checked
+ *       exception "failed"; an unchecked exception or an {@link Error} "crashed". The failure is
+ *       logged exactly once, at {@code ERROR}, with the task's name and the stack.
+ * </ul>
+ * When the task ends, its token is unlinked from the parent, so a long-lived parent holds nothing
+ * of finished tasks.
+ *
+ * <h2>Ownership</h2>
+ * Like the Rust original, which panics when such a handle is dropped, a handle must be
+ * {@linkplain #join() joined} (or {@link #completion()} taken) or {@linkplain #detach() detached}.
+ * A handle from {@code spawn} that becomes unreachable while neither is reported through a
+ * {@link java.lang.ref.Cleaner}: an {@code ERROR} log naming the task and where it was spawned, and
+ * {@link #abandonedCount()} goes up. Handles of a {@link CriticalTaskRegistry} are owned by the
+ * registry and never reported.
+ *
+ * <h2>Thread-safety</h2>
+ * All methods are thread-safe; any number of threads may join the same handle. The task runs on the
+ * executor's thread; the default executor starts one new platform thread per task, named
+ * {@code critical-task-<description>}.
+ */
+public final class CriticalTaskHandle {
+
+    private static final System.Logger DEFAULT_LOGGER = System.getLogger(CriticalTaskHandle.class.getName());
+
+    private static final AtomicLong ABANDONED = new AtomicLong();
+
+    private final TaskRun run;
+
+    private final @Nullable Ownership ownership;
+
+    private CriticalTaskHandle(TaskRun run, @Nullable Ownership ownership) {
+        this.run = run;
+        this.ownership = ownership;
+    }
+
+    /**
+     * Spawns {@code task} on a new platform thread named {@code critical-task-<description>}.
+     *
+     * @param description the task's name, used in logs, thread names and failures; not blank
+     * @param task the work
+     * @param parent the token cancelled when the task fails; the task runs under a child of it
+     * @return the handle, which the caller must join or detach
+     * @throws IllegalArgumentException when the description is blank
+     * @throws NullPointerException when an argument is null
+     */
+    public static CriticalTaskHandle spawn(String description, CriticalTask task, CancellationToken parent) {
+        return spawn(description, task, parent, TaskThreads.platform());
+    }
+
+    /**
+     * Spawns {@code task} on {@code executor}. The executor must run it eventually; a bounded pool
+     * that long-running tasks could fill is a poor choice. When the executor refuses the task, its
+     * exception is thrown and nothing is left behind.
+     *
+     * @param description the task's name, used in logs and failures; not blank
+     * @param task the work
+     * @param parent the token cancelled when the task fails; the task runs under a child of it
+     * @param executor runs the task
+     * @return the handle, which the caller must join or detach
+     * @throws IllegalArgumentException when the description is blank
+     * @throws NullPointerException when an argument is null
+     */
+    public static CriticalTaskHandle spawn(String description, CriticalTask task, CancellationToken parent,
+            Executor executor) {
+        requireDescription(description);
+        Objects.requireNonNull(task, "task must not be null");
+        Objects.requireNonNull(parent, "parent must not be null");
+        Objects.requireNonNull(executor, "executor must not be null");
+        TaskRun run = new TaskRun(description, task, parent, DEFAULT_LOGGER);
+        Ownership ownership = new Ownership(description, spawnSite(), DEFAULT_LOGGER);
+        CriticalTaskHandle handle = new CriticalTaskHandle(run, ownership);
+        ownership.watch(handle);
+        try {
+            executor.execute(run);
+        }
+        catch (RuntimeException | Error refused) {
+            run.abandonUnstarted();
+            handle.settle();
+            throw refused;
+        }
+        return handle;
+    }
+
+    /** A handle owned by a registry: never reported as forgotten. */
+    static CriticalTaskHandle owned(TaskRun run) {
+        return new CriticalTaskHandle(run, null);
+    }
+
+    static void requireDescription(@Nullable String description) {
+        Objects.requireNonNull(description, "task name must not be null");
+        if (description.isBlank()) {
+            throw new IllegalArgumentException("task name must not be blank, but was '" + description + "'");
+        }
+    }
+
+    /**
+     * The number of handles found unreachable while neither joined nor detached, since this class
+     * was loaded.
+     */
+    public static long abandonedCount() {
+        return ABANDONED.get();
+    }
+
+    /** The task's name, as given to {@code spawn}. */
+    public String description() {
+        return run.description();
+    }
+
+    /** Whether the task has reached a terminal state. */
+    public boolean isFinished() {
+        return run.state().isTerminal();
+    }
+
+    /** Whether this task's own token is cancelled. */
+    public boolean isCancelled() {
+        return run.token().isCancelled();
+    }
+
+    /**
+     * Asks the task to stop gracefully by cancelling its own token. The parent is never touched; the
+     * task may still fail while it stops, which then cancels the parent as usual.
+     */
+    public void cancel() {
+        run.token().cancel();
+    }
+
+    /**
+     * Waits for the task to end.
+     *
+     * @throws CriticalTaskFailedException when the task failed (the parent is already cancelled)
+     * @throws InterruptedException when the waiting thread is interrupted; the task goes on
+     */
+    public void join() throws InterruptedException {
+        settle();
+        run.join(Long.MAX_VALUE);
+    }
+
+    /**
+     * Waits at most {@code timeout} for the task to end. A time-out cancels nothing: the task goes
+     * on, and the handle counts as joined.
+     *
+     * @return {@code true} when the task ended successfully or gracefully, {@code false} on time-out
+     * @throws CriticalTaskFailedException when the task failed
+     * @throws InterruptedException when the waiting thread is interrupted; the task goes on
+     */
+    public boolean join(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout must not be null");
+        settle();
+        return run.join(CancellationToken.saturatedNanos(timeout));
+    }
+
+    /**
+     * A read-only stage that completes when the task ends: normally on success or a graceful stop,
+     * exceptionally with the {@link CriticalTaskFailedException} on failure. Completing or cancelling
+     * it from outside affects nothing. Taking it counts as joining.
+     */
+    public CompletionStage<Void> completion() {
+        settle();
+        return run.completion();
+    }
+
+    /** Declares that nobody will join this task; it goes on, and its failure still cancels the parent. */
+    public void detach() {
+        settle();
+    }
+
+    /** The task's current state. */
+    public TaskState state() {
+        return run.state();
+    }
+
+    /** The failure, once the task is {@link TaskState#FAILED}. */
+    public Optional<CriticalTaskFailedException> failure() {
+        return Optional.ofNullable(run.failure());
+    }
+
+    /** When the task began to run on its thread; empty while it waits for one. */
+    public Optional<Instant> startedAt() {
+        return Optional.ofNullable(run.startedAt());
+    }
+
+    /** When the task reached its terminal state; empty while it runs. */
+    public Optional<Instant> finishedAt() {
+        return Optional.ofNullable(run.finishedAt());
+    }
+
+    TaskRun run() {
+        return run;
+    }
+
+    @Override
+    public String toString() {
+        return "CriticalTaskHandle[" + run.description() + ", " + run.state() + "]";
+    }
+
+    private void settle() {
+        Ownership owner = ownership;
+        if (owner != null) {
+            owner.settle();
+        }
+    }
+
+    private static @Nullable StackTraceElement spawnSite() {
+        return StackWalker.getInstance()
+            .walk(frames -> frames.filter(frame -> !frame.getClassName().equals(CriticalTaskHandle.class.getName()))
+                .findFirst()
+                .map(StackWalker.StackFrame::toStackTraceElement)
+                .orElse(null));
+    }
+
+    /**
+     * The cleaning action of one handle. It must not refer to the handle, or the handle would never
+     * become unreachable.
+     */
+    private static final class Ownership implements Runnable {
+
+        private final String description;
+
+        private final @Nullable StackTraceElement spawnSite;
+
+        private final System.Logger logger;
+
+        private volatile boolean settled;
+
+        private Cleaner.@Nullable Cleanable cleanable;
+
+        Ownership(String description, @Nullable StackTraceElement spawnSite, System.Logger logger) {
+            this.description = description;
+            this.spawnSite = spawnSite;
+            this.logger = logger;
+        }
+
+        void watch(CriticalTaskHandle handle) {
+            cleanable = Cleaners.CLEANER.register(handle, this);
+        }
+
+        void settle() {
+            if (!settled) {
+                settled = true;
+                Cleaner.Cleanable registered = cleanable;
+                if (registered != null) {
+                    // runs this action now, as a no-op, and drops the phantom reference
+                    registered.clean();
+                }
+            }
+        }
+
+        @Override
+        public void run() {
+            if (settled) {
+                return;
+            }
+            ABANDONED.incrementAndGet();
+            logger.log(System.Logger.Level.ERROR, "Critical task '" + description
+                    + "' was neither joined nor detached before its handle became unreachable; spawned at "
+                    + (spawnSite != null ? spawnSite : "an unknown place"));
+        }
+    }
+
+    /** Holds the cleaner, so that its thread starts only when a handle is first tracked. */
+    private static final class Cleaners {
+
+        static final Cleaner CLEANER = Cleaner.create(action -> {
+            Thread thread = new Thread(action, "dev.criticaltask.handle-cleaner");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+}

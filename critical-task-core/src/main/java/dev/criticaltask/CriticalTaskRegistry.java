@@ -1,0 +1,477 @@
+package dev.criticaltask;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Named critical tasks under one root {@link CancellationToken}: the first failure cancels the root,
+ * so every task stops, and {@link #stop(Duration)} ends them all within a bounded time.
+ *
+ * <h2>Names</h2>
+ * A name is unique among live tasks; once a task has ended its name may be used again. A blank or
+ * null name, a null task, a name already live, or a spawn after {@link #stop(Duration) stop} began
+ * is refused with an exception whose message names the problem, and nothing changes.
+ *
+ * <h2>Failure</h2>
+ * When a task throws, the registry records the failure <em>before</em> the root is cancelled, so
+ * once the root is cancelled by a failure {@link #firstFailure()} returns it. The root's reason is
+ * that first failure. Only the first failure is kept; every failure is logged once.
+ *
+ * <h2>Stopping</h2>
+ * {@link #stop(Duration)} refuses new spawns, cancels the root, waits up to the grace period, then
+ * takes the stack of every task still running and interrupts it, waits a short while more (one
+ * second by default, see {@link Builder#interruptWait(Duration)}) and returns a {@link StopReport}
+ * naming those stragglers. It is bounded even when a task ignores both cancellation and interrupts;
+ * such a task's thread is left running.
+ *
+ * <h2>Thread-safety</h2>
+ * All methods are thread-safe. Listeners are called on the tasks' own threads, outside any lock
+ * (see {@link CriticalTaskListener}). The registry's handles are owned by it: they need not be
+ * joined or detached.
+ */
+public final class CriticalTaskRegistry implements AutoCloseable {
+
+    /** The grace period of {@link #close()} unless the builder sets another. */
+    public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(10);
+
+    /** How long {@code stop} waits after interrupting stragglers, unless the builder sets another. */
+    public static final Duration DEFAULT_INTERRUPT_WAIT = Duration.ofSeconds(1);
+
+    /** How many finished tasks {@link #tasks()} keeps, unless the builder sets another. */
+    public static final int DEFAULT_FINISHED_TASK_HISTORY = 100;
+
+    private static final System.Logger DEFAULT_LOGGER = System.getLogger(CriticalTaskRegistry.class.getName());
+
+    private final CancellationToken root;
+
+    private final Executor executor;
+
+    private final System.Logger logger;
+
+    private final Duration interruptWait;
+
+    private final Duration closeGracePeriod;
+
+    private final int finishedTaskHistory;
+
+    private final Object lock = new Object();
+
+    /** Live tasks in spawn order; guarded by {@code lock}. */
+    private final Map<String, CriticalTaskHandle> live = new LinkedHashMap<>();
+
+    /** The most recently finished tasks, oldest first; guarded by {@code lock}. */
+    private final ArrayDeque<CriticalTaskHandle> finished = new ArrayDeque<>();
+
+    private volatile boolean stopping;
+
+    private final List<CriticalTaskListener> listeners = new CopyOnWriteArrayList<>();
+
+    private final AtomicReference<@Nullable CriticalTaskFailedException> firstFailure = new AtomicReference<>();
+
+    /** A registry with a new root token and one new platform thread per task. */
+    public CriticalTaskRegistry() {
+        this(builder());
+    }
+
+    private CriticalTaskRegistry(Builder builder) {
+        this.root = builder.rootToken != null ? builder.rootToken : CancellationToken.create();
+        this.executor = builder.executor();
+        this.logger = builder.logger;
+        this.interruptWait = builder.interruptWait;
+        this.closeGracePeriod = builder.closeGracePeriod;
+        this.finishedTaskHistory = builder.finishedTaskHistory;
+    }
+
+    /** A builder for a registry with its own root token, threads, logger or time limits. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Whether this JVM offers virtual threads (Java 21 or later). */
+    public static boolean virtualThreadsAvailable() {
+        return TaskThreads.virtualThreadsAvailable();
+    }
+
+    /** The root token: every task runs under a child of it, and any failure cancels it. */
+    public CancellationToken rootToken() {
+        return root;
+    }
+
+    /**
+     * Spawns a named task under the root token.
+     *
+     * @param name unique among live tasks; not blank. With the default executor the thread is named
+     *     {@code critical-task-<name>}.
+     * @param task the work
+     * @return the task's handle, owned by this registry (joining or detaching it is optional)
+     * @throws IllegalArgumentException when the name is blank or a live task already has it
+     * @throws IllegalStateException when {@link #stop(Duration)} has begun
+     * @throws NullPointerException when the name or the task is null
+     * @throws java.util.concurrent.RejectedExecutionException when the executor refuses the task
+     */
+    public CriticalTaskHandle spawn(String name, CriticalTask task) {
+        CriticalTaskHandle.requireDescription(name);
+        Objects.requireNonNull(task, "task must not be null");
+        TaskRun run;
+        CriticalTaskHandle handle;
+        synchronized (lock) {
+            if (stopping) {
+                throw new IllegalStateException("Cannot spawn critical task '" + name + "': the registry is stopping");
+            }
+            if (live.containsKey(name)) {
+                throw new IllegalArgumentException("A critical task named '" + name + "' is already running");
+            }
+            run = new TaskRun(name, task, root, logger);
+            handle = CriticalTaskHandle.owned(run);
+            run.observeWith(new Supervision(handle));
+            live.put(name, handle);
+        }
+        try {
+            executor.execute(run);
+        }
+        catch (RuntimeException | Error refused) {
+            synchronized (lock) {
+                live.remove(name, handle);
+            }
+            run.abandonUnstarted();
+            throw refused;
+        }
+        return handle;
+    }
+
+    /** The live task with this name, or else the most recently finished one still remembered. */
+    public Optional<CriticalTaskHandle> find(String name) {
+        Objects.requireNonNull(name, "name must not be null");
+        synchronized (lock) {
+            CriticalTaskHandle running = live.get(name);
+            if (running != null) {
+                return Optional.of(running);
+            }
+            for (Iterator<CriticalTaskHandle> newestFirst = finished.descendingIterator(); newestFirst.hasNext();) {
+                CriticalTaskHandle done = newestFirst.next();
+                if (done.description().equals(name)) {
+                    return Optional.of(done);
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * A snapshot: the remembered finished tasks (at most {@link Builder#finishedTaskHistory(int)}),
+     * oldest first, then the live ones in the order they were spawned.
+     */
+    public List<CriticalTaskHandle> tasks() {
+        synchronized (lock) {
+            List<CriticalTaskHandle> snapshot = new ArrayList<>(finished.size() + live.size());
+            snapshot.addAll(finished);
+            snapshot.addAll(live.values());
+            return List.copyOf(snapshot);
+        }
+    }
+
+    /**
+     * Adds a listener for tasks that start or end from now on.
+     *
+     * @return a registration whose {@code close()} removes the listener
+     */
+    public Registration addListener(CriticalTaskListener listener) {
+        Objects.requireNonNull(listener, "listener must not be null");
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    /** The first failure of any task, recorded before the root was cancelled because of it. */
+    public Optional<CriticalTaskFailedException> firstFailure() {
+        return Optional.ofNullable(firstFailure.get());
+    }
+
+    /** Whether {@link #stop(Duration)} has begun; spawns are refused from then on. */
+    public boolean isStopping() {
+        return stopping;
+    }
+
+    /**
+     * Stops every task: refuses new spawns, cancels the root, waits up to {@code grace} for the tasks
+     * to end, then interrupts the ones still running and waits the builder's interrupt wait more.
+     * Safe to call more than once and from several threads.
+     *
+     * @param grace how long tasks get to stop after the root is cancelled; not negative
+     * @return the tasks that outlived the grace period, with the stack each had then
+     * @throws InterruptedException when the calling thread is interrupted while waiting; the root
+     *     stays cancelled
+     */
+    public StopReport stop(Duration grace) throws InterruptedException {
+        Objects.requireNonNull(grace, "grace must not be null");
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("grace must not be negative, but was " + grace);
+        }
+        List<CriticalTaskHandle> running;
+        synchronized (lock) {
+            stopping = true;
+            running = new ArrayList<>(live.values());
+        }
+        root.cancel();
+        long deadline = deadlineAfter(grace);
+        List<CriticalTaskHandle> outlived = new ArrayList<>();
+        for (CriticalTaskHandle task : running) {
+            if (!task.run().awaitDone(deadline - System.nanoTime())) {
+                outlived.add(task);
+            }
+        }
+        if (outlived.isEmpty()) {
+            return new StopReport(List.of());
+        }
+        List<UnstoppedTask> unstopped = new ArrayList<>(outlived.size());
+        for (CriticalTaskHandle task : outlived) {
+            StackTraceElement[] stack = task.run().stackTrace();
+            if (!task.isFinished()) {
+                unstopped.add(new UnstoppedTask(task.description(), List.of(stack)));
+                task.run().interruptIfRunning();
+            }
+        }
+        long interruptDeadline = deadlineAfter(interruptWait);
+        for (CriticalTaskHandle task : outlived) {
+            task.run().awaitDone(interruptDeadline - System.nanoTime());
+        }
+        StopReport report = new StopReport(unstopped);
+        if (!report.isClean()) {
+            logger.log(System.Logger.Level.WARNING, report.describe());
+        }
+        return report;
+    }
+
+    /**
+     * Stops with the builder's close grace period ({@link #DEFAULT_GRACE_PERIOD} by default). When
+     * interrupted, returns with the thread's interrupt flag set.
+     */
+    @Override
+    public void close() {
+        try {
+            stop(closeGracePeriod);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        synchronized (lock) {
+            return "CriticalTaskRegistry[live=" + live.keySet() + (stopping ? ", stopping" : "") + "]";
+        }
+    }
+
+    private static long deadlineAfter(Duration wait) {
+        // capped so that adding it to nanoTime cannot overflow
+        return System.nanoTime() + Math.min(CancellationToken.saturatedNanos(wait), Long.MAX_VALUE / 4);
+    }
+
+    private void notifyListeners(String event, CriticalTaskHandle task, ListenerCall call) {
+        for (CriticalTaskListener listener : listeners) {
+            try {
+                call.notify(listener);
+            }
+            catch (Throwable ex) {
+                logger.log(System.Logger.Level.WARNING, "A critical task listener threw on '" + event + "' of task '"
+                        + task.description() + "'; the other listeners still run", ex);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface ListenerCall {
+        void notify(CriticalTaskListener listener);
+    }
+
+    /**
+     * How the registry watches one of its tasks. A per-task policy (restarts, heartbeats) belongs
+     * here, next to the handle it supervises.
+     */
+    private final class Supervision implements TaskObserver {
+
+        private final CriticalTaskHandle handle;
+
+        Supervision(CriticalTaskHandle handle) {
+            this.handle = handle;
+        }
+
+        @Override
+        public void started(TaskRun run) {
+            notifyListeners("started", handle, listener -> listener.started(handle));
+        }
+
+        @Override
+        public void failing(TaskRun run, CriticalTaskFailedException failure) {
+            firstFailure.compareAndSet(null, failure);
+        }
+
+        @Override
+        public void finished(TaskRun run) {
+            synchronized (lock) {
+                live.remove(run.description(), handle);
+                if (finishedTaskHistory > 0) {
+                    if (finished.size() >= finishedTaskHistory) {
+                        finished.removeFirst();
+                    }
+                    finished.addLast(handle);
+                }
+            }
+            switch (run.state()) {
+                case COMPLETED -> notifyListeners("completed", handle, listener -> listener.completed(handle));
+                case CANCELLED -> notifyListeners("cancelled", handle, listener -> listener.cancelled(handle));
+                case FAILED -> {
+                    CriticalTaskFailedException failure = Objects.requireNonNull(run.failure());
+                    notifyListeners("failed", handle, listener -> listener.failed(handle, failure));
+                }
+                case RUNNING -> throw new IllegalStateException("finished while running: " + run.description());
+            }
+        }
+    }
+
+    /**
+     * Configures a {@link CriticalTaskRegistry}. Choose at most one of {@link #executor(Executor)},
+     * {@link #threadFactory(ThreadFactory)} and {@link #virtualThreads(boolean)}; without any, each
+     * task gets a new platform thread. Not thread-safe.
+     */
+    public static final class Builder {
+
+        private @Nullable CancellationToken rootToken;
+
+        private @Nullable Executor executor;
+
+        private @Nullable ThreadFactory threadFactory;
+
+        private boolean virtualThreads;
+
+        private boolean daemonThreads;
+
+        private System.Logger logger = DEFAULT_LOGGER;
+
+        private Duration interruptWait = DEFAULT_INTERRUPT_WAIT;
+
+        private Duration closeGracePeriod = DEFAULT_GRACE_PERIOD;
+
+        private int finishedTaskHistory = DEFAULT_FINISHED_TASK_HISTORY;
+
+        private Builder() {
+        }
+
+        /** The root token to use instead of a new one. */
+        public Builder rootToken(CancellationToken rootToken) {
+            this.rootToken = Objects.requireNonNull(rootToken, "rootToken must not be null");
+            return this;
+        }
+
+        /**
+         * Runs tasks on this executor. It must run every task eventually; a bounded pool that
+         * long-running tasks could fill would starve the rest.
+         */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor must not be null");
+            return this;
+        }
+
+        /** Runs each task on a new thread from this factory; the factory names the threads. */
+        public Builder threadFactory(ThreadFactory threadFactory) {
+            this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory must not be null");
+            return this;
+        }
+
+        /**
+         * Runs each task on a new virtual thread named {@code critical-task-<name>}. Needs Java 21 or
+         * later: {@link #build()} fails with a clear message on older versions.
+         */
+        public Builder virtualThreads(boolean virtualThreads) {
+            this.virtualThreads = virtualThreads;
+            return this;
+        }
+
+        /**
+         * Whether the default platform threads are daemon threads (default {@code false}: like
+         * {@code new Thread()}, a running task keeps the JVM alive). Virtual threads always are.
+         */
+        public Builder daemonThreads(boolean daemonThreads) {
+            this.daemonThreads = daemonThreads;
+            return this;
+        }
+
+        /**
+         * Where the registry and its tasks log: failures at {@code ERROR}, stop reports and throwing
+         * listeners at {@code WARNING}. Defaults to {@link System#getLogger(String)}.
+         */
+        public Builder logger(System.Logger logger) {
+            this.logger = Objects.requireNonNull(logger, "logger must not be null");
+            return this;
+        }
+
+        /** How long {@code stop} waits after interrupting stragglers (default one second). */
+        public Builder interruptWait(Duration interruptWait) {
+            this.interruptWait = requireNotNegative(interruptWait, "interruptWait");
+            return this;
+        }
+
+        /** The grace period of {@link CriticalTaskRegistry#close()} (default ten seconds). */
+        public Builder closeGracePeriod(Duration closeGracePeriod) {
+            this.closeGracePeriod = requireNotNegative(closeGracePeriod, "closeGracePeriod");
+            return this;
+        }
+
+        /** How many finished tasks {@link CriticalTaskRegistry#tasks()} remembers (default 100). */
+        public Builder finishedTaskHistory(int finishedTaskHistory) {
+            if (finishedTaskHistory < 0) {
+                throw new IllegalArgumentException("finishedTaskHistory must not be negative, but was "
+                        + finishedTaskHistory);
+            }
+            this.finishedTaskHistory = finishedTaskHistory;
+            return this;
+        }
+
+        /**
+         * Creates the registry.
+         *
+         * @throws IllegalStateException when more than one of executor, thread factory and virtual
+         *     threads was chosen, or virtual threads were asked for on Java 17 to 20
+         */
+        public CriticalTaskRegistry build() {
+            executor();
+            return new CriticalTaskRegistry(this);
+        }
+
+        private Executor executor() {
+            int choices = (executor != null ? 1 : 0) + (threadFactory != null ? 1 : 0) + (virtualThreads ? 1 : 0);
+            if (choices > 1) {
+                throw new IllegalStateException(
+                        "Choose only one of executor, threadFactory and virtualThreads for a CriticalTaskRegistry");
+            }
+            if (executor != null) {
+                return executor;
+            }
+            if (threadFactory != null) {
+                return TaskThreads.from(threadFactory);
+            }
+            return virtualThreads ? TaskThreads.virtual() : TaskThreads.platform(daemonThreads);
+        }
+
+        private static Duration requireNotNegative(Duration value, String name) {
+            Objects.requireNonNull(value, name + " must not be null");
+            if (value.isNegative()) {
+                throw new IllegalArgumentException(name + " must not be negative, but was " + value);
+            }
+            return value;
+        }
+    }
+}

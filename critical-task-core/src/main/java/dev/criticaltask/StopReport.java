@@ -1,0 +1,47 @@
+package dev.criticaltask;
+
+import java.util.List;
+
+/**
+ * What {@link CriticalTaskRegistry#stop(java.time.Duration)} found: every task that outlived the
+ * grace period, each with the stack of its thread at the moment the grace period ran out. Such a
+ * task was then interrupted; it may have ended after that, or may still be running.
+ *
+ * @param unstopped the tasks that outlived the grace period, in the order they were spawned
+ */
+public record StopReport(List<UnstoppedTask> unstopped) {
+
+    /** Copies the list, so the record stays immutable. */
+    public StopReport {
+        unstopped = List.copyOf(unstopped);
+    }
+
+    /** Whether every task stopped within the grace period. */
+    public boolean isClean() {
+        return unstopped.isEmpty();
+    }
+
+    /**
+     * A multi-line description for a log: a line per straggler, then one {@code \tat frame} line per
+     * stack frame, the way a stack trace prints.
+     */
+    public String describe() {
+        if (unstopped.isEmpty()) {
+            return "Every critical task stopped within the grace period";
+        }
+        StringBuilder text = new StringBuilder();
+        text.append(unstopped.size()).append(unstopped.size() == 1 ? " critical task" : " critical tasks")
+            .append(" did not stop within the grace period and ").append(unstopped.size() == 1 ? "was" : "were")
+            .append(" interrupted:");
+        for (UnstoppedTask task : unstopped) {
+            text.append(System.lineSeparator()).append("Critical task '").append(task.name()).append("' was still running");
+            if (task.stackTrace().isEmpty()) {
+                text.append(" (no thread)");
+            }
+            for (StackTraceElement frame : task.stackTrace()) {
+                text.append(System.lineSeparator()).append("\tat ").append(frame);
+            }
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,17 @@
+package dev.criticaltask;
+
+/**
+ * What a {@link TaskRun} tells its owner (the registry) as it runs. Every call comes from the task's
+ * own thread.
+ */
+interface TaskObserver {
+
+    /** The task is about to run. */
+    void started(TaskRun run);
+
+    /** The task threw; called before the parent token is cancelled, so the failure is recorded first. */
+    void failing(TaskRun run, CriticalTaskFailedException failure);
+
+    /** The task reached its terminal state; called before {@code join()} returns. */
+    void finished(TaskRun run);
+}
