@@ -1,0 +1,55 @@
+package dev.criticaltask;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.lang.ref.WeakReference;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/** After many spawn/join cycles under one live root, nothing of the finished tasks stays reachable. */
+class MemoryRetentionTest {
+
+    private static final int CYCLES = 5_000;
+
+    @Test
+    void rootHoldsNothingOfJoinedTasks() throws Exception {
+        CancellationToken root = CancellationToken.create();
+        List<WeakReference<Object>> taskState = new ArrayList<>(CYCLES);
+        for (int i = 0; i < CYCLES; i++) {
+            Object payload = new byte[1024];
+            taskState.add(new WeakReference<>(payload));
+            CriticalTaskHandle.spawn("cycle-" + i, token -> payload.hashCode(), root).join();
+        }
+        assertThat(root.linkedCount()).isZero();
+        assertThat(root.isCancelled()).isFalse();
+        awaitAllCleared(taskState);
+    }
+
+    @Test
+    void registryWithoutHistoryHoldsNothingOfFinishedTasks() throws Exception {
+        CriticalTaskRegistry registry = CriticalTaskRegistry.builder().finishedTaskHistory(0).build();
+        List<WeakReference<Object>> taskState = new ArrayList<>(CYCLES);
+        for (int i = 0; i < CYCLES; i++) {
+            Object payload = new byte[1024];
+            taskState.add(new WeakReference<>(payload));
+            CriticalTaskHandle handle = registry.spawn("same-name", token -> payload.hashCode());
+            taskState.add(new WeakReference<>(handle));
+            handle.join();
+        }
+        assertThat(registry.tasks()).isEmpty();
+        assertThat(registry.rootToken().linkedCount()).isZero();
+        awaitAllCleared(taskState);
+        registry.close();
+    }
+
+    private static void awaitAllCleared(List<WeakReference<Object>> references) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            System.gc();
+            return references.stream().allMatch(reference -> reference.get() == null);
+        });
+    }
+}
