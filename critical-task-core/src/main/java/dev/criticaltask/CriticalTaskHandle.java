@@ -213,6 +213,29 @@ public final class CriticalTaskHandle {
         return Optional.ofNullable(run.finishedAt());
     }
 
+    /** Which run of the task this is: 1 until its first restart; 0 before it started. */
+    public int attempt() {
+        return run.attempt();
+    }
+
+    /** How many times the task's restart policy has run it again. */
+    public int restartCount() {
+        return run.restarts();
+    }
+
+    /** What made the task restart last, if it ever did. */
+    public Optional<Throwable> lastRestartCause() {
+        return Optional.ofNullable(run.lastRestartCause());
+    }
+
+    /**
+     * How long since the last heartbeat (or the start of the current attempt), for a running task
+     * spawned with a heartbeat timeout; empty otherwise.
+     */
+    public Optional<Duration> sinceLastHeartbeat() {
+        return Optional.ofNullable(run.sinceLastHeartbeat());
+    }
+
     TaskRun run() {
         return run;
     }

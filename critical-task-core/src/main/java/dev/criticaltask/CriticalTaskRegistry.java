@@ -30,6 +30,12 @@ import org.jspecify.annotations.Nullable;
  * once the root is cancelled by a failure {@link #firstFailure()} returns it. The root's reason is
  * that first failure. Only the first failure is kept; every failure is logged once.
  *
+ * <h2>Supervision</h2>
+ * {@link #spawn(CriticalTaskSpec)} takes a {@link RestartPolicy} and a heartbeat timeout per task.
+ * A restart runs on the same thread under the same name with a fresh token, and never after the
+ * root was cancelled; a failure escalates (records, cancels the root) only when the policy has no
+ * restart left. One monitor thread per registry watches every heartbeat.
+ *
  * <h2>Stopping</h2>
  * {@link #stop(Duration)} refuses new spawns, cancels the root, waits up to the grace period, then
  * takes the stack of every task still running and interrupts it, waits a short while more (one
@@ -77,6 +83,9 @@ public final class CriticalTaskRegistry implements AutoCloseable {
 
     private volatile boolean stopping;
 
+    /** Watches heartbeats; created with the first task that has one. Guarded by {@code lock}. */
+    private @Nullable HeartbeatMonitor heartbeats;
+
     private final List<CriticalTaskListener> listeners = new CopyOnWriteArrayList<>();
 
     private final AtomicReference<@Nullable CriticalTaskFailedException> firstFailure = new AtomicReference<>();
@@ -111,7 +120,7 @@ public final class CriticalTaskRegistry implements AutoCloseable {
     }
 
     /**
-     * Spawns a named task under the root token.
+     * Spawns a named task under the root token, with no restarts and no heartbeat.
      *
      * @param name unique among live tasks; not blank. With the default executor the thread is named
      *     {@code critical-task-<name>}.
@@ -125,6 +134,22 @@ public final class CriticalTaskRegistry implements AutoCloseable {
     public CriticalTaskHandle spawn(String name, CriticalTask task) {
         CriticalTaskHandle.requireDescription(name);
         Objects.requireNonNull(task, "task must not be null");
+        return spawn(CriticalTaskSpec.of(name, task));
+    }
+
+    /**
+     * Spawns a task as its spec describes: its restart policy decides whether a failure is run again
+     * before it cancels the root, and its heartbeat timeout, if any, is watched by one monitor thread
+     * shared by all tasks of this registry.
+     *
+     * @return the task's handle, owned by this registry (joining or detaching it is optional)
+     * @throws IllegalArgumentException when a live task already has the spec's name
+     * @throws IllegalStateException when {@link #stop(Duration)} has begun
+     * @throws java.util.concurrent.RejectedExecutionException when the executor refuses the task
+     */
+    public CriticalTaskHandle spawn(CriticalTaskSpec spec) {
+        Objects.requireNonNull(spec, "spec must not be null");
+        String name = spec.name();
         TaskRun run;
         CriticalTaskHandle handle;
         synchronized (lock) {
@@ -134,7 +159,8 @@ public final class CriticalTaskRegistry implements AutoCloseable {
             if (live.containsKey(name)) {
                 throw new IllegalArgumentException("A critical task named '" + name + "' is already running");
             }
-            run = new TaskRun(name, task, root, logger);
+            HeartbeatMonitor heartbeats = spec.heartbeatTimeout().isPresent() ? heartbeatMonitor() : null;
+            run = new TaskRun(spec, root, logger, heartbeats);
             handle = CriticalTaskHandle.owned(run);
             run.observeWith(new Supervision(handle));
             live.put(name, handle);
@@ -150,6 +176,16 @@ public final class CriticalTaskRegistry implements AutoCloseable {
             throw refused;
         }
         return handle;
+    }
+
+    /** Guarded by {@code lock}. */
+    private HeartbeatMonitor heartbeatMonitor() {
+        HeartbeatMonitor monitor = heartbeats;
+        if (monitor == null) {
+            monitor = new HeartbeatMonitor();
+            heartbeats = monitor;
+        }
+        return monitor;
     }
 
     /** The live task with this name, or else the most recently finished one still remembered. */
@@ -220,11 +256,17 @@ public final class CriticalTaskRegistry implements AutoCloseable {
             throw new IllegalArgumentException("grace must not be negative, but was " + grace);
         }
         List<CriticalTaskHandle> running;
+        HeartbeatMonitor monitor;
         synchronized (lock) {
             stopping = true;
             running = new ArrayList<>(live.values());
+            monitor = heartbeats;
         }
         root.cancel();
+        if (monitor != null) {
+            // every task is cancelled now: a stall is no longer news
+            monitor.shutdown();
+        }
         long deadline = deadlineAfter(grace);
         List<CriticalTaskHandle> outlived = new ArrayList<>();
         for (CriticalTaskHandle task : running) {
@@ -320,6 +362,16 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         }
 
         @Override
+        public void restarting(TaskRun run, Throwable cause, Duration backoff) {
+            notifyListeners("restarted", handle, listener -> listener.restarted(handle, cause, backoff));
+        }
+
+        @Override
+        public void stalled(TaskRun run, Duration silentFor) {
+            notifyListeners("stalled", handle, listener -> listener.stalled(handle, silentFor));
+        }
+
+        @Override
         public void finished(TaskRun run) {
             synchronized (lock) {
                 live.remove(run.description(), handle);
@@ -337,7 +389,7 @@ public final class CriticalTaskRegistry implements AutoCloseable {
                     CriticalTaskFailedException failure = Objects.requireNonNull(run.failure());
                     notifyListeners("failed", handle, listener -> listener.failed(handle, failure));
                 }
-                case RUNNING -> throw new IllegalStateException("finished while running: " + run.description());
+                case RUNNING, STALLED -> throw new IllegalStateException("finished while running: " + run.description());
             }
         }
     }

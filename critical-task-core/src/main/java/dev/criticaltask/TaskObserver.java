@@ -2,7 +2,7 @@ package dev.criticaltask;
 
 /**
  * What a {@link TaskRun} tells its owner (the registry) as it runs. Every call comes from the task's
- * own thread.
+ * own thread, except {@link #stalled}.
  */
 interface TaskObserver {
 
@@ -11,6 +11,12 @@ interface TaskObserver {
 
     /** The task threw; called before the parent token is cancelled, so the failure is recorded first. */
     void failing(TaskRun run, CriticalTaskFailedException failure);
+
+    /** The task failed and will run again after {@code backoff}; called before the backoff. */
+    void restarting(TaskRun run, Throwable cause, java.time.Duration backoff);
+
+    /** The task missed its heartbeat; called on the heartbeat monitor's thread. */
+    void stalled(TaskRun run, java.time.Duration silentFor);
 
     /** The task reached its terminal state; called before {@code join()} returns. */
     void finished(TaskRun run);

@@ -1,19 +1,23 @@
 package dev.criticaltask;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * The running side of a critical task: what the executor runs, and the state the handle reads. It
- * holds no reference to its {@link CriticalTaskHandle}, so a handle can become unreachable (and be
- * reported as forgotten) while its task is still running.
+ * The running side of a critical task: what the executor runs, the supervision of its attempts
+ * (restarts, heartbeats), and the state the handle reads. It holds no reference to its
+ * {@link CriticalTaskHandle}, so a handle can become unreachable (and be reported as forgotten)
+ * while its task is still running.
  */
 final class TaskRun implements Runnable {
 
@@ -21,13 +25,24 @@ final class TaskRun implements Runnable {
 
     private final String description;
 
-    private final CriticalTask task;
+    private final @Nullable CriticalTask plainTask;
+
+    private final @Nullable SupervisedTask supervisedTask;
 
     private final CancellationToken parent;
 
+    /** The task's own token: a child of the parent; each restarted attempt runs under a child of it. */
     private final CancellationToken token;
 
     private final System.Logger logger;
+
+    private final @Nullable RestartBudget budget;
+
+    private final long heartbeatTimeoutNanos;
+
+    private final StallAction stallAction;
+
+    private final @Nullable HeartbeatMonitor monitor;
 
     private final CompletableFuture<Void> done = new CompletableFuture<>();
 
@@ -43,14 +58,50 @@ final class TaskRun implements Runnable {
 
     private volatile @Nullable Instant finishedAt;
 
+    private volatile int attempt;
+
+    private volatile int restarts;
+
+    private volatile @Nullable Throwable lastRestartCause;
+
+    private volatile long lastHeartbeat;
+
     /** The thread running the task while it runs; guarded by {@code this}. */
     private @Nullable Thread thread;
 
+    /** The running attempt's token; guarded by {@code this}. */
+    private @Nullable CancellationToken attemptToken;
+
+    /** A stall treated as a failure of the running attempt; guarded by {@code this}. */
+    private @Nullable TaskStalledException pendingStall;
+
+    /** Set once the failure has escalated (cancelled the parent); guarded by {@code this}. */
+    private @Nullable CriticalTaskFailedException escalated;
+
+    /** The scheduled heartbeat check of the running attempt; guarded by {@code this}. */
+    private @Nullable ScheduledFuture<?> heartbeatCheck;
+
     TaskRun(String description, CriticalTask task, CancellationToken parent, System.Logger logger) {
+        this(description, task, null, parent, logger, RestartPolicy.never(), null, StallAction.REPORT, null);
+    }
+
+    TaskRun(CriticalTaskSpec spec, CancellationToken parent, System.Logger logger, @Nullable HeartbeatMonitor monitor) {
+        this(spec.name(), spec.plainTask(), spec.plainTask() == null ? spec.task() : null, parent, logger,
+                spec.restartPolicy(), spec.heartbeatTimeout().orElse(null), spec.stallAction(), monitor);
+    }
+
+    private TaskRun(String description, @Nullable CriticalTask plainTask, @Nullable SupervisedTask supervisedTask,
+            CancellationToken parent, System.Logger logger, RestartPolicy policy, @Nullable Duration heartbeatTimeout,
+            StallAction stallAction, @Nullable HeartbeatMonitor monitor) {
         this.description = description;
-        this.task = task;
+        this.plainTask = plainTask;
+        this.supervisedTask = supervisedTask;
         this.parent = parent;
         this.logger = logger;
+        this.budget = RestartBudget.of(policy);
+        this.heartbeatTimeoutNanos = heartbeatTimeout != null ? CancellationToken.saturatedNanos(heartbeatTimeout) : 0;
+        this.stallAction = stallAction;
+        this.monitor = heartbeatTimeout != null ? monitor : null;
         this.token = parent.child();
     }
 
@@ -61,7 +112,7 @@ final class TaskRun implements Runnable {
     @Override
     public void run() {
         synchronized (this) {
-            if (state != TaskState.RUNNING || thread != null) {
+            if (state.isTerminal() || thread != null) {
                 throw new IllegalStateException("Critical task '" + description + "' was already run");
             }
             thread = Thread.currentThread();
@@ -71,29 +122,141 @@ final class TaskRun implements Runnable {
         if (watcher != null) {
             watcher.started(this);
         }
+        while (runAttempt()) {
+            // restarted: the next attempt runs on this thread
+        }
+    }
+
+    /** Runs one attempt and decides what follows; true when the task is to be run again. */
+    private boolean runAttempt() {
+        int number = ++attempt;
+        CancellationToken current = budget == null ? token : token.child();
+        synchronized (this) {
+            attemptToken = current;
+        }
+        watchHeartbeat();
         Throwable thrown = null;
         try {
-            task.run(token);
+            if (plainTask != null) {
+                plainTask.run(current);
+            }
+            else if (supervisedTask != null) {
+                supervisedTask.run(new Attempt(current, number));
+            }
         }
         catch (Throwable ex) {
             thrown = ex;
         }
-        finish(thrown);
+        CriticalTaskFailedException alreadyEscalated;
+        TaskStalledException stall;
+        synchronized (this) {
+            unwatchHeartbeat();
+            alreadyEscalated = escalated;
+            stall = pendingStall;
+            pendingStall = null;
+            attemptToken = null;
+            if (state == TaskState.STALLED) {
+                state = TaskState.RUNNING;
+            }
+        }
+        if (current != token) {
+            current.unlinkFromParent();
+        }
+        if (alreadyEscalated != null) {
+            finish(TaskState.FAILED, alreadyEscalated);
+            return false;
+        }
+        if (stall != null) {
+            if (thrown != null && thrown != stall) {
+                stall.addSuppressed(thrown);
+            }
+            thrown = stall;
+        }
+        else if (thrown == null || (thrown instanceof InterruptedException && current.isCancelled())) {
+            finish(current.isCancelled() ? TaskState.CANCELLED : TaskState.COMPLETED, null);
+            return false;
+        }
+        return restartOrEscalate(thrown, number);
     }
 
-    private void finish(@Nullable Throwable thrown) {
-        TaskState outcome;
-        CriticalTaskFailedException failed = null;
-        if (thrown == null) {
-            outcome = token.isCancelled() ? TaskState.CANCELLED : TaskState.COMPLETED;
+    private boolean restartOrEscalate(Throwable thrown, int number) {
+        long backoff;
+        synchronized (this) {
+            backoff = budget == null || token.isCancelled() ? -1 : budget.onFailure(System.nanoTime(), thrown);
         }
-        else if (thrown instanceof InterruptedException && token.isCancelled()) {
-            outcome = TaskState.CANCELLED;
+        if (backoff < 0) {
+            finish(TaskState.FAILED, escalate(thrown));
+            return false;
         }
-        else {
-            outcome = TaskState.FAILED;
-            failed = fail(thrown);
+        restarts++;
+        lastRestartCause = thrown;
+        log(System.Logger.Level.WARNING, "Critical task '" + description + "' failed on attempt " + number
+                + "; restarting in " + TimeUnit.NANOSECONDS.toMillis(backoff) + " ms (restart " + restarts + ")", thrown);
+        TaskObserver watcher = observer;
+        if (watcher != null) {
+            watcher.restarting(this, thrown, Duration.ofNanos(backoff));
         }
+        // an interrupt meant for the failed attempt (a stall) must neither cut the backoff short nor
+        // hit the next attempt; a stop cancels the token before it interrupts, so none is lost
+        Thread.interrupted();
+        boolean cancelled;
+        try {
+            cancelled = token.await(Duration.ofNanos(backoff));
+        }
+        catch (InterruptedException interrupted) {
+            cancelled = token.isCancelled();
+            if (!cancelled) {
+                finish(TaskState.FAILED, escalate(thrown));
+                return false;
+            }
+        }
+        if (cancelled) {
+            // shutdown during the backoff: no restart after the parent was cancelled
+            finish(TaskState.CANCELLED, null);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Makes the failure fatal, once: records it, cancels the parent with it, logs it. Called on the
+     * task's thread, or on the heartbeat monitor's for a stall that no restart is left for.
+     */
+    private CriticalTaskFailedException escalate(Throwable thrown) {
+        CriticalTaskFailedException failed;
+        synchronized (this) {
+            if (escalated != null) {
+                return escalated;
+            }
+            try {
+                failed = new CriticalTaskFailedException(description, thrown);
+                if (budget != null) {
+                    for (Throwable earlier : budget.earlierCauses()) {
+                        if (earlier != thrown) {
+                            failed.addSuppressed(earlier);
+                        }
+                    }
+                }
+            }
+            catch (Throwable cannotRecord) {
+                // Even out of memory, the siblings must hear of the failure.
+                parent.cancel();
+                throw cannotRecord;
+            }
+            escalated = failed;
+            failure = failed;
+        }
+        TaskObserver watcher = observer;
+        if (watcher != null) {
+            watcher.failing(this, failed);
+        }
+        parent.cancel(failed);
+        log(System.Logger.Level.ERROR, failed.getMessage()
+                + (restarts > 0 ? " (after " + restarts + (restarts == 1 ? " restart)" : " restarts)") : ""), thrown);
+        return failed;
+    }
+
+    private void finish(TaskState outcome, @Nullable CriticalTaskFailedException failed) {
         finishedAt = CLOCK.instant();
         synchronized (this) {
             thread = null;
@@ -116,35 +279,120 @@ final class TaskRun implements Runnable {
         }
     }
 
-    private CriticalTaskFailedException fail(Throwable thrown) {
-        CriticalTaskFailedException failed;
+    private void log(System.Logger.Level level, String message, Throwable thrown) {
         try {
-            failed = new CriticalTaskFailedException(description, thrown);
-            failure = failed;
-            TaskObserver watcher = observer;
-            if (watcher != null) {
-                watcher.failing(this, failed);
-            }
-        }
-        catch (Throwable cannotRecord) {
-            // Even out of memory, the siblings must hear of the failure.
-            parent.cancel();
-            throw cannotRecord;
-        }
-        parent.cancel(failed);
-        try {
-            logger.log(System.Logger.Level.ERROR, failed.getMessage(), thrown);
+            logger.log(level, message, thrown);
         }
         catch (RuntimeException loggerFailed) {
             // a broken logger must not keep the task from reaching its terminal state
         }
-        return failed;
     }
+
+    // --- heartbeats -------------------------------------------------------------------------
+
+    private void watchHeartbeat() {
+        if (monitor == null) {
+            return;
+        }
+        lastHeartbeat = System.nanoTime();
+        synchronized (this) {
+            scheduleCheck(heartbeatTimeoutNanos);
+        }
+    }
+
+    /** Guarded by {@code this}. */
+    private void scheduleCheck(long delayNanos) {
+        HeartbeatMonitor watching = monitor;
+        if (watching == null || attemptToken == null || watching.isShutdown()) {
+            return;
+        }
+        try {
+            heartbeatCheck = watching.schedule(this::checkHeartbeat, delayNanos);
+        }
+        catch (RejectedExecutionException shutDown) {
+            heartbeatCheck = null;
+        }
+    }
+
+    /** Guarded by {@code this}. */
+    private void unwatchHeartbeat() {
+        ScheduledFuture<?> check = heartbeatCheck;
+        if (check != null) {
+            check.cancel(false);
+            heartbeatCheck = null;
+        }
+    }
+
+    void heartbeat() {
+        lastHeartbeat = System.nanoTime();
+        if (state == TaskState.STALLED) {
+            synchronized (this) {
+                if (state == TaskState.STALLED && pendingStall == null && attemptToken != null) {
+                    state = TaskState.RUNNING;
+                }
+            }
+        }
+    }
+
+    /** Runs on the heartbeat monitor's thread. */
+    private void checkHeartbeat() {
+        long silent = System.nanoTime() - lastHeartbeat;
+        CancellationToken stalledAttempt = null;
+        TaskStalledException stall = null;
+        boolean report;
+        boolean escalateNow = false;
+        synchronized (this) {
+            if (attemptToken == null || heartbeatCheck == null || state.isTerminal()) {
+                return;
+            }
+            if (silent < heartbeatTimeoutNanos) {
+                scheduleCheck(heartbeatTimeoutNanos - silent);
+                return;
+            }
+            scheduleCheck(heartbeatTimeoutNanos);
+            if (state == TaskState.STALLED) {
+                if (pendingStall == null || escalated != null) {
+                    return; // still stalled, and already reported
+                }
+                // failed for the stall a timeout ago, cancelled and interrupted, and still not back:
+                // no restart can run on a thread that never returns
+                stall = pendingStall;
+                escalateNow = true;
+                report = false;
+            }
+            else {
+                state = TaskState.STALLED;
+                report = true;
+                if (stallAction == StallAction.FAIL) {
+                    stall = new TaskStalledException(description, Duration.ofNanos(silent),
+                            Duration.ofNanos(heartbeatTimeoutNanos));
+                    pendingStall = stall;
+                    stalledAttempt = attemptToken;
+                    escalateNow = budget == null || token.isCancelled()
+                            || !budget.wouldRestart(System.nanoTime(), stall);
+                }
+            }
+        }
+        TaskObserver watcher = observer;
+        if (report && watcher != null) {
+            watcher.stalled(this, Duration.ofNanos(silent));
+        }
+        if (escalateNow && stall != null) {
+            // the stuck thread may never return: the failure must not wait for it
+            escalate(stall);
+        }
+        if (stalledAttempt != null) {
+            stalledAttempt.cancel();
+            interruptIfRunning();
+        }
+    }
+
+    // --- what the handle and the registry read ------------------------------------------------
 
     /** Interrupts the task's thread if the task is still running on it; true when it did. */
     synchronized boolean interruptIfRunning() {
         Thread running = thread;
-        if (running != null && state == TaskState.RUNNING) {
+        if (running != null && !state.isTerminal()) {
             running.interrupt();
             return true;
         }
@@ -212,7 +460,60 @@ final class TaskRun implements Runnable {
         return finishedAt;
     }
 
+    int attempt() {
+        return attempt;
+    }
+
+    int restarts() {
+        return restarts;
+    }
+
+    @Nullable Throwable lastRestartCause() {
+        return lastRestartCause;
+    }
+
+    /** How long since the last heartbeat (or the attempt's start), for a running task that has a timeout. */
+    @Nullable Duration sinceLastHeartbeat() {
+        if (heartbeatTimeoutNanos == 0 || state.isTerminal() || attempt == 0) {
+            return null;
+        }
+        return Duration.ofNanos(Math.max(0, System.nanoTime() - lastHeartbeat));
+    }
+
     CompletionStage<Void> completion() {
         return completionView;
+    }
+
+    /** The context of one attempt. */
+    private final class Attempt implements TaskContext {
+
+        private final CancellationToken cancellation;
+
+        private final int number;
+
+        Attempt(CancellationToken cancellation, int number) {
+            this.cancellation = cancellation;
+            this.number = number;
+        }
+
+        @Override
+        public CancellationToken cancellation() {
+            return cancellation;
+        }
+
+        @Override
+        public String name() {
+            return description;
+        }
+
+        @Override
+        public int attempt() {
+            return number;
+        }
+
+        @Override
+        public void heartbeat() {
+            TaskRun.this.heartbeat();
+        }
     }
 }

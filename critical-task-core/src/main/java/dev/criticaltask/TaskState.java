@@ -1,12 +1,17 @@
 package dev.criticaltask;
 
 /**
- * Where a critical task is in its life. A task starts {@link #RUNNING} and moves exactly once to one
- * of the three terminal states.
+ * Where a critical task is in its life. A task starts {@link #RUNNING}, may be {@link #STALLED} for a
+ * while when it has a heartbeat, and moves exactly once to one of the three terminal states.
  */
 public enum TaskState {
     /** Spawned and not yet ended (this includes a task still waiting for its thread). */
     RUNNING,
+    /**
+     * Running, but it has gone longer than its heartbeat timeout without a heartbeat. Not terminal:
+     * the next heartbeat makes it {@link #RUNNING} again, unless the stall was treated as a failure.
+     */
+    STALLED,
     /** Returned normally without its token having been cancelled. */
     COMPLETED,
     /**
@@ -19,6 +24,6 @@ public enum TaskState {
 
     /** Whether this state is final. */
     public boolean isTerminal() {
-        return this != RUNNING;
+        return this != RUNNING && this != STALLED;
     }
 }

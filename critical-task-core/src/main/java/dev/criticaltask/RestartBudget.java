@@ -1,0 +1,91 @@
+package dev.criticaltask;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The sliding-window arithmetic of one task's {@link RestartPolicy}. Times are
+ * {@link System#nanoTime()} readings passed in by the caller, so tests need no clock and no sleeps.
+ * Not thread-safe: its task guards it.
+ */
+final class RestartBudget {
+
+    private final RestartPolicy policy;
+
+    private final Random random;
+
+    /** When each restart still in the window happened, and why; oldest first. */
+    private final ArrayDeque<Restart> restarts = new ArrayDeque<>();
+
+    RestartBudget(RestartPolicy policy, Random random) {
+        this.policy = policy;
+        this.random = random;
+    }
+
+    /**
+     * Decides about a failure at {@code now}: the backoff before the restart, in nanoseconds, or
+     * {@code -1} when the failure escalates. A restart is counted at once.
+     */
+    long onFailure(long now, Throwable thrown) {
+        if (!wouldRestart(now, thrown)) {
+            return -1;
+        }
+        long backoff = backoffNanos(restarts.size());
+        restarts.addLast(new Restart(now, thrown));
+        return backoff;
+    }
+
+    /** Whether a failure at {@code now} would be restarted, without counting it. */
+    boolean wouldRestart(long now, Throwable thrown) {
+        if (!policy.allowsRestarts() || !policy.retries(thrown)) {
+            return false;
+        }
+        forgetBefore(now - CancellationToken.saturatedNanos(policy.within()));
+        return restarts.size() < policy.maxRestarts();
+    }
+
+    /** The causes of the restarts still in the window, oldest first: the suppressed causes of an escalation. */
+    List<Throwable> earlierCauses() {
+        List<Throwable> causes = new ArrayList<>(restarts.size());
+        for (Restart restart : restarts) {
+            causes.add(restart.cause);
+        }
+        return causes;
+    }
+
+    private void forgetBefore(long windowStart) {
+        for (Restart oldest = restarts.peekFirst(); oldest != null && oldest.at - windowStart < 0;
+                oldest = restarts.peekFirst()) {
+            restarts.removeFirst();
+        }
+    }
+
+    /** Exponential in the restarts already in the window, jittered, then kept between floor and ceiling. */
+    long backoffNanos(int restartsInWindow) {
+        long floor = CancellationToken.saturatedNanos(policy.initialBackoff());
+        long ceiling = CancellationToken.saturatedNanos(policy.maxBackoff());
+        double exponential = floor * Math.pow(2, Math.min(restartsInWindow, 62));
+        double jittered = exponential * (1 + policy.jitter() * (2 * random.nextDouble() - 1));
+        return (long) Math.max(floor, Math.min(ceiling, jittered));
+    }
+
+    private static final class Restart {
+
+        final long at;
+
+        final Throwable cause;
+
+        Restart(long at, Throwable cause) {
+            this.at = at;
+            this.cause = cause;
+        }
+    }
+
+    static @Nullable RestartBudget of(RestartPolicy policy) {
+        return policy.allowsRestarts() ? new RestartBudget(policy, new Random()) : null;
+    }
+}

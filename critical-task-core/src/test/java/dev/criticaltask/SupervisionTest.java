@@ -1,0 +1,259 @@
+package dev.criticaltask;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SupervisionTest {
+
+    private static final Duration LONG = Duration.ofSeconds(10);
+
+    private static final RestartPolicy QUICK = RestartPolicy.limited(3, Duration.ofMinutes(1))
+        .withBackoff(Duration.ofMillis(1), Duration.ofMillis(5));
+
+    private final CriticalTaskRegistry registry = CriticalTaskRegistry.builder().interruptWait(Duration.ofSeconds(1)).build();
+
+    private final List<String> events = new CopyOnWriteArrayList<>();
+
+    SupervisionTest() {
+        registry.addListener(new CriticalTaskListener() {
+            @Override
+            public void restarted(CriticalTaskHandle task, Throwable cause, Duration backoff) {
+                events.add("restarted " + task.description() + " " + cause.getMessage());
+            }
+
+            @Override
+            public void stalled(CriticalTaskHandle task, Duration silentFor) {
+                events.add("stalled " + task.description());
+            }
+
+            @Override
+            public void failed(CriticalTaskHandle task, CriticalTaskFailedException failure) {
+                events.add("failed " + task.description());
+            }
+        });
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        registry.stop(LONG);
+    }
+
+    @Test
+    void restartsUnderTheSameNameWithAFreshTokenUntilItSucceeds() throws Exception {
+        List<CancellationToken> tokens = new CopyOnWriteArrayList<>();
+        List<Integer> attempts = new CopyOnWriteArrayList<>();
+        try (CapturedLogs logs = CapturedLogs.of(CriticalTaskRegistry.class)) {
+            CriticalTaskHandle handle = registry.spawn(CriticalTaskSpec.supervised("flaky", context -> {
+                tokens.add(context.cancellation());
+                attempts.add(context.attempt());
+                assertThat(context.name()).isEqualTo("flaky");
+                if (context.attempt() < 3) {
+                    context.cancellation().cancel(); // even a self-cancelled token is not reused
+                    throw new IOException("attempt " + context.attempt());
+                }
+            }).withRestartPolicy(QUICK));
+
+            handle.join();
+            assertThat(handle.state()).isEqualTo(TaskState.COMPLETED);
+            assertThat(attempts).containsExactly(1, 2, 3);
+            assertThat(tokens).doesNotHaveDuplicates().hasSize(3);
+            assertThat(tokens.get(2).isCancelled()).isFalse();
+            assertThat(handle.restartCount()).isEqualTo(2);
+            assertThat(handle.attempt()).isEqualTo(3);
+            assertThat(handle.lastRestartCause()).hasValueSatisfying(cause -> assertThat(cause).hasMessage("attempt 2"));
+            assertThat(registry.rootToken().isCancelled()).isFalse();
+            assertThat(registry.firstFailure()).isEmpty();
+            assertThat(events).containsExactly("restarted flaky attempt 1", "restarted flaky attempt 2");
+            assertThat(logs.atLevel(Level.WARNING)).hasSize(2).allSatisfy(record -> assertThat(record.getMessage())
+                .contains("'flaky' failed on attempt").contains("restarting in"));
+            assertThat(registry.rootToken().linkedCount()).isZero();
+        }
+    }
+
+    @Test
+    void escalatesWhenTheBudgetIsSpentWithEarlierCausesSuppressed() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        CriticalTaskHandle handle = registry.spawn(CriticalTaskSpec.of("doomed", token -> {
+            throw new IOException("run " + runs.incrementAndGet());
+        }).withRestartPolicy(QUICK));
+
+        CriticalTaskFailedException failure = catchFailure(handle);
+        assertThat(runs).hasValue(4);
+        assertThat(failure).hasCauseInstanceOf(IOException.class).hasRootCauseMessage("run 4");
+        assertThat(failure.getSuppressed()).extracting(Throwable::getMessage).containsExactly("run 1", "run 2", "run 3");
+        assertThat(registry.rootToken().reason()).containsSame(failure);
+        assertThat(registry.firstFailure()).containsSame(failure);
+        assertThat(handle.restartCount()).isEqualTo(3);
+        assertThat(events).endsWith("failed doomed");
+    }
+
+    @Test
+    void anErrorIsNotRetriedByDefault() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        CriticalTaskHandle handle = registry.spawn(CriticalTaskSpec.of("oom", token -> {
+            runs.incrementAndGet();
+            throw new StackOverflowError("deep");
+        }).withRestartPolicy(QUICK));
+        assertThat(catchFailure(handle)).hasCauseInstanceOf(StackOverflowError.class);
+        assertThat(runs).hasValue(1);
+    }
+
+    @Test
+    void aRestartRacingShutdownNeverRestartsAfterTheRootWasCancelled() throws Exception {
+        for (int round = 0; round < 50; round++) {
+            CriticalTaskRegistry racing = CriticalTaskRegistry.builder().build();
+            AtomicInteger runs = new AtomicInteger();
+            CountDownLatch failed = new CountDownLatch(1);
+            RestartPolicy slow = RestartPolicy.limited(5, Duration.ofMinutes(1))
+                .withBackoff(Duration.ofMillis(round % 3), Duration.ofMillis(round % 3)).withJitter(0);
+            CriticalTaskHandle handle = racing.spawn(CriticalTaskSpec.of("racer", token -> {
+                int run = runs.incrementAndGet();
+                if (racing.rootToken().isCancelled()) {
+                    throw new AssertionError("run " + run + " started after the root was cancelled");
+                }
+                failed.countDown();
+                throw new IOException("run " + run);
+            }).withRestartPolicy(slow));
+            failed.await();
+            racing.rootToken().cancel();
+            // either the backoff saw the cancel (a graceful stop) or the failure itself came after it
+            // (a failure during shutdown is still a failure); never a run after the cancel
+            assertThat(handle.completion().toCompletableFuture().handle((ok, ex) -> ex).get()).satisfiesAnyOf(
+                    ex -> assertThat(ex).isNull(),
+                    ex -> assertThat(ex).hasCauseInstanceOf(CriticalTaskFailedException.class).hasRootCauseInstanceOf(IOException.class));
+            assertThat(handle.state()).as("round %d", round).isIn(TaskState.CANCELLED, TaskState.FAILED);
+            racing.close();
+        }
+    }
+
+    @Test
+    void aStallIsReportedWithinTheTimeoutAndClearedByTheNextHeartbeat() throws Exception {
+        CountDownLatch stalled = new CountDownLatch(1);
+        CountDownLatch beatAgain = new CountDownLatch(1);
+        CountDownLatch recovered = new CountDownLatch(1);
+        Duration timeout = Duration.ofMillis(200);
+        long started = System.nanoTime();
+        CriticalTaskHandle handle = registry.spawn(CriticalTaskSpec.supervised("sleepy", context -> {
+            context.heartbeat();
+            beatAgain.await(); // silent: stalls
+            context.heartbeat();
+            recovered.countDown();
+            context.cancellation().await();
+        }).withHeartbeat(timeout, StallAction.REPORT));
+        registry.addListener(new CriticalTaskListener() {
+            @Override
+            public void stalled(CriticalTaskHandle task, Duration silentFor) {
+                stalled.countDown();
+            }
+        });
+
+        await().atMost(LONG).until(() -> handle.state() == TaskState.STALLED);
+        Duration detectedAfter = Duration.ofNanos(System.nanoTime() - started);
+        assertThat(detectedAfter).isGreaterThanOrEqualTo(timeout);
+        assertThat(handle.sinceLastHeartbeat()).hasValueSatisfying(silent -> assertThat(silent).isGreaterThanOrEqualTo(timeout));
+        assertThat(registry.rootToken().isCancelled()).isFalse();
+
+        beatAgain.countDown();
+        recovered.await();
+        assertThat(handle.state()).isEqualTo(TaskState.RUNNING);
+        assertThat(events).containsExactly("stalled sleepy");
+        assertThat(Thread.getAllStackTraces().keySet())
+            .filteredOn(thread -> thread.getName().equals(HeartbeatMonitor.THREAD_NAME)).isNotEmpty();
+    }
+
+    @Test
+    void aStallTreatedAsFailureEscalatesAtOnceEvenIfTheThreadNeverReturns() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CriticalTaskHandle handle = registry.spawn(CriticalTaskSpec.supervised("stuck", context -> {
+            while (release.getCount() > 0) {
+                try {
+                    release.await(); // ignores cancellation and interrupts
+                }
+                catch (InterruptedException ignored) {
+                    // deaf on purpose
+                }
+            }
+        }).withHeartbeat(Duration.ofMillis(100), StallAction.FAIL));
+
+        assertThat(registry.rootToken().await(LONG)).isTrue();
+        CriticalTaskFailedException failure = registry.firstFailure().orElseThrow();
+        assertThat(failure).hasCauseInstanceOf(TaskStalledException.class).hasMessageContaining("'stuck'");
+        assertThat(handle.isFinished()).isFalse();
+
+        release.countDown();
+        assertThat(catchFailure(handle)).isSameAs(failure);
+    }
+
+    @Test
+    void aStallTreatedAsFailureGoesThroughTheRestartPolicy() throws Exception {
+        CriticalTaskHandle handle = registry.spawn(CriticalTaskSpec.supervised("restarted-after-stall", context -> {
+            if (context.attempt() == 1) {
+                context.cancellation().await(); // the stall cancels this attempt's token
+                return;
+            }
+            while (!context.cancellation().await(Duration.ofMillis(20))) {
+                context.heartbeat();
+            }
+        }).withRestartPolicy(QUICK).withHeartbeat(Duration.ofMillis(100), StallAction.FAIL));
+
+        await().atMost(LONG).until(() -> handle.attempt() == 2);
+        assertThat(handle.lastRestartCause()).hasValueSatisfying(cause -> assertThat(cause).isInstanceOf(TaskStalledException.class));
+        assertThat(registry.rootToken().isCancelled()).isFalse();
+        assertThat(handle.state()).isIn(TaskState.RUNNING);
+        handle.cancel();
+        handle.join();
+        assertThat(handle.state()).isEqualTo(TaskState.CANCELLED);
+    }
+
+    @Test
+    void oneMonitorThreadWatchesEveryHeartbeat() throws Exception {
+        long monitorsBefore = monitorThreads();
+        for (int i = 0; i < 20; i++) {
+            registry.spawn(CriticalTaskSpec.supervised("beating-" + i, context -> {
+                while (!context.cancellation().await(Duration.ofMillis(10))) {
+                    context.heartbeat();
+                }
+            }).withHeartbeat(Duration.ofSeconds(5), StallAction.FAIL));
+        }
+        assertThat(monitorThreads() - monitorsBefore).isEqualTo(1);
+        registry.stop(LONG);
+        await().atMost(LONG).until(() -> monitorThreads() == monitorsBefore);
+    }
+
+    @Test
+    void badSpecsAreRefused() {
+        assertThatThrownBy(() -> CriticalTaskSpec.of(" ", token -> { })).hasMessageContaining("blank");
+        assertThatThrownBy(() -> CriticalTaskSpec.supervised("x", null)).hasMessage("task must not be null");
+        assertThatThrownBy(() -> CriticalTaskSpec.of("x", token -> { }).withHeartbeat(Duration.ZERO, StallAction.FAIL))
+            .hasMessageContaining("heartbeat timeout must be positive");
+        assertThatThrownBy(() -> registry.spawn((CriticalTaskSpec) null)).hasMessage("spec must not be null");
+    }
+
+    private static long monitorThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+            .filter(thread -> thread.getName().equals(HeartbeatMonitor.THREAD_NAME))
+            .count();
+    }
+
+    private static CriticalTaskFailedException catchFailure(CriticalTaskHandle handle) throws InterruptedException {
+        try {
+            handle.join();
+        }
+        catch (CriticalTaskFailedException failure) {
+            return failure;
+        }
+        throw new AssertionError("expected " + handle + " to fail");
+    }
+}
