@@ -9,6 +9,7 @@ import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -30,6 +31,7 @@ import org.springframework.core.env.Environment;
         "org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration" })
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
 @ConditionalOnBean(CriticalTaskRegistry.class)
+@ConditionalOnBooleanProperty(name = "critical-task.enabled", matchIfMissing = true)
 @ConditionalOnAvailableEndpoint(CriticalTasksEndpoint.class)
 public final class CriticalTaskEndpointAutoConfiguration {
 

@@ -4,6 +4,7 @@ import dev.criticaltask.CriticalTaskRegistry;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
@@ -23,6 +24,7 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(afterName = "dev.criticaltask.spring.CriticalTaskAutoConfiguration")
 @ConditionalOnClass(CompositeHealthContributor.class)
 @ConditionalOnBean(CriticalTaskRegistry.class)
+@ConditionalOnBooleanProperty(name = "critical-task.enabled", matchIfMissing = true)
 @ConditionalOnEnabledHealthIndicator("criticaltasks")
 public final class CriticalTaskHealthAutoConfiguration {
 
