@@ -9,6 +9,8 @@ import com.jayway.jsonpath.JsonPath;
 import dev.criticaltask.CriticalTaskHandle;
 import dev.criticaltask.CriticalTaskRegistry;
 import dev.criticaltask.TaskState;
+import io.micrometer.core.instrument.LongTaskTimer;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -21,13 +23,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The {@code criticalTasks} health component and the {@code criticaltasks} endpoint over HTTP,
- * with details shown.
+ * The {@code criticalTasks} health component, a liveness group that includes it, the
+ * {@code criticaltasks} endpoint over HTTP with details shown, and the metrics in a full application.
  */
 @SpringBootTest(classes = ActuatorTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { ActuatorTestApplication.EXCLUDE_SHUTDOWN,
                 "management.endpoints.web.exposure.include=health,criticaltasks",
-                "management.endpoint.health.show-details=always" })
+                "management.endpoint.health.show-details=always",
+                "management.endpoint.health.group.liveness.include=livenessState,criticalTasks" })
 // a failing task cancels the registry's root: no later test may reuse this context
 @DirtiesContext
 class CriticalTaskActuatorIntegrationTests {
@@ -37,6 +40,9 @@ class CriticalTaskActuatorIntegrationTests {
 
     @Autowired
     private CriticalTaskRegistry registry;
+
+    @Autowired
+    private MeterRegistry meterRegistry;
 
     @Test
     void healthAndEndpointFollowEveryTask() throws Exception {
@@ -49,7 +55,6 @@ class CriticalTaskActuatorIntegrationTests {
         await().until(() -> worker.startedAt().isPresent());
 
         HttpResponse<String> health = ActuatorTestApplication.get(port, "/actuator/health");
-        System.out.println("health (running, completed, cancelled): " + health.body());
         DocumentContext json = JsonPath.parse(health.body());
         assertThat(health.statusCode()).isEqualTo(503);
         assertThat(json.read("$.components.criticalTasks.status", String.class)).isEqualTo("OUT_OF_SERVICE");
@@ -66,6 +71,9 @@ class CriticalTaskActuatorIntegrationTests {
         assertThat(json.read("$.components.criticalTasks.components.worker.details.startedAt", String.class))
             .isEqualTo(worker.startedAt().orElseThrow().toString());
 
+        LongTaskTimer active = meterRegistry.get("critical.task.active").tag("task", "worker").longTaskTimer();
+        assertThat(active.activeTasks()).isEqualTo(1);
+
         HttpResponse<String> one = ActuatorTestApplication.get(port, "/actuator/health/criticalTasks/worker");
         assertThat(one.statusCode()).isEqualTo(200);
         assertThat(JsonPath.parse(one.body()).read("$.status", String.class)).isEqualTo("UP");
@@ -75,9 +83,13 @@ class CriticalTaskActuatorIntegrationTests {
         });
         await().until(() -> broken.state() == TaskState.FAILED);
         await().until(() -> worker.state() == TaskState.CANCELLED);
+        assertThat(active.activeTasks()).isZero();
+        await().untilAsserted(() -> assertThat(meterRegistry.get("critical.task.failures")
+            .tags("task", "broken", "exception", IllegalStateException.class.getName())
+            .counter()
+            .count()).isEqualTo(1.0));
 
         health = ActuatorTestApplication.get(port, "/actuator/health");
-        System.out.println("health (after a failure): " + health.body());
         json = JsonPath.parse(health.body());
         assertThat(health.statusCode()).isEqualTo(503);
         assertThat(json.read("$.status", String.class)).isEqualTo("DOWN");
@@ -92,8 +104,11 @@ class CriticalTaskActuatorIntegrationTests {
         assertThat(json.read("$.components.criticalTasks.components.worker.status", String.class))
             .isEqualTo("OUT_OF_SERVICE");
 
+        HttpResponse<String> liveness = ActuatorTestApplication.get(port, "/actuator/health/liveness");
+        assertThat(liveness.statusCode()).isEqualTo(503);
+        assertThat(JsonPath.parse(liveness.body()).read("$.status", String.class)).isEqualTo("DOWN");
+
         HttpResponse<String> endpoint = ActuatorTestApplication.get(port, "/actuator/criticaltasks");
-        System.out.println("criticaltasks: " + endpoint.body());
         assertThat(endpoint.statusCode()).isEqualTo(200);
         json = JsonPath.parse(endpoint.body());
         List<String> names = json.read("$.tasks[*].name");
@@ -112,7 +127,6 @@ class CriticalTaskActuatorIntegrationTests {
             .containsEntry("message", "disk on fire");
 
         HttpResponse<String> selected = ActuatorTestApplication.get(port, "/actuator/criticaltasks/broken");
-        System.out.println("criticaltasks/broken: " + selected.body());
         assertThat(selected.statusCode()).isEqualTo(200);
         assertThat(JsonPath.parse(selected.body()).read("$.state", String.class)).isEqualTo("FAILED");
 

@@ -52,7 +52,6 @@ class CriticalTaskActuatorSecurityTests {
     @Test
     void healthHidesTheMessage() throws Exception {
         HttpResponse<String> health = ActuatorTestApplication.get(port, "/actuator/health");
-        System.out.println("health (show-details never, show-components always): " + health.body());
         assertThat(health.statusCode()).isEqualTo(503);
         assertThat(health.body()).doesNotContain(SECRET).doesNotContain("hunter2");
         DocumentContext json = JsonPath.parse(health.body());
@@ -66,7 +65,6 @@ class CriticalTaskActuatorSecurityTests {
     @Test
     void endpointHidesTheMessageButNamesTheException() throws Exception {
         HttpResponse<String> endpoint = ActuatorTestApplication.get(port, "/actuator/criticaltasks");
-        System.out.println("criticaltasks (show-details never): " + endpoint.body());
         assertThat(endpoint.statusCode()).isEqualTo(200);
         assertThat(endpoint.body()).doesNotContain("hunter2");
         DocumentContext json = JsonPath.parse(endpoint.body());
