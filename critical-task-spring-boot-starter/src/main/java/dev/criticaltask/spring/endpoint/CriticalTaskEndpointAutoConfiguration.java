@@ -26,6 +26,9 @@ import org.springframework.core.env.Environment;
  * {@code HealthEndpointProperties} bean, because that bean exists only when
  * {@code spring-boot-health} is present and the health endpoint is available; the endpoint must be
  * as careful without them.
+ *
+ * <p>Like every actuator endpoint it must be exposed ({@code management.endpoints.web.exposure.include})
+ * and accessible to be created; it is off with {@code critical-task.enabled=false}.
  */
 @AutoConfiguration(afterName = { "dev.criticaltask.spring.CriticalTaskAutoConfiguration",
         "org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration" })

@@ -19,7 +19,10 @@ import org.springframework.context.annotation.Bean;
  * {@code OUT_OF_SERVICE} while it stops (its token is cancelled) or after it was cancelled. Its
  * details (state, start and end, the failure's type and message) are shown only where
  * {@code management.endpoint.health.show-details} allows. Turned off with
- * {@code management.health.criticaltasks.enabled=false}.
+ * {@code management.health.criticaltasks.enabled=false} (or
+ * {@code management.health.defaults.enabled=false}), and with {@code critical-task.enabled=false}.
+ * A user bean named {@code criticalTasksHealthContributor} or {@code criticalTasksHealthIndicator}
+ * replaces it.
  */
 @AutoConfiguration(afterName = "dev.criticaltask.spring.CriticalTaskAutoConfiguration")
 @ConditionalOnClass(CompositeHealthContributor.class)

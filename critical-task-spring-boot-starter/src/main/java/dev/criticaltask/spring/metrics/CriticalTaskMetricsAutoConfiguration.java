@@ -15,7 +15,7 @@ import org.springframework.context.annotation.Bean;
  * {@link MeterRegistry}.
  *
  * <p>It runs after Boot's metrics auto-configuration, so that the meter registry, when there is one,
- * is already known.
+ * is already known. Off with {@code critical-task.enabled=false}.
  */
 @AutoConfiguration(afterName = { "dev.criticaltask.spring.CriticalTaskAutoConfiguration",
         "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
