@@ -22,13 +22,15 @@ import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Metrics of the tasks of a {@link CriticalTaskRegistry}:
  * <ul>
  *   <li>{@value #ACTIVE} ({@link LongTaskTimer}, tag {@code task}): one sample per running task;
- *   <li>{@value #FAILURES} ({@link Counter}, tags {@code task} and {@code exception}, the class
- *       name of what the task threw);
+ *   <li>{@value #FAILURES} ({@link Counter}, tags {@code task} and {@code exception}, the simple
+ *       class name of what the task threw, as in Spring Boot's own metrics; the full name for an
+ *       anonymous class);
  *   <li>{@value #ABANDONED} ({@link FunctionCounter}): {@link CriticalTaskHandle#abandonedCount()},
  *       handles that became unreachable while neither joined nor detached. It counts JVM-wide, not
  *       only this registry's tasks (whose handles are never reported).
@@ -81,6 +83,15 @@ public final class CriticalTaskMetrics implements MeterBinder, AutoCloseable {
             binding.close();
         }
         bindings.clear();
+    }
+
+    private static String exceptionTag(@Nullable Throwable cause) {
+        if (cause == null) {
+            return "unknown";
+        }
+        // an anonymous class has no simple name
+        String simpleName = cause.getClass().getSimpleName();
+        return simpleName.isEmpty() ? cause.getClass().getName() : simpleName;
     }
 
     /** What one meter registry measures: the samples of running tasks, the failures counted. */
@@ -199,7 +210,7 @@ public final class CriticalTaskMetrics implements MeterBinder, AutoCloseable {
                 .description("Critical tasks that failed")
                 .baseUnit("failures")
                 .tag("task", task.description())
-                .tag("exception", (cause != null) ? cause.getClass().getName() : "unknown")
+                .tag("exception", exceptionTag(cause))
                 .register(meterRegistry)
                 .increment();
         }

@@ -85,7 +85,7 @@ class CriticalTaskActuatorIntegrationTests {
         await().until(() -> worker.state() == TaskState.CANCELLED);
         assertThat(active.activeTasks()).isZero();
         await().untilAsserted(() -> assertThat(meterRegistry.get("critical.task.failures")
-            .tags("task", "broken", "exception", IllegalStateException.class.getName())
+            .tags("task", "broken", "exception", "IllegalStateException")
             .counter()
             .count()).isEqualTo(1.0));
 

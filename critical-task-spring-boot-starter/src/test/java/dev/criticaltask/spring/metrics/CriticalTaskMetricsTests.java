@@ -1,6 +1,8 @@
 package dev.criticaltask.spring.metrics;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 import dev.criticaltask.CriticalTaskHandle;
@@ -59,7 +61,7 @@ class CriticalTaskMetricsTests {
         await().until(() -> task.state() == TaskState.FAILED);
         Counter failures = meterRegistry.get(CriticalTaskMetrics.FAILURES)
             .tag("task", "broken")
-            .tag("exception", IllegalStateException.class.getName())
+            .tag("exception", "IllegalStateException")
             .counter();
         // the listener runs on the task's thread after the state is final
         await().untilAsserted(() -> assertThat(failures.count()).isEqualTo(1.0));
@@ -76,7 +78,21 @@ class CriticalTaskMetricsTests {
         });
         await().until(() -> task.state() == TaskState.FAILED);
         await().untilAsserted(() -> assertThat(meterRegistry.find(CriticalTaskMetrics.FAILURES)
-            .tags("task", "io", "exception", "java.io.IOException")
+            .tags("task", "io", "exception", "IOException")
+            .counter()).isNotNull());
+    }
+
+    @Test
+    void anonymousExceptionIsTaggedWithItsFullName() {
+        metrics.bindTo(meterRegistry);
+        RuntimeException anonymous = new RuntimeException("anonymous") {
+        };
+        CriticalTaskHandle task = registry.spawn("odd", token -> {
+            throw anonymous;
+        });
+        await().until(() -> task.state() == TaskState.FAILED);
+        await().untilAsserted(() -> assertThat(meterRegistry.find(CriticalTaskMetrics.FAILURES)
+            .tags("task", "odd", "exception", anonymous.getClass().getName())
             .counter()).isNotNull());
     }
 
@@ -108,9 +124,25 @@ class CriticalTaskMetricsTests {
 
         assertThat(meterRegistry.find(CriticalTaskMetrics.ACTIVE).tag("task", "broken").longTaskTimer()).isNull();
         Counter failures = meterRegistry.get(CriticalTaskMetrics.FAILURES)
-            .tags("task", "broken", "exception", IllegalArgumentException.class.getName())
+            .tags("task", "broken", "exception", "IllegalArgumentException")
             .counter();
         assertThat(failures.count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void bindingWhileTasksEndLeavesNoRunningSample() throws InterruptedException {
+        CountDownLatch go = new CountDownLatch(1);
+        List<CriticalTaskHandle> tasks = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            tasks.add(registry.spawn("task-" + i, token -> go.await()));
+        }
+        Thread binder = new Thread(() -> metrics.bindTo(meterRegistry));
+        binder.start();
+        go.countDown();
+        binder.join();
+        await().until(() -> tasks.stream().allMatch(CriticalTaskHandle::isFinished));
+        assertThat(meterRegistry.find(CriticalTaskMetrics.ACTIVE).longTaskTimers())
+            .allSatisfy(timer -> assertThat(timer.activeTasks()).isZero());
     }
 
     @Test
