@@ -1,5 +1,6 @@
 package dev.criticaltask.spring.endpoint;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -92,17 +93,37 @@ public class CriticalTasksEndpoint {
      * @param state where it is in its life
      * @param startedAt when it began to run; {@code null} while it waits for a thread
      * @param finishedAt when it ended; {@code null} while it runs
-     * @param restarts how often it was restarted (always 0 until restart policies exist)
+     * @param restarts how often its restart policy ran it again
+     * @param lastRestartCause what made it restart last; {@code null} if it never restarted
+     * @param sinceLastHeartbeat how long since its last heartbeat, for a running task that has a
+     *     heartbeat timeout; {@code null} otherwise
      * @param failure why it failed; {@code null} unless it is {@link TaskState#FAILED}
      */
     public record TaskDescriptor(String name, TaskState state, @Nullable Instant startedAt,
-            @Nullable Instant finishedAt, int restarts, @Nullable FailureDescriptor failure)
+            @Nullable Instant finishedAt, int restarts, @Nullable ThrowableDescriptor lastRestartCause,
+            @Nullable Duration sinceLastHeartbeat, @Nullable FailureDescriptor failure)
             implements OperationResponseBody {
 
         static TaskDescriptor of(CriticalTaskHandle task, boolean showMessage) {
             return new TaskDescriptor(task.description(), task.state(), task.startedAt().orElse(null),
-                    task.finishedAt().orElse(null), 0,
+                    task.finishedAt().orElse(null), task.restartCount(),
+                    task.lastRestartCause().map(cause -> ThrowableDescriptor.of(cause, showMessage)).orElse(null),
+                    task.sinceLastHeartbeat().orElse(null),
                     task.failure().map(failure -> FailureDescriptor.of(failure, showMessage)).orElse(null));
+        }
+
+    }
+
+    /**
+     * Something a task threw.
+     *
+     * @param exception its class name
+     * @param message its message; {@code null} when the caller may not see it, or there is none
+     */
+    public record ThrowableDescriptor(String exception, @Nullable String message) {
+
+        static ThrowableDescriptor of(Throwable thrown, boolean showMessage) {
+            return new ThrowableDescriptor(thrown.getClass().getName(), showMessage ? thrown.getMessage() : null);
         }
 
     }

@@ -10,6 +10,9 @@ import org.springframework.boot.health.contributor.Status;
 /**
  * The health of one critical task.
  *
+ * <p>UP while running or completed, DOWN when failed or stalled (its heartbeat is overdue), and
+ * OUT_OF_SERVICE while stopping or after it was cancelled.
+ *
  * <p>Everything that describes the task, above all the failure's message, goes into the details,
  * which the health endpoint drops unless {@code show-details} allows them. The status carries no
  * description, because a status description is shown even when details are not.
@@ -27,6 +30,12 @@ final class CriticalTaskHealthIndicator implements HealthIndicator {
         Health.Builder health = Health.status(status(task)).withDetail("state", task.state().name());
         task.startedAt().ifPresent(startedAt -> health.withDetail("startedAt", startedAt.toString()));
         task.finishedAt().ifPresent(finishedAt -> health.withDetail("finishedAt", finishedAt.toString()));
+        task.sinceLastHeartbeat().ifPresent(silent -> health.withDetail("sinceLastHeartbeat", silent.toString()));
+        if (task.restartCount() > 0) {
+            // a task that is UP again still shows what it recovered from
+            health.withDetail("restarts", task.restartCount());
+            task.lastRestartCause().ifPresent(cause -> health.withDetail("lastRestartCause", describe(cause)));
+        }
         task.failure().map(CriticalTaskFailedException::getCause).ifPresent(cause -> {
             health.withDetail("exception", cause.getClass().getName());
             String message = cause.getMessage();
@@ -37,10 +46,17 @@ final class CriticalTaskHealthIndicator implements HealthIndicator {
         return health.build();
     }
 
+    private static String describe(Throwable cause) {
+        String message = cause.getMessage();
+        return message != null ? cause.getClass().getName() + ": " + message : cause.getClass().getName();
+    }
+
     static Status status(CriticalTaskHandle task) {
         return switch (task.state()) {
             // a running task whose token is cancelled is stopping: it should get no more work
             case RUNNING -> task.isCancelled() ? Status.OUT_OF_SERVICE : Status.UP;
+            // alive but making no progress: its heartbeat is overdue
+            case STALLED -> Status.DOWN;
             case COMPLETED -> Status.UP;
             case CANCELLED -> Status.OUT_OF_SERVICE;
             case FAILED -> Status.DOWN;

@@ -18,6 +18,7 @@ import dev.criticaltask.Registration;
 import dev.criticaltask.TaskState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.BaseUnits;
@@ -31,6 +32,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@value #FAILURES} ({@link Counter}, tags {@code task} and {@code exception}, the simple
  *       class name of what the task threw, as in Spring Boot's own metrics; the full name for an
  *       anonymous class);
+ *   <li>{@value #RESTARTS} ({@link Counter}, tag {@code task}): restarts by the task's restart
+ *       policy;
+ *   <li>{@value #STALLED} ({@link Gauge}, tag {@code task}): 1 while the task is stalled (its
+ *       heartbeat is overdue), else 0;
  *   <li>{@value #ABANDONED} ({@link FunctionCounter}): {@link CriticalTaskHandle#abandonedCount()},
  *       handles that became unreachable while neither joined nor detached. It counts JVM-wide, not
  *       only this registry's tasks (whose handles are never reported).
@@ -48,6 +53,12 @@ public final class CriticalTaskMetrics implements MeterBinder, AutoCloseable {
 
     /** The name of the counter of failed tasks. */
     public static final String FAILURES = "critical.task.failures";
+
+    /** The name of the counter of restarts. */
+    public static final String RESTARTS = "critical.task.restarts";
+
+    /** The name of the gauge of stalled tasks. */
+    public static final String STALLED = "critical.task.stalled";
 
     /** The name of the counter of abandoned handles. */
     public static final String ABANDONED = "critical.task.abandoned";
@@ -159,13 +170,25 @@ public final class CriticalTaskMetrics implements MeterBinder, AutoCloseable {
             observe(task);
         }
 
+        @Override
+        public void restarted(CriticalTaskHandle task, Throwable cause, java.time.Duration backoff) {
+            observe(task);
+            restarts(task).increment();
+        }
+
+        @Override
+        public void stalled(CriticalTaskHandle task, java.time.Duration silentFor) {
+            observe(task);
+        }
+
         /**
          * Brings the meters in line with the task's state. Idempotent, and safe against the task
          * ending at any point: the state is read again after a sample was started, and a task's
          * state is final before its listeners hear that it ended.
          */
         private void observe(CriticalTaskHandle task) {
-            if (task.state() == TaskState.RUNNING) {
+            registerPerTaskMeters(task);
+            if (!task.isFinished()) {
                 startSample(task);
             }
             if (task.isFinished()) {
@@ -174,6 +197,27 @@ public final class CriticalTaskMetrics implements MeterBinder, AutoCloseable {
                     countFailure(task);
                 }
             }
+        }
+
+        /** Registered up front, so that a scrape shows 0 rather than nothing. Idempotent. */
+        private void registerPerTaskMeters(CriticalTaskHandle task) {
+            String name = task.description();
+            restarts(task);
+            Gauge.builder(STALLED, registry, tasks -> tasks.find(name)
+                    .filter(handle -> handle.state() == TaskState.STALLED)
+                    .isPresent() ? 1 : 0)
+                .description("Whether the critical task is stalled: its heartbeat is overdue")
+                .baseUnit(BaseUnits.TASKS)
+                .tag("task", name)
+                .register(meterRegistry);
+        }
+
+        private Counter restarts(CriticalTaskHandle task) {
+            return Counter.builder(RESTARTS)
+                .description("Critical task restarts by the task's restart policy")
+                .baseUnit("restarts")
+                .tag("task", task.description())
+                .register(meterRegistry);
         }
 
         private void startSample(CriticalTaskHandle task) {
