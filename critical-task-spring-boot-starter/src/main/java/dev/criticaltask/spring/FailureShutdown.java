@@ -1,9 +1,11 @@
 package dev.criticaltask.spring;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import dev.criticaltask.CriticalTaskFailedException;
+import dev.criticaltask.CriticalTaskHandle;
 import dev.criticaltask.CriticalTaskRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -36,6 +38,9 @@ final class FailureShutdown {
 
     /** How often the context is looked at while it is still starting. */
     private static final long REFRESH_POLL_MILLIS = 20;
+
+    /** How long the shutdown waits for the failed task to end (and be logged) before going on. */
+    private static final Duration FAILED_TASK_WAIT = Duration.ofSeconds(1);
 
     static final String THREAD_NAME = "critical-task-failure-shutdown";
 
@@ -95,6 +100,7 @@ final class FailureShutdown {
 
     private void shutDown(CriticalTaskFailedException failure) {
         try {
+            awaitFailedTask(failure);
             Startup startup = awaitStartup();
             if (startup == Startup.FAILED) {
                 // The start-up failure is reported and ends the process on the main thread; exiting
@@ -119,6 +125,22 @@ final class FailureShutdown {
         catch (Throwable ex) {
             logger.error("Shutdown after the failure of critical task '" + failure.taskDescription() + "' failed", ex);
             exit();
+        }
+    }
+
+    /**
+     * Waits briefly for the failed task to end, so that its failure is logged (by the registry,
+     * after it cancelled the root) before the shutdown that follows from it.
+     */
+    private void awaitFailedTask(CriticalTaskFailedException failure) throws InterruptedException {
+        Optional<CriticalTaskHandle> task = this.registry.find(failure.taskDescription());
+        if (task.isPresent()) {
+            try {
+                task.get().join(FAILED_TASK_WAIT);
+            }
+            catch (CriticalTaskFailedException expected) {
+                // it failed, as it should have
+            }
         }
     }
 
