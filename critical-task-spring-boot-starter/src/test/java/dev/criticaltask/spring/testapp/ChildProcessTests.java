@@ -11,9 +11,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import java.util.stream.Stream;
+
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -143,10 +148,67 @@ class ChildProcessTests {
             .doesNotContain("READY");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = { "--critical-task.threads.virtual=true", "--spring.threads.virtual.enabled=true" })
+    void virtualThreadsOnJava21KeepTheServiceAliveAndDrainOnSigterm(String property) throws Exception {
+        Path java = java21OrLater();
+        Assumptions.assumeTrue(java != null, "no Java 21 or later found next to " + System.getProperty("java.home"));
+        Child child = start(java, "threads", property);
+        child.awaitOutput("MAIN RETURNED");
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(child.process::isAlive);
+        assertThat(child.output()).contains("THREAD class=java.lang.VirtualThread daemon=true");
+        child.process.destroy();
+        assertThat(child.awaitExit()).isEqualTo(143);
+        assertThat(child.output()).contains("WORKER worker STOPPED GRACEFULLY", "Critical tasks stopped gracefully");
+    }
+
+    @Test
+    void platformThreadsAreDaemonThreadsByDefault() throws Exception {
+        Child child = start("threads");
+        child.awaitOutput("MAIN RETURNED");
+        assertThat(child.output()).contains("THREAD class=java.lang.Thread daemon=true");
+        child.process.destroy();
+        assertThat(child.awaitExit()).isEqualTo(143);
+    }
+
+    /** This JVM when it is 21 or later, else a sibling installation that is; null when none is. */
+    private static Path java21OrLater() throws IOException {
+        Path home = Path.of(System.getProperty("java.home"));
+        if (Runtime.version().feature() >= 21) {
+            return home.resolve("bin").resolve("java");
+        }
+        Path parent = home.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            return null;
+        }
+        try (Stream<Path> installations = Files.list(parent)) {
+            return installations.filter((installation) -> featureVersion(installation) >= 21)
+                .map((installation) -> installation.resolve("bin").resolve("java"))
+                .filter(Files::isExecutable)
+                .findFirst()
+                .orElse(null);
+        }
+    }
+
+    private static int featureVersion(Path installation) {
+        Path release = installation.resolve("release");
+        try {
+            Matcher version = Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(Files.readString(release));
+            return version.find() ? Integer.parseInt(version.group(1)) : 0;
+        }
+        catch (IOException | RuntimeException ex) {
+            return 0;
+        }
+    }
+
     private Child start(String scenario, String... arguments) throws IOException {
+        return start(Path.of(System.getProperty("java.home"), "bin", "java"), scenario, arguments);
+    }
+
+    private Child start(Path java, String scenario, String... arguments) throws IOException {
         Path log = Files.createTempFile(this.temp, scenario, ".log");
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(java.toString());
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-Xshare:auto");
         command.add("-cp");

@@ -36,7 +36,7 @@ public final class CriticalTaskTestApplication {
 
     private static final Map<String, Class<?>> SCENARIOS = Map.of("fail", Fail.class, "two-failures",
             TwoFailures.class, "drain", Drain.class, "stubborn", Stubborn.class, "stubborn-fail", StubbornFail.class, "startup-failure",
-            StartupFailure.class, "complete", Complete.class);
+            StartupFailure.class, "complete", Complete.class, "threads", Threads.class);
 
     private CriticalTaskTestApplication() {
     }
@@ -274,6 +274,23 @@ public final class CriticalTaskTestApplication {
         @Override
         public boolean isRunning() {
             return this.running;
+        }
+
+    }
+
+    /** Says which kind of thread it runs on, then runs until cancelled. */
+    @Configuration(proxyBeanMethods = false)
+    @Import(Common.class)
+    static class Threads {
+
+        @Bean
+        CriticalTask worker() {
+            return (token) -> {
+                Thread thread = Thread.currentThread();
+                System.out.println("THREAD class=" + thread.getClass().getName() + " daemon=" + thread.isDaemon());
+                token.await();
+                System.out.println("WORKER worker STOPPED GRACEFULLY");
+            };
         }
 
     }
