@@ -75,6 +75,20 @@ class ChildProcessTests {
     }
 
     @Test
+    void failingTaskOfAWebApplicationExitsWithOneAfterTheWebServerStopped() throws Exception {
+        Child child = start("web-fail", "--server.port=0");
+        assertThat(child.awaitExit()).isEqualTo(1);
+        String output = child.output();
+        assertThat(output).contains("Tomcat started on port");
+        assertThat(count(output, "EVENT task=failing")).isOne();
+        assertThat(count(output, "CLOSED thread=critical-task-failure-shutdown")).isOne();
+        // the web server stops before the tasks do
+        assertThat(output.indexOf("Commencing graceful shutdown")).isPositive()
+            .isLessThan(output.indexOf("Stopping critical tasks"));
+        assertThat(output).contains("WORKER worker STOPPED GRACEFULLY", "Exiting the process with status 1");
+    }
+
+    @Test
     void twoSimultaneousFailuresShutDownOnce() throws Exception {
         Child child = start("two-failures");
         assertThat(child.awaitExit()).isEqualTo(1);

@@ -15,6 +15,7 @@ import dev.criticaltask.spring.CriticalTaskFailedEvent;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
@@ -36,7 +37,7 @@ public final class CriticalTaskTestApplication {
 
     private static final Map<String, Class<?>> SCENARIOS = Map.of("fail", Fail.class, "two-failures",
             TwoFailures.class, "drain", Drain.class, "stubborn", Stubborn.class, "stubborn-fail", StubbornFail.class, "startup-failure",
-            StartupFailure.class, "complete", Complete.class, "threads", Threads.class);
+            StartupFailure.class, "complete", Complete.class, "threads", Threads.class, "web-fail", WebFail.class);
 
     private CriticalTaskTestApplication() {
     }
@@ -47,7 +48,9 @@ public final class CriticalTaskTestApplication {
             throw new IllegalArgumentException("Unknown scenario " + args[0]);
         }
         SpringApplication application = new SpringApplication(scenario);
-        application.setWebApplicationType(WebApplicationType.NONE);
+        if (!args[0].startsWith("web-")) {
+            application.setWebApplicationType(WebApplicationType.NONE);
+        }
         application.run(Arrays.copyOfRange(args, 1, args.length));
         System.out.println("MAIN RETURNED");
     }
@@ -274,6 +277,47 @@ public final class CriticalTaskTestApplication {
         @Override
         public boolean isRunning() {
             return this.running;
+        }
+
+    }
+
+    /**
+     * A web application with every auto-configuration found on the classpath, whose task crashes
+     * once it serves. The observability auto-configurations of the starter are built elsewhere.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration(excludeName = { "dev.criticaltask.spring.health.CriticalTaskHealthAutoConfiguration",
+            "dev.criticaltask.spring.endpoint.CriticalTaskEndpointAutoConfiguration",
+            "dev.criticaltask.spring.metrics.CriticalTaskMetricsAutoConfiguration" })
+    static class WebFail {
+
+        @EventListener
+        void ready(ApplicationReadyEvent event) {
+            System.out.println("READY");
+            READY.countDown();
+        }
+
+        @EventListener
+        void failed(CriticalTaskFailedEvent event) {
+            System.out.println("EVENT task=" + event.getTaskName());
+        }
+
+        @EventListener
+        void closed(ContextClosedEvent event) {
+            System.out.println("CLOSED thread=" + Thread.currentThread().getName());
+        }
+
+        @Bean
+        CriticalTask worker() {
+            return CriticalTaskTestApplication.worker("worker");
+        }
+
+        @Bean
+        CriticalTask failing() {
+            return (token) -> {
+                awaitReady();
+                throw new IllegalStateException("boom");
+            };
         }
 
     }
