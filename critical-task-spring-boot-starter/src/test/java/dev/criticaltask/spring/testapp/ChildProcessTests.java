@@ -115,6 +115,18 @@ class ChildProcessTests {
     }
 
     @Test
+    void failureDuringASigtermShutdownNeitherHangsNorExitsAgain() throws Exception {
+        Child child = start("fail-on-close");
+        child.awaitOutput("READY");
+        child.process.destroy();
+        assertThat(child.awaitExit()).isEqualTo(143);
+        String output = child.output();
+        assertThat(output).contains("Critical task 'failing' crashed")
+            .contains("WORKER worker STOPPED GRACEFULLY")
+            .doesNotContain("Exiting the process with status");
+    }
+
+    @Test
     void serviceWhoseTasksCompleteEndsWithZero() throws Exception {
         Child child = start("complete");
         assertThat(child.awaitExit()).isZero();

@@ -37,7 +37,7 @@ public final class CriticalTaskTestApplication {
 
     private static final Map<String, Class<?>> SCENARIOS = Map.of("fail", Fail.class, "two-failures",
             TwoFailures.class, "drain", Drain.class, "stubborn", Stubborn.class, "stubborn-fail", StubbornFail.class, "startup-failure",
-            StartupFailure.class, "complete", Complete.class, "threads", Threads.class, "web-fail", WebFail.class);
+            StartupFailure.class, "complete", Complete.class, "threads", Threads.class, "web-fail", WebFail.class, "fail-on-close", FailOnClose.class);
 
     private CriticalTaskTestApplication() {
     }
@@ -317,6 +317,33 @@ public final class CriticalTaskTestApplication {
             return (token) -> {
                 awaitReady();
                 throw new IllegalStateException("boom");
+            };
+        }
+
+    }
+
+    /** A task that crashes as soon as the context begins to close: a failure racing SIGTERM. */
+    @Configuration(proxyBeanMethods = false)
+    @Import(Common.class)
+    static class FailOnClose {
+
+        private final CountDownLatch closing = new CountDownLatch(1);
+
+        @EventListener
+        void closing(ContextClosedEvent event) {
+            this.closing.countDown();
+        }
+
+        @Bean
+        CriticalTask worker() {
+            return CriticalTaskTestApplication.worker("worker");
+        }
+
+        @Bean
+        CriticalTask failing() {
+            return (token) -> {
+                this.closing.await();
+                throw new IllegalStateException("failed while closing");
             };
         }
 
