@@ -165,6 +165,15 @@ class ChildProcessTests {
     }
 
     @Test
+    void failureWhileTheStartupHangsExitsNonZeroAfterTheGracePeriod() throws Exception {
+        Child child = start("startup-hang", "--critical-task.shutdown.grace-period=1s");
+        assertThat(child.awaitExit()).isEqualTo(1);
+        assertThat(child.output()).contains("HANGING START BEGINS")
+            .contains("did not finish starting within PT1S of the failure of critical task 'early'")
+            .contains("Exiting the process with status 1");
+    }
+
+    @Test
     void invalidPropertyFailsStartupWithTheFailureAnalysis() throws Exception {
         Child child = start("fail", "--critical-task.shutdown.exit-code=0");
         assertThat(child.awaitExit()).isNotZero();
