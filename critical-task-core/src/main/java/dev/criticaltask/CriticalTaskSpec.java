@@ -74,8 +74,14 @@ public final class CriticalTaskSpec {
      * once per {@code timeout}, or it is stalled, and {@code onStall} says what follows.
      *
      * @throws IllegalArgumentException when the timeout is not positive
+     * @throws IllegalStateException when the task is a plain {@link CriticalTask}, which has no
+     *     {@link TaskContext} to send heartbeats with
      */
     public CriticalTaskSpec withHeartbeat(Duration timeout, StallAction onStall) {
+        if (!canHeartbeat()) {
+            throw new IllegalStateException("Critical task '" + name + "' is a plain CriticalTask, which cannot send "
+                    + "heartbeats: define it with CriticalTaskSpec.supervised(name, context -> ...) instead");
+        }
         Objects.requireNonNull(timeout, "heartbeat timeout must not be null");
         if (timeout.isZero() || timeout.isNegative()) {
             throw new IllegalArgumentException("heartbeat timeout must be positive, but was " + timeout);
@@ -87,6 +93,11 @@ public final class CriticalTaskSpec {
     /** The task's name. */
     public String name() {
         return name;
+    }
+
+    /** Whether the task takes a {@link TaskContext}, and so can send heartbeats. */
+    public boolean canHeartbeat() {
+        return plainTask == null;
     }
 
     /** The work. */

@@ -86,6 +86,21 @@ public final class RestartPolicy {
     }
 
     /**
+     * The same backoff, jitter and choice of what is retried, with another budget. From
+     * {@link #never()}, the defaults of {@link #limited(int, Duration)} apply.
+     *
+     * @throws IllegalArgumentException when {@code maxRestarts} is negative or {@code within} is not
+     *     positive
+     */
+    public RestartPolicy withLimit(int maxRestarts, Duration within) {
+        RestartPolicy limit = limited(maxRestarts, within);
+        if (!allowsRestarts() || !limit.allowsRestarts()) {
+            return limit;
+        }
+        return new RestartPolicy(maxRestarts, limit.within, initialBackoff, maxBackoff, jitter, retryOn);
+    }
+
+    /**
      * The same policy with another backoff: the first restart waits about {@code initial}, each
      * further restart in the window twice as long, never more than {@code max}.
      *

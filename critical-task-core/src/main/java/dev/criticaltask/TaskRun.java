@@ -129,8 +129,14 @@ final class TaskRun implements Runnable {
 
     /** Runs one attempt and decides what follows; true when the task is to be run again. */
     private boolean runAttempt() {
-        int number = ++attempt;
         CancellationToken current = budget == null ? token : token.child();
+        if (current != token && current.isCancelled() && attempt > 0) {
+            // The restart's linearization point is the creation of its token: born cancelled, it
+            // came after the cancel, and so never runs.
+            finish(TaskState.CANCELLED, null);
+            return false;
+        }
+        int number = ++attempt;
         synchronized (this) {
             attemptToken = current;
         }
@@ -383,11 +389,22 @@ final class TaskRun implements Runnable {
         }
         if (stalledAttempt != null) {
             stalledAttempt.cancel();
-            interruptIfRunning();
+            interruptAttempt(stalledAttempt);
         }
     }
 
     // --- what the handle and the registry read ------------------------------------------------
+
+    /**
+     * Interrupts the thread while it still runs this attempt's body: an interrupt that came later
+     * would cut short the backoff or hit the next attempt.
+     */
+    private synchronized void interruptAttempt(CancellationToken stalledAttempt) {
+        Thread running = thread;
+        if (running != null && attemptToken == stalledAttempt) {
+            running.interrupt();
+        }
+    }
 
     /** Interrupts the task's thread if the task is still running on it; true when it did. */
     synchronized boolean interruptIfRunning() {

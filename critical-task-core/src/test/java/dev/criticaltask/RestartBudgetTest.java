@@ -90,6 +90,21 @@ class RestartBudgetTest {
     }
 
     @Test
+    void withLimitKeepsTheBackoffAndWhatIsRetried() {
+        RestartPolicy tuned = RestartPolicy.limited(1, Duration.ofSeconds(1))
+            .withBackoff(Duration.ofMillis(7), Duration.ofMillis(70)).withJitter(0).retryOn(thrown -> thrown instanceof IOException);
+        RestartPolicy wider = tuned.withLimit(5, Duration.ofMinutes(2));
+        assertThat(wider.maxRestarts()).isEqualTo(5);
+        assertThat(wider.within()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(wider.initialBackoff()).isEqualTo(Duration.ofMillis(7));
+        assertThat(wider.jitter()).isZero();
+        assertThat(wider.retries(new IllegalStateException())).isFalse();
+        assertThat(RestartPolicy.never().withLimit(2, Duration.ofSeconds(1)).initialBackoff())
+            .isEqualTo(RestartPolicy.DEFAULT_INITIAL_BACKOFF);
+        assertThat(tuned.withLimit(0, Duration.ofSeconds(1))).isSameAs(RestartPolicy.never());
+    }
+
+    @Test
     void neverNeverRestarts() {
         assertThat(RestartPolicy.never().allowsRestarts()).isFalse();
         assertThat(RestartPolicy.limited(0, Duration.ofSeconds(1))).isSameAs(RestartPolicy.never());

@@ -91,7 +91,7 @@ public final class CriticalTaskAutoConfiguration {
                 shutdown.getGracePeriod());
         ListableBeanFactory beanFactory = applicationContext.getBeanFactory();
         return new CriticalTaskLifecycle(criticalTaskRegistry, beanFactory, shutdown.getGracePeriod(),
-                this.properties.getPhase(), failureShutdown);
+                this.properties.getPhase(), failureShutdown, this.properties.getTasks(), applicationContext);
     }
 
     private boolean useVirtualThreads() {

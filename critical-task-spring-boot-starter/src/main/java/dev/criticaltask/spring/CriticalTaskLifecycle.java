@@ -1,21 +1,27 @@
 package dev.criticaltask.spring;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import dev.criticaltask.CancellationToken;
 import dev.criticaltask.CriticalTask;
 import dev.criticaltask.CriticalTaskFailedException;
 import dev.criticaltask.CriticalTaskRegistry;
+import dev.criticaltask.CriticalTaskSpec;
 import dev.criticaltask.StopReport;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Runs the {@link CriticalTask} beans of a context on its {@link CriticalTaskRegistry}: spawns each
- * one, named after its bean, when the context starts, and stops them all when it stops.
+ * Runs the tasks a context defines on its {@link CriticalTaskRegistry}: each {@link CriticalTask} and
+ * {@link dev.criticaltask.SupervisedTask} bean, named after its bean, and each {@link CriticalTaskSpec}
+ * bean, with the {@code critical-task.tasks.<name>.*} properties applied; spawns them when the
+ * context starts, and stops them all when it stops.
  *
  * <p>From the moment it is created it watches the registry's root token: the first task failure,
  * whether of a bean or of a task spawned at run time, before or after start, is handed to the
@@ -44,17 +50,22 @@ final class CriticalTaskLifecycle implements SmartLifecycle {
 
     private final KeepAlive keepAlive;
 
+    private final Map<String, CriticalTaskProperties.Task> taskProperties;
+
     private volatile boolean running;
 
     CriticalTaskLifecycle(CriticalTaskRegistry registry, ListableBeanFactory beanFactory, Duration gracePeriod,
-            int phase, FailureShutdown failureShutdown) {
+            int phase, FailureShutdown failureShutdown, Map<String, CriticalTaskProperties.Task> taskProperties,
+            ApplicationEventPublisher publisher) {
         this.registry = registry;
         this.beanFactory = beanFactory;
         this.gracePeriod = gracePeriod;
         this.phase = phase;
         this.failureShutdown = failureShutdown;
         this.keepAlive = new KeepAlive(registry, failureShutdown);
+        this.taskProperties = taskProperties;
         registry.addListener(this.keepAlive);
+        registry.addListener(new SupervisionEvents(registry, publisher));
         // Runs at once when the root is already cancelled, e.g. by a task spawned while beans were
         // being created.
         registry.rootToken().onCancel(this::rootCancelled);
@@ -84,13 +95,14 @@ final class CriticalTaskLifecycle implements SmartLifecycle {
             logger.warn("Not starting critical tasks: the root token is already cancelled");
             return;
         }
-        String[] names = this.beanFactory.getBeanNamesForType(CriticalTask.class);
-        for (String name : names) {
-            this.registry.spawn(name, this.beanFactory.getBean(name, CriticalTask.class));
+        // every definition is checked before the first task starts
+        List<CriticalTaskSpec> specs = TaskDefinitions.collect(this.beanFactory, this.taskProperties);
+        for (CriticalTaskSpec spec : specs) {
+            this.registry.spawn(spec);
         }
         this.keepAlive.start();
         if (logger.isDebugEnabled()) {
-            logger.debug("Started " + names.length + " critical task(s)");
+            logger.debug("Started " + specs.size() + " critical task(s)");
         }
     }
 

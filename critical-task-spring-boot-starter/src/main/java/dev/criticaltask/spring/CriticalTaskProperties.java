@@ -1,6 +1,10 @@
 package dev.criticaltask.spring;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.criticaltask.StallAction;
 
 import org.jspecify.annotations.Nullable;
 
@@ -42,6 +46,12 @@ public final class CriticalTaskProperties {
 
     private final Threads threads = new Threads();
 
+    /**
+     * Supervision of single tasks, by task name (the bean name of a CriticalTask bean, or the name
+     * of a CriticalTaskSpec bean). A value set here wins over the same setting made in code.
+     */
+    private final Map<String, Task> tasks = new LinkedHashMap<>();
+
     public boolean isEnabled() {
         return this.enabled;
     }
@@ -66,6 +76,10 @@ public final class CriticalTaskProperties {
         return this.threads;
     }
 
+    public Map<String, Task> getTasks() {
+        return this.tasks;
+    }
+
     /**
      * Checks every value; called once when the auto-configuration is created.
      *
@@ -85,6 +99,7 @@ public final class CriticalTaskProperties {
                             + " as a failure (0 means success, larger values wrap around)",
                     "a number from 1 to " + MAX_EXIT_CODE);
         }
+        this.tasks.forEach((name, task) -> task.validate("critical-task.tasks." + name));
     }
 
     /**
@@ -157,6 +172,177 @@ public final class CriticalTaskProperties {
 
         public void setVirtual(@Nullable Boolean virtual) {
             this.virtual = virtual;
+        }
+
+    }
+
+
+    /**
+     * Supervision of one task. Each value left unset keeps what the task's definition sets in
+     * code, or else the default.
+     */
+    public static final class Task {
+
+        private final Restart restart = new Restart();
+
+        private final Heartbeat heartbeat = new Heartbeat();
+
+        public Restart getRestart() {
+            return this.restart;
+        }
+
+        public Heartbeat getHeartbeat() {
+            return this.heartbeat;
+        }
+
+        void validate(String prefix) {
+            this.restart.validate(prefix + ".restart");
+            this.heartbeat.validate(prefix + ".heartbeat");
+        }
+
+    }
+
+    /**
+     * Restart policy of one task.
+     */
+    public static final class Restart {
+
+        /**
+         * How many times the task is run again within 'within' before a failure is fatal. 0, the
+         * default, makes the first failure fatal.
+         */
+        private @Nullable Integer maxRestarts;
+
+        /**
+         * Sliding window in which 'max-restarts' count. Defaults to 1m.
+         */
+        private @Nullable Duration within;
+
+        private final Backoff backoff = new Backoff();
+
+        public @Nullable Integer getMaxRestarts() {
+            return this.maxRestarts;
+        }
+
+        public void setMaxRestarts(@Nullable Integer maxRestarts) {
+            this.maxRestarts = maxRestarts;
+        }
+
+        public @Nullable Duration getWithin() {
+            return this.within;
+        }
+
+        public void setWithin(@Nullable Duration within) {
+            this.within = within;
+        }
+
+        public Backoff getBackoff() {
+            return this.backoff;
+        }
+
+        boolean isSet() {
+            return this.maxRestarts != null || this.within != null || this.backoff.getInitial() != null
+                    || this.backoff.getMax() != null;
+        }
+
+        void validate(String prefix) {
+            if (this.maxRestarts != null && this.maxRestarts < 0) {
+                throw new InvalidCriticalTaskPropertyException(prefix + ".max-restarts", this.maxRestarts,
+                        "it must not be negative", "0 (the first failure is fatal) or a positive number");
+            }
+            if (this.within != null && (this.within.isZero() || this.within.isNegative())) {
+                throw new InvalidCriticalTaskPropertyException(prefix + ".within", this.within, "it must be positive",
+                        "a duration such as 1m");
+            }
+            Duration initial = this.backoff.getInitial();
+            Duration max = this.backoff.getMax();
+            if (initial != null && initial.isNegative()) {
+                throw new InvalidCriticalTaskPropertyException(prefix + ".backoff.initial", initial,
+                        "it must not be negative", "a duration such as 100ms");
+            }
+            if (max != null && max.compareTo(initial != null ? initial : Duration.ZERO) < 0) {
+                throw new InvalidCriticalTaskPropertyException(prefix + ".backoff.max", max,
+                        "it must not be below the initial backoff", "a duration at least as long as "
+                                + prefix + ".backoff.initial");
+            }
+        }
+
+    }
+
+    /**
+     * Backoff between restarts of one task.
+     */
+    public static final class Backoff {
+
+        /**
+         * Backoff before the first restart in the window; each further restart waits twice as
+         * long, with 20% jitter. Defaults to 100ms.
+         */
+        private @Nullable Duration initial;
+
+        /**
+         * Longest backoff between restarts. Defaults to 10s.
+         */
+        private @Nullable Duration max;
+
+        public @Nullable Duration getInitial() {
+            return this.initial;
+        }
+
+        public void setInitial(@Nullable Duration initial) {
+            this.initial = initial;
+        }
+
+        public @Nullable Duration getMax() {
+            return this.max;
+        }
+
+        public void setMax(@Nullable Duration max) {
+            this.max = max;
+        }
+
+    }
+
+    /**
+     * Heartbeat of one task: a task that takes a TaskContext must call heartbeat() at least once
+     * per timeout.
+     */
+    public static final class Heartbeat {
+
+        /**
+         * Longest time the task may go without a heartbeat before it is stalled. Not set: no
+         * heartbeat is watched.
+         */
+        private @Nullable Duration timeout;
+
+        /**
+         * What a missed heartbeat leads to: 'report' marks the task STALLED (DOWN in health) until
+         * its next heartbeat; 'fail' treats the stall as a failure, which goes through the restart
+         * policy. Defaults to report.
+         */
+        private @Nullable StallAction onStall;
+
+        public @Nullable Duration getTimeout() {
+            return this.timeout;
+        }
+
+        public void setTimeout(@Nullable Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public @Nullable StallAction getOnStall() {
+            return this.onStall;
+        }
+
+        public void setOnStall(@Nullable StallAction onStall) {
+            this.onStall = onStall;
+        }
+
+        void validate(String prefix) {
+            if (this.timeout != null && (this.timeout.isZero() || this.timeout.isNegative())) {
+                throw new InvalidCriticalTaskPropertyException(prefix + ".timeout", this.timeout,
+                        "it must be positive", "a duration such as 30s");
+            }
         }
 
     }

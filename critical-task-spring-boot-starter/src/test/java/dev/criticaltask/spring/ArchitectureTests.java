@@ -104,7 +104,7 @@ class ArchitectureTests {
             .resideInAPackage("dev.criticaltask.spring")
             .and()
             .doNotBelongToAnyOf(CriticalTaskAutoConfiguration.class, CriticalTaskProperties.class,
-                    CriticalTaskFailedEvent.class)
+                    CriticalTaskFailedEvent.class, CriticalTaskRestartedEvent.class, CriticalTaskStalledEvent.class)
             .should()
             .notBePublic();
         rule.check(classes);
