@@ -156,7 +156,7 @@ class SupervisionTest {
         CountDownLatch stalled = new CountDownLatch(1);
         CountDownLatch beatAgain = new CountDownLatch(1);
         CountDownLatch recovered = new CountDownLatch(1);
-        Duration timeout = Duration.ofMillis(200);
+        Duration timeout = Duration.ofMillis(500);
         long started = System.nanoTime();
         CriticalTaskHandle handle = registry.spawn(CriticalTaskSpec.supervised("sleepy", context -> {
             context.heartbeat();
@@ -165,9 +165,11 @@ class SupervisionTest {
             recovered.countDown();
             context.cancellation().await();
         }).withHeartbeat(timeout, StallAction.REPORT));
+        java.util.concurrent.atomic.AtomicReference<Duration> silence = new java.util.concurrent.atomic.AtomicReference<>();
         registry.addListener(new CriticalTaskListener() {
             @Override
             public void stalled(CriticalTaskHandle task, Duration silentFor) {
+                silence.set(silentFor);
                 stalled.countDown();
             }
         });
@@ -175,6 +177,10 @@ class SupervisionTest {
         await().atMost(LONG).until(() -> handle.state() == TaskState.STALLED);
         Duration detectedAfter = Duration.ofNanos(System.nanoTime() - started);
         assertThat(detectedAfter).isGreaterThanOrEqualTo(timeout);
+        stalled.await();
+        // found within the timeout plus one watch period; a check is due at most one timeout
+        // after the last heartbeat, so the watch period is the timeout itself
+        assertThat(silence.get()).isBetween(timeout, timeout.multipliedBy(2));
         assertThat(handle.sinceLastHeartbeat()).hasValueSatisfying(silent -> assertThat(silent).isGreaterThanOrEqualTo(timeout));
         assertThat(registry.rootToken().isCancelled()).isFalse();
 
