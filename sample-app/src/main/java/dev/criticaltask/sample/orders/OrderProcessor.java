@@ -99,10 +99,8 @@ public final class OrderProcessor implements CriticalTask {
                 handedBack++;
             }
         }
-        if (processed + handedBack > 0 || logger.isDebugEnabled()) {
-            logger.info("Order processor stopped: {} queued order(s) processed while draining, {} handed back",
-                    processed, handedBack);
-        }
+        logger.info("Order processor stopped: {} queued order(s) processed while draining, {} handed back",
+                processed, handedBack);
     }
 
     private void process(Order order) {
