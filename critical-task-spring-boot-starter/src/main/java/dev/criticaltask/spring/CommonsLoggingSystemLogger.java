@@ -48,7 +48,8 @@ final class CommonsLoggingSystemLogger implements System.Logger {
     }
 
     @Override
-    public void log(Level level, @Nullable ResourceBundle bundle, @Nullable String format, @Nullable Object... params) {
+    public void log(Level level, @Nullable ResourceBundle bundle, @Nullable String format,
+            @Nullable Object @Nullable ... params) {
         String message = localized(bundle, format);
         if (message != null && params != null && params.length > 0) {
             message = MessageFormat.format(message, params);

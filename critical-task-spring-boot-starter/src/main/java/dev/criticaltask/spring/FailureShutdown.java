@@ -31,6 +31,12 @@ import org.springframework.context.ConfigurableApplicationContext;
  * </ul>
  * When the JVM is already shutting down (SIGTERM), or inside a test, the context is closed but the
  * process is not exited.
+ *
+ * <p>A failure while the context is still starting waits, at most the start-up wait (the grace
+ * period), for the refresh to end before it closes the context. If the refresh fails meanwhile, the
+ * start-up failure ends the process as usual. If the context is still starting when the wait runs
+ * out, the process exits without closing it first (its shutdown hook then closes it), because
+ * closing a context that another thread is refreshing blocks until that refresh ends.
  */
 final class FailureShutdown {
 
@@ -91,11 +97,6 @@ final class FailureShutdown {
         shutdown.setDaemon(false);
         this.thread = shutdown;
         shutdown.start();
-    }
-
-    /** Whether a failure has triggered the shutdown. */
-    synchronized boolean isTriggered() {
-        return this.thread != null;
     }
 
     private void shutDown(CriticalTaskFailedException failure) {

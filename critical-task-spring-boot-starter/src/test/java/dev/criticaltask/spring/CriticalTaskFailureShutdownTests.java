@@ -115,7 +115,7 @@ class CriticalTaskFailureShutdownTests {
             });
             await().atMost(TIMEOUT).until(() -> !source.isActive());
             assertThat(events.ofType(CriticalTaskFailedEvent.class)).singleElement()
-                .satisfies((event) -> assertThat(((CriticalTaskFailedEvent) event).getTaskName()).isEqualTo("runtime"));
+                .satisfies((event) -> assertThat(event.getTaskName()).isEqualTo("runtime"));
         });
     }
 

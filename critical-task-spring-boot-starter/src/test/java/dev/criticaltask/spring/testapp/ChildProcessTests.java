@@ -115,6 +115,18 @@ class ChildProcessTests {
     }
 
     @Test
+    void failureDuringASigtermShutdownNeitherHangsNorExitsAgain() throws Exception {
+        Child child = start("fail-on-close");
+        child.awaitOutput("READY");
+        child.process.destroy();
+        assertThat(child.awaitExit()).isEqualTo(143);
+        String output = child.output();
+        assertThat(output).contains("Critical task 'failing' crashed")
+            .contains("WORKER worker STOPPED GRACEFULLY")
+            .doesNotContain("Exiting the process with status");
+    }
+
+    @Test
     void serviceWhoseTasksCompleteEndsWithZero() throws Exception {
         Child child = start("complete");
         assertThat(child.awaitExit()).isZero();
@@ -150,6 +162,15 @@ class ChildProcessTests {
             .isOne();
         // the shutdown waited for the start-up to end before closing the context
         assertThat(output.indexOf("SLOW START ENDS")).isPositive().isLessThan(output.indexOf("CLOSED thread="));
+    }
+
+    @Test
+    void failureWhileTheStartupHangsExitsNonZeroAfterTheGracePeriod() throws Exception {
+        Child child = start("startup-hang", "--critical-task.shutdown.grace-period=1s");
+        assertThat(child.awaitExit()).isEqualTo(1);
+        assertThat(child.output()).contains("HANGING START BEGINS")
+            .contains("did not finish starting within PT1S of the failure of critical task 'early'")
+            .contains("Exiting the process with status 1");
     }
 
     @Test

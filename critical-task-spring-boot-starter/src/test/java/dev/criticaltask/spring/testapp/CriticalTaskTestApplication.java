@@ -1,7 +1,6 @@
 package dev.criticaltask.spring.testapp;
 
 import java.util.Arrays;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
@@ -35,18 +34,24 @@ public final class CriticalTaskTestApplication {
 
     static final CountDownLatch READY = new CountDownLatch(1);
 
-    private static final Map<String, Class<?>> SCENARIOS = Map.of("fail", Fail.class, "two-failures",
-            TwoFailures.class, "drain", Drain.class, "stubborn", Stubborn.class, "stubborn-fail", StubbornFail.class, "startup-failure",
-            StartupFailure.class, "complete", Complete.class, "threads", Threads.class, "web-fail", WebFail.class);
-
     private CriticalTaskTestApplication() {
     }
 
     public static void main(String[] args) {
-        Class<?> scenario = SCENARIOS.get(args[0]);
-        if (scenario == null) {
-            throw new IllegalArgumentException("Unknown scenario " + args[0]);
-        }
+        Class<?> scenario = switch (args[0]) {
+            case "fail" -> Fail.class;
+            case "two-failures" -> TwoFailures.class;
+            case "drain" -> Drain.class;
+            case "stubborn" -> Stubborn.class;
+            case "stubborn-fail" -> StubbornFail.class;
+            case "startup-failure" -> StartupFailure.class;
+            case "startup-hang" -> StartupHang.class;
+            case "complete" -> Complete.class;
+            case "threads" -> Threads.class;
+            case "web-fail" -> WebFail.class;
+            case "fail-on-close" -> FailOnClose.class;
+            default -> throw new IllegalArgumentException("Unknown scenario " + args[0]);
+        };
         SpringApplication application = new SpringApplication(scenario);
         if (!args[0].startsWith("web-")) {
             application.setWebApplicationType(WebApplicationType.NONE);
@@ -233,6 +238,46 @@ public final class CriticalTaskTestApplication {
 
     }
 
+    /** Like {@link StartupFailure}, but the later lifecycle never finishes starting. */
+    @Configuration(proxyBeanMethods = false)
+    @Import(Common.class)
+    static class StartupHang {
+
+        @Bean
+        EarlySpawner earlySpawner(CriticalTaskRegistry registry) {
+            return new EarlySpawner(registry);
+        }
+
+        @Bean
+        SmartLifecycle hangingStart() {
+            return new SmartLifecycle() {
+
+                @Override
+                public void start() {
+                    System.out.println("HANGING START BEGINS");
+                    try {
+                        CancellationToken.create().await();
+                    }
+                    catch (InterruptedException ex) {
+                        System.out.println("HANGING START INTERRUPTED");
+                        Thread.currentThread().interrupt();
+                    }
+                }
+
+                @Override
+                public void stop() {
+                }
+
+                @Override
+                public boolean isRunning() {
+                    return false;
+                }
+
+            };
+        }
+
+    }
+
     static final class EarlySpawner implements InitializingBean {
 
         private final CriticalTaskRegistry registry;
@@ -317,6 +362,33 @@ public final class CriticalTaskTestApplication {
             return (token) -> {
                 awaitReady();
                 throw new IllegalStateException("boom");
+            };
+        }
+
+    }
+
+    /** A task that crashes as soon as the context begins to close: a failure racing SIGTERM. */
+    @Configuration(proxyBeanMethods = false)
+    @Import(Common.class)
+    static class FailOnClose {
+
+        private final CountDownLatch closing = new CountDownLatch(1);
+
+        @EventListener
+        void closing(ContextClosedEvent event) {
+            this.closing.countDown();
+        }
+
+        @Bean
+        CriticalTask worker() {
+            return CriticalTaskTestApplication.worker("worker");
+        }
+
+        @Bean
+        CriticalTask failing() {
+            return (token) -> {
+                this.closing.await();
+                throw new IllegalStateException("failed while closing");
             };
         }
 
