@@ -8,6 +8,7 @@ import dev.criticaltask.CriticalTaskHandle;
 import dev.criticaltask.CriticalTaskRegistry;
 import dev.criticaltask.TaskState;
 import dev.criticaltask.spring.CriticalTaskFailedEvent;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -19,7 +20,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * {@code POST /chaos/fail}, switched on, takes the whole service down: the run-time task fails,
- * the event is published once, every worker stops and the context closes. Inside a test the JVM is
+ * the event is published once, the failure is counted, every worker stops and the context closes. Inside a test the JVM is
  * not exited (the packaged application's exit code is {@code SampleApplicationIT}'s business).
  *
  * <p>Deliberately not a {@code @SpringBootTest}: the failure closes the context, and the
@@ -39,6 +40,7 @@ class ChaosOverHttpTests {
         try {
             int port = context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
             CriticalTaskRegistry registry = context.getBean(CriticalTaskRegistry.class);
+            MeterRegistry meters = context.getBean(MeterRegistry.class);
 
             assertThat(Http.postJson(port, "/chaos/fail", "").statusCode()).isEqualTo(202);
 
@@ -47,6 +49,9 @@ class ChaosOverHttpTests {
                 .satisfies((event) -> assertThat(event.getTaskName()).isEqualTo("chaos-1"));
             assertThat(registry.firstFailure()).hasValueSatisfying(
                     (failure) -> assertThat(failure.getCause()).hasMessageContaining("POST /chaos/fail"));
+            assertThat(meters.get("critical.task.failures").tags("task", "chaos-1", "exception", "IllegalStateException")
+                .counter()
+                .count()).isEqualTo(1);
             for (String worker : List.of("orderProcessor", "priceRefresher", "heartbeat")) {
                 assertThat(registry.find(worker)).map(CriticalTaskHandle::state).hasValue(TaskState.CANCELLED);
             }
