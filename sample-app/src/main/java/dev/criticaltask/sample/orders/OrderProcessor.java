@@ -68,7 +68,8 @@ public final class OrderProcessor implements CriticalTask {
     @Override
     public void run(CancellationToken cancellation) throws InterruptedException {
         // Closing the queue on cancel wakes the poll below at once instead of after POLL_TIMEOUT.
-        try (Registration wakeUp = cancellation.onCancel(this.queue::close)) {
+        Registration wakeUp = cancellation.onCancel(this.queue::close);
+        try {
             while (!cancellation.isCancelled()) {
                 Order order = this.queue.poll(POLL_TIMEOUT);
                 if (order != null) {
@@ -77,6 +78,7 @@ public final class OrderProcessor implements CriticalTask {
             }
         }
         finally {
+            wakeUp.close();
             drain(cancellation);
         }
     }
