@@ -1,0 +1,20 @@
+package dev.criticaltask.sample;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/**
+ * The sample service: {@code POST /orders} feeds an order processor, a refresher keeps a price
+ * cache fresh, and a heartbeat reports that the workers are alive. All three are
+ * {@link dev.criticaltask.CriticalTask} beans, started and supervised by the critical-task starter.
+ */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class SampleApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(SampleApplication.class, args);
+    }
+
+}

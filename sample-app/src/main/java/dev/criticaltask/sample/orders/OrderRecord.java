@@ -1,0 +1,32 @@
+package dev.criticaltask.sample.orders;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the service knows about an order, as {@code GET /orders/{id}} shows it.
+ *
+ * @param id the order's id
+ * @param item what was ordered
+ * @param quantity how many
+ * @param status where it is
+ * @param total the price, once it was processed
+ * @param reason why it was rejected or not processed
+ * @param acceptedAt when it was accepted
+ * @param updatedAt when its status last changed
+ */
+public record OrderRecord(String id, String item, int quantity, OrderStatus status, @Nullable BigDecimal total,
+        @Nullable String reason, Instant acceptedAt, Instant updatedAt) {
+
+    static OrderRecord accepted(Order order) {
+        return new OrderRecord(order.id(), order.item(), order.quantity(), OrderStatus.ACCEPTED, null, null,
+                order.acceptedAt(), order.acceptedAt());
+    }
+
+    OrderRecord with(OrderStatus status, @Nullable BigDecimal total, @Nullable String reason, Instant at) {
+        return new OrderRecord(this.id, this.item, this.quantity, status, total, reason, this.acceptedAt, at);
+    }
+
+}

@@ -1,0 +1,64 @@
+package dev.criticaltask.sample.prices;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+
+import dev.criticaltask.CancellationToken;
+import dev.criticaltask.CriticalTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Refreshes the {@link PriceCache} from the {@link PriceFeed} at once and then every
+ * {@code interval}, waiting in {@link CancellationToken#await(Duration)} so that it stops as soon as
+ * it is cancelled.
+ *
+ * <p>A feed that cannot be reached is fatal: the {@link IOException} leaves {@link #run}, the task
+ * fails, and the whole service shuts down and exits non-zero, to be restarted clean. Serving orders
+ * at stale prices for ever would be worse.
+ */
+public final class PriceRefresher implements CriticalTask {
+
+    private static final Logger logger = LoggerFactory.getLogger(PriceRefresher.class);
+
+    private final PriceFeed feed;
+
+    private final PriceCache cache;
+
+    private final Duration interval;
+
+    private final Clock clock;
+
+    /**
+     * Creates the refresher.
+     *
+     * @param feed where prices come from
+     * @param cache where they go
+     * @param interval time between two fetches
+     * @param clock the time of each refresh
+     */
+    public PriceRefresher(PriceFeed feed, PriceCache cache, Duration interval, Clock clock) {
+        this.feed = feed;
+        this.cache = cache;
+        this.interval = interval;
+        this.clock = clock;
+    }
+
+    @Override
+    public void run(CancellationToken cancellation) throws IOException, InterruptedException {
+        long refreshes = 0;
+        do {
+            this.cache.replace(this.feed.fetch(), this.clock.instant());
+            if (refreshes++ == 0) {
+                logger.info("Prices loaded: {}", this.cache.prices());
+            }
+            else {
+                logger.debug("Prices refreshed: {}", this.cache.prices());
+            }
+        }
+        while (!cancellation.await(this.interval));
+        logger.info("Price refresher stopped after {} refresh(es)", refreshes);
+    }
+
+}

@@ -1,0 +1,49 @@
+package dev.criticaltask.sample.prices;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.criticaltask.CancellationToken;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIOException;
+
+class PriceRefresherTests {
+
+    private final PriceCache cache = new PriceCache();
+
+    @Test
+    void refreshesAtOnceAndStopsWhenCancelled() throws Exception {
+        CancellationToken cancelled = CancellationToken.create();
+        cancelled.cancel();
+        PriceFeed feed = () -> Map.of("tea", new BigDecimal("2.80"));
+
+        // an hour between refreshes: only the cancellation can end this run quickly
+        new PriceRefresher(feed, this.cache, Duration.ofHours(1), Clock.systemUTC()).run(cancelled);
+
+        assertThat(this.cache.price("tea")).hasValue(new BigDecimal("2.80"));
+        assertThat(this.cache.refreshedAt()).isPresent();
+    }
+
+    @Test
+    void anUnreachableFeedFailsTheTask() {
+        AtomicInteger fetches = new AtomicInteger();
+        PriceFeed feed = () -> {
+            if (fetches.incrementAndGet() > 2) {
+                throw new IOException("feed down");
+            }
+            return Map.of("tea", BigDecimal.ONE);
+        };
+        PriceRefresher refresher = new PriceRefresher(feed, this.cache, Duration.ofMillis(1), Clock.systemUTC());
+
+        assertThatIOException().isThrownBy(() -> refresher.run(CancellationToken.create())).withMessage("feed down");
+        // the last good prices stay until the service restarts
+        assertThat(this.cache.price("tea")).hasValue(BigDecimal.ONE);
+    }
+
+}
