@@ -2,6 +2,7 @@ package dev.criticaltask.spring.metrics;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,6 +122,9 @@ public final class CriticalTaskMetrics implements MeterBinder, AutoCloseable {
          */
         private final Set<CriticalTaskHandle> countedFailures = Collections.newSetFromMap(new WeakHashMap<>());
 
+        /** Task names whose per-task meters are registered; guarded by {@code lock}. */
+        private final Set<String> namesWithMeters = new HashSet<>();
+
         private volatile Registration registration = () -> {
         };
 
@@ -199,9 +203,14 @@ public final class CriticalTaskMetrics implements MeterBinder, AutoCloseable {
             }
         }
 
-        /** Registered up front, so that a scrape shows 0 rather than nothing. Idempotent. */
+        /** Registered up front, so that a scrape shows 0 rather than nothing. Once per task name. */
         private void registerPerTaskMeters(CriticalTaskHandle task) {
             String name = task.description();
+            synchronized (lock) {
+                if (closed || !namesWithMeters.add(name)) {
+                    return;
+                }
+            }
             restarts(task);
             Gauge.builder(STALLED, registry, tasks -> tasks.find(name)
                     .filter(handle -> handle.state() == TaskState.STALLED)
