@@ -115,7 +115,9 @@ public final class CancellationToken {
 
     /** Why this token was cancelled, when the cancellation that reached it carried a reason. */
     public Optional<Throwable> reason() {
-        return Optional.ofNullable(reason);
+        // The reason is written before the flag: read the flag first, so that a reason is never
+        // seen on a token that does not yet say it is cancelled.
+        return cancelled ? Optional.ofNullable(reason) : Optional.empty();
     }
 
     /** Whether this token is cancelled: a single volatile read, no lock. */
