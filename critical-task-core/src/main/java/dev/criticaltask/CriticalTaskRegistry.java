@@ -357,8 +357,11 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         }
 
         @Override
-        public void failing(TaskRun run, CriticalTaskFailedException failure) {
+        public CriticalTaskFailedException failing(TaskRun run, CriticalTaskFailedException failure) {
+            // Every failing task cancels the root with the recorded first failure: whichever cancel
+            // lands first, the root's reason is the record.
             firstFailure.compareAndSet(null, failure);
+            return Objects.requireNonNull(firstFailure.get());
         }
 
         @Override

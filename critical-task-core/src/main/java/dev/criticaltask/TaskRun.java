@@ -253,10 +253,7 @@ final class TaskRun implements Runnable {
             failure = failed;
         }
         TaskObserver watcher = observer;
-        if (watcher != null) {
-            watcher.failing(this, failed);
-        }
-        parent.cancel(failed);
+        parent.cancel(watcher != null ? watcher.failing(this, failed) : failed);
         log(System.Logger.Level.ERROR, failed.getMessage()
                 + (restarts > 0 ? " (after " + restarts + (restarts == 1 ? " restart)" : " restarts)") : ""), thrown);
         return failed;
