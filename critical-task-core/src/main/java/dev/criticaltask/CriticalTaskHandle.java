@@ -193,7 +193,12 @@ public final class CriticalTaskHandle {
         settle();
     }
 
-    /** The task's current state. */
+    /**
+     * The task's current state. The outcome is decided when the task returns or throws, then
+     * published: a {@link #cancel()} racing the task's return may find the outcome already decided
+     * (and later read {@code COMPLETED} or {@code FAILED}), and {@link #isFinished()} turns true just
+     * before listeners run and {@link #join()} returns.
+     */
     public TaskState state() {
         return run.state();
     }
