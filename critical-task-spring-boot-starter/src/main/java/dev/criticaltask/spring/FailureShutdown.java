@@ -12,8 +12,11 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.context.event.ApplicationFailedEvent;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.availability.LivenessState;
 import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -50,6 +53,9 @@ final class FailureShutdown {
 
     static final String THREAD_NAME = "critical-task-failure-shutdown";
 
+    /** The bean that {@code SpringApplication} registers in every context it runs. */
+    private static final String SPRING_APPLICATION_ARGUMENTS = "springApplicationArguments";
+
     private final ConfigurableApplicationContext context;
 
     private final CriticalTaskRegistry registry;
@@ -63,6 +69,12 @@ final class FailureShutdown {
     private final Duration startupWait;
 
     private @Nullable Thread thread;
+
+    /** Whether {@code SpringApplication.run} has returned: {@code ApplicationReadyEvent}. */
+    private volatile boolean ready;
+
+    /** Whether {@code SpringApplication.run} failed: {@code ApplicationFailedEvent}. */
+    private volatile boolean runFailed;
 
     /**
      * Creates the shutdown for one context.
@@ -82,6 +94,15 @@ final class FailureShutdown {
         this.exitProcess = exitProcess;
         this.testContext = testContext;
         this.startupWait = startupWait;
+        // SpringApplication publishes these through the context; a plain context never does.
+        context.addApplicationListener((ApplicationEvent event) -> {
+            if (event instanceof ApplicationReadyEvent) {
+                this.ready = true;
+            }
+            else if (event instanceof ApplicationFailedEvent) {
+                this.runFailed = true;
+            }
+        });
     }
 
     /**
@@ -153,10 +174,13 @@ final class FailureShutdown {
     private Startup awaitStartup() throws InterruptedException {
         long deadline = System.nanoTime() + this.startupWait.toNanos();
         while (true) {
-            if (!this.context.isActive()) {
+            if (this.runFailed || !this.context.isActive()) {
                 return Startup.FAILED;
             }
-            if (this.context.isRunning()) {
+            // Under SpringApplication, runners and ApplicationStartedEvent listeners still run after
+            // the refresh: closing and exiting before run() returns would cut short the report of a
+            // failure there. A context that no SpringApplication runs has started once it runs.
+            if (isRunBySpringApplication() ? this.ready : this.context.isRunning()) {
                 return Startup.STARTED;
             }
             if (System.nanoTime() - deadline >= 0) {
@@ -194,6 +218,10 @@ final class FailureShutdown {
         }
         logger.info("Exiting the process with status " + this.exitCode + " after a critical task failure");
         System.exit(this.exitCode);
+    }
+
+    private boolean isRunBySpringApplication() {
+        return this.context.getBeanFactory().containsSingleton(SPRING_APPLICATION_ARGUMENTS);
     }
 
     /** The JVM refuses new shutdown hooks once it has begun to shut down. */
