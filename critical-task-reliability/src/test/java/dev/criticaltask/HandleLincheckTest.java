@@ -26,6 +26,10 @@ import org.junit.jupiter.api.Test;
 @Param(name = "outcome", gen = IntGen.class, conf = "0:3")
 public class HandleLincheckTest {
 
+    static {
+        QuietLogs.install();
+    }
+
     static final int NORMAL = 0;
 
     static final int INTERRUPTED = 1;

@@ -27,6 +27,10 @@ import org.junit.jupiter.api.Test;
 @Param(name = "slot", gen = IntGen.class, conf = "0:2")
 public class TokenLincheckTest {
 
+    static {
+        QuietLogs.install();
+    }
+
     /** Adds await(1 ms): stress only, as model checking freezes System.nanoTime and the wait never times out. */
     @Param(name = "reason", gen = IntGen.class, conf = "1:2")
     @Param(name = "slot", gen = IntGen.class, conf = "0:2")

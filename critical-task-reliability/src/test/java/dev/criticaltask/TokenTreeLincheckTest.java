@@ -27,6 +27,10 @@ import org.junit.jupiter.api.Test;
 @Param(name = "slot", gen = IntGen.class, conf = "0:1")
 public class TokenTreeLincheckTest {
 
+    static {
+        QuietLogs.install();
+    }
+
     private final CancellationToken parent = CancellationToken.create();
 
     private final CancellationToken child = parent.child();
