@@ -10,7 +10,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +66,8 @@ class SeededStressTest {
 
         final List<Throwable> errors = new CopyOnWriteArrayList<>();
 
+        final java.util.concurrent.atomic.AtomicInteger listenerWarnings = new java.util.concurrent.atomic.AtomicInteger();
+
         @Override
         public String getName() {
             return "stress";
@@ -80,6 +82,9 @@ class SeededStressTest {
         public void log(Level level, java.util.ResourceBundle bundle, String msg, Throwable thrown) {
             if (level == Level.ERROR && thrown != null) {
                 errors.add(thrown);
+            }
+            if (level == Level.WARNING && msg != null && msg.startsWith("A critical task listener threw")) {
+                listenerWarnings.incrementAndGet();
             }
         }
 
@@ -103,6 +108,7 @@ class SeededStressTest {
             }
         }
         QuietLogs.capturing = true;
+        long abandonedBefore = CriticalTaskHandle.abandonedCount();
         long started = System.nanoTime();
         Stats stats = new Stats();
         try {
@@ -127,6 +133,12 @@ class SeededStressTest {
         if (replay.isBlank()) {
             assertThat(seeds).hasSizeGreaterThanOrEqualTo(1000);
         }
+        // every nested handle was joined or detached: none is reported as forgotten once collected
+        System.gc();
+        Awaitility.await("no handle reported as abandoned")
+            .during(Duration.ofMillis(300))
+            .atMost(Duration.ofSeconds(3))
+            .until(CriticalTaskHandle::abandonedCount, count -> count == abandonedBefore);
     }
 
     static final class Stats {
@@ -140,13 +152,15 @@ class SeededStressTest {
         int lateSpawns;
         int slowToStop;
         int firstFailureMismatches;
+        int throwingListeners;
 
         @Override
         public String toString() {
             return tasks + " tasks, " + failures + " failures, " + explicitCancels + " explicit root cancels, "
                     + gracefulCancels + " graceful handle cancels, " + timedJoins + " timed joins, " + detaches
                     + " detaches, " + ignoring + " tasks ignoring cancellation, " + lateSpawns + " late spawns refused, " + slowToStop + " waiting tasks slower than the 20 ms grace, " + firstFailureMismatches
-                    + " rounds where firstFailure() was not the root's reason (core bug 2)";
+                    + " rounds where firstFailure() was not the root's reason (core bug 2), " + throwingListeners
+                    + " rounds with a throwing listener";
         }
     }
 
@@ -154,7 +168,7 @@ class SeededStressTest {
 
         final long seed;
 
-        final Random random;
+        final SplittableRandom random; // java.util.Random's first draws barely differ for neighbouring seeds
 
         final Stats stats;
 
@@ -174,7 +188,7 @@ class SeededStressTest {
 
         Round(long seed, Stats stats) {
             this.seed = seed;
-            this.random = new Random(seed);
+            this.random = new SplittableRandom(seed);
             this.stats = stats;
         }
 
@@ -273,6 +287,40 @@ class SeededStressTest {
                 .logger(logger)
                 .interruptWait(Duration.ofMillis(20))
                 .build();
+            boolean throwingListener = random.nextInt(4) == 0;
+            java.util.concurrent.atomic.AtomicInteger failedEvents = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger endEvents = new java.util.concurrent.atomic.AtomicInteger();
+            if (throwingListener) {
+                stats.throwingListeners++;
+                registry.addListener(new CriticalTaskListener() {
+                    @Override
+                    public void started(CriticalTaskHandle task) {
+                        throw new IllegalStateException("listener throws on start");
+                    }
+
+                    @Override
+                    public void failed(CriticalTaskHandle task, CriticalTaskFailedException failure) {
+                        throw new IllegalStateException("listener throws on failure");
+                    }
+                });
+            }
+            registry.addListener(new CriticalTaskListener() {
+                @Override
+                public void completed(CriticalTaskHandle task) {
+                    endEvents.incrementAndGet();
+                }
+
+                @Override
+                public void cancelled(CriticalTaskHandle task) {
+                    endEvents.incrementAndGet();
+                }
+
+                @Override
+                public void failed(CriticalTaskHandle task, CriticalTaskFailedException failure) {
+                    failedEvents.incrementAndGet();
+                    endEvents.incrementAndGet();
+                }
+            });
             int count = 1 + random.nextInt(6);
             List<Plan> plans = new ArrayList<>();
             List<CriticalTaskHandle> tops = new ArrayList<>();
@@ -436,6 +484,15 @@ class SeededStressTest {
                 check(times == 1, "failure " + cause + " logged " + times + " times");
             }
             check(logged.size() == causes.size(), logged.size() + " failure logs for " + causes.size() + " failures");
+            // listeners: every top task's end heard once, by the listener after a throwing one too
+            long failedTops = tops.stream().filter(handle -> handle.state() == TaskState.FAILED).count();
+            check(failedEvents.get() == failedTops, failedEvents.get() + " failed events for " + failedTops
+                    + " failed tasks");
+            check(endEvents.get() == count, endEvents.get() + " end events for " + count + " tasks");
+            if (throwingListener) {
+                check(logger.listenerWarnings.get() == count + failedTops, logger.listenerWarnings.get()
+                        + " warnings for a listener that threw " + (count + failedTops) + " times");
+            }
             for (Plan plan : plans) {
                 countActions(plan);
             }
