@@ -20,6 +20,8 @@ import java.util.stream.Collectors;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 
 /**
  * Random task trees from a fixed seed: a {@link CriticalTaskRegistry} whose tasks fail (checked,
@@ -36,6 +38,8 @@ class SeededStressTest {
 
     /** Set -Dreliability.strictFirstFailure=true to fail a round on core bug 2 instead of counting it. */
     static final boolean STRICT_FIRST_FAILURE = Boolean.getBoolean("reliability.strictFirstFailure");
+
+    static final long VIRTUAL_BASE_SEED = 0x7A11_0000L;
 
     static final Duration JOIN_SLACK = Duration.ofSeconds(2);
 
@@ -95,16 +99,26 @@ class SeededStressTest {
 
     @Test
     void seededRounds() throws Exception {
+        runRounds(BASE_SEED, Integer.getInteger("reliability.rounds", 1000), false);
+    }
+
+    /** The registry's tasks on virtual threads (Java 21+); nested handles stay on platform threads. */
+    @Test
+    @EnabledForJreRange(min = JRE.JAVA_21)
+    void seededRoundsOnVirtualThreads() throws Exception {
+        runRounds(VIRTUAL_BASE_SEED, Integer.getInteger("reliability.virtualRounds", 300), true);
+    }
+
+    void runRounds(long baseSeed, int rounds, boolean virtual) throws Exception {
         QuietLogs.install();
         String replay = System.getProperty("reliability.seed", "");
-        int rounds = Integer.getInteger("reliability.rounds", 1000);
         List<Long> seeds = new ArrayList<>();
         if (!replay.isBlank()) {
             seeds.add(Long.parseLong(replay.trim()));
         }
         else {
             for (int i = 0; i < rounds; i++) {
-                seeds.add(BASE_SEED + i);
+                seeds.add(baseSeed + i);
             }
         }
         QuietLogs.capturing = true;
@@ -114,10 +128,11 @@ class SeededStressTest {
         try {
             for (long seed : seeds) {
                 try {
-                    new Round(seed, stats).run();
+                    new Round(seed, stats, virtual).run();
                 }
                 catch (Throwable failed) {
-                    System.out.println("Stress round FAILED; replay with -Dreliability.seed=" + seed);
+                    System.out.println("Stress round FAILED; replay with -Dreliability.seed=" + seed
+                            + (virtual ? " (virtual threads: -Dtest=SeededStressTest#seededRoundsOnVirtualThreads)" : ""));
                     throw new AssertionError("round with seed " + seed + " failed (replay: -Dreliability.seed=" + seed
                             + ")", failed);
                 }
@@ -128,9 +143,9 @@ class SeededStressTest {
             QuietLogs.drain();
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-        System.out.printf("Seeded stress: %d rounds in %d ms (seeds %d..%d): %s%n", seeds.size(), millis,
+        System.out.printf("Seeded stress" + (virtual ? " on virtual threads" : "") + ": %d rounds in %d ms (seeds %d..%d): %s%n", seeds.size(), millis,
                 seeds.get(0), seeds.get(seeds.size() - 1), stats);
-        if (replay.isBlank()) {
+        if (replay.isBlank() && !virtual) {
             assertThat(seeds).hasSizeGreaterThanOrEqualTo(1000);
         }
         // every nested handle was joined or detached: none is reported as forgotten once collected
@@ -186,7 +201,13 @@ class SeededStressTest {
 
         final List<String> problems = new CopyOnWriteArrayList<>();
 
-        Round(long seed, Stats stats) {
+        final boolean virtual;
+
+        /** The thread each task ran on: each must have ended by the end of the round. */
+        final List<Thread> ranOn = new CopyOnWriteArrayList<>();
+
+        Round(long seed, Stats stats, boolean virtual) {
+            this.virtual = virtual;
             this.seed = seed;
             this.random = new SplittableRandom(seed);
             this.stats = stats;
@@ -208,6 +229,7 @@ class SeededStressTest {
 
         CriticalTask task(Plan plan) {
             return token -> {
+                ranOn.add(Thread.currentThread());
                 if (!start.await(10, TimeUnit.SECONDS)) {
                     throw new IllegalStateException("start latch never opened");
                 }
@@ -284,6 +306,7 @@ class SeededStressTest {
 
         void run() throws Exception {
             CriticalTaskRegistry registry = CriticalTaskRegistry.builder()
+                .virtualThreads(virtual)
                 .logger(logger)
                 .interruptWait(Duration.ofMillis(20))
                 .build();
@@ -446,7 +469,7 @@ class SeededStressTest {
             Awaitility.await("critical-task-* threads of round " + seed)
                 .atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(2))
-                .until(() -> ourThreads().isEmpty());
+                .until(() -> ourThreads().isEmpty() && ranOn.stream().noneMatch(Thread::isAlive));
             // no child token outlives its task
             check(root.linkedCount() == 0, "the root still links " + root.linkedCount() + " records");
             for (Map.Entry<CancellationToken, Plan> sub : subTokens.entrySet()) {
