@@ -122,7 +122,7 @@ public class HandleLincheckTest {
      * In the runner's group too: the outcome is decided when the task returns and published a few
      * steps later, so a concurrent {@code cancel()} that returns while {@code state()} still reads
      * RUNNING can be followed by COMPLETED or FAILED (found by the stress run; RELIABILITY.md,
-     * finding 2). That is the intended reading (the task ended before the cancel), not a bug.
+     * finding 3). That is the intended reading (the task ended before the cancel), not a bug.
      */
     @Operation(nonParallelGroup = "runner")
     public void cancel() {
