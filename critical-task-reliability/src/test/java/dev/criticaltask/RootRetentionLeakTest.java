@@ -1,0 +1,108 @@
+package dev.criticaltask;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * A million spawn/join cycles under one live root: the heap retained afterwards is bounded. The
+ * tasks run on the calling thread ({@code Runnable::run}): the point is the token tree, the handles
+ * and the registry, not thread creation. Heap figures are "used heap after System.gc()" from the
+ * {@link MemoryMXBean}, before and after, and are printed for RELIABILITY.md.
+ */
+class RootRetentionLeakTest {
+
+    static final int CYCLES = Integer.getInteger("reliability.leak.cycles", 1_000_000);
+
+    /** Generous: a retained record per cycle (at least ~32 bytes each) would be 30+ MB. */
+    static final long BOUND_BYTES = 8L * 1024 * 1024;
+
+    static final Executor CALLER_RUNS = Runnable::run;
+
+    static {
+        QuietLogs.install();
+    }
+
+    @Test
+    void handlesUnderOneRoot() throws Exception {
+        CancellationToken root = CancellationToken.create();
+        long before = usedHeapAfterGc();
+        long started = System.nanoTime();
+        long sum = 0;
+        for (int i = 0; i < CYCLES; i++) {
+            int value = i;
+            CriticalTaskHandle handle = CriticalTaskHandle.spawn("cycle", token -> {
+                if (token.isCancelled()) {
+                    throw new IllegalStateException("cancelled " + value);
+                }
+            }, root, CALLER_RUNS);
+            handle.join();
+            sum += handle.state().ordinal();
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        long after = usedHeapAfterGc();
+        report("CriticalTaskHandle.spawn/join", before, after, millis);
+        assertThat(sum).isEqualTo((long) CYCLES * TaskState.COMPLETED.ordinal());
+        assertThat(root.isCancelled()).isFalse();
+        assertThat(root.linkedCount()).isZero();
+        assertThat(after - before).isLessThan(BOUND_BYTES);
+    }
+
+    @Test
+    void registryTasksUnderOneRoot() throws Exception {
+        CriticalTaskRegistry registry = CriticalTaskRegistry.builder().executor(CALLER_RUNS).build();
+        CancellationToken root = registry.rootToken();
+        long before = usedHeapAfterGc();
+        long started = System.nanoTime();
+        for (int i = 0; i < CYCLES; i++) {
+            registry.spawn("cycle-" + (i % 1000), token -> { }).join();
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        long after = usedHeapAfterGc();
+        report("CriticalTaskRegistry.spawn/join (finished history 100)", before, after, millis);
+        assertThat(root.isCancelled()).isFalse();
+        assertThat(root.linkedCount()).isZero();
+        assertThat(registry.tasks()).hasSize(CriticalTaskRegistry.DEFAULT_FINISHED_TASK_HISTORY);
+        assertThat(after - before).isLessThan(BOUND_BYTES);
+        assertThat(registry.stop(java.time.Duration.ofSeconds(1)).isClean()).isTrue();
+    }
+
+    @Test
+    void childTokensAndCallbacksUnderOneRoot() {
+        CancellationToken root = CancellationToken.create();
+        long before = usedHeapAfterGc();
+        long started = System.nanoTime();
+        for (int i = 0; i < CYCLES; i++) {
+            CancellationToken child = root.child();
+            Registration registration = child.onCancel(() -> { });
+            registration.close();
+            child.cancel(); // a token cancelled on its own unlinks from its parent
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        long after = usedHeapAfterGc();
+        report("CancellationToken child/onCancel/close/cancel", before, after, millis);
+        assertThat(root.linkedCount()).isZero();
+        assertThat(after - before).isLessThan(BOUND_BYTES);
+    }
+
+    private static void report(String what, long before, long after, long millis) {
+        System.out.printf("Leak check, %s: %,d cycles in %,d ms; used heap after GC %,d -> %,d bytes (%+,d)%n", what,
+                CYCLES, millis, before, after, after - before);
+    }
+
+    static long usedHeapAfterGc() {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        long used = Long.MAX_VALUE;
+        // a few rounds, so that the cleaner and reference processing settle; the lowest figure counts
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
+        }
+        return used;
+    }
+}
