@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,8 +22,6 @@ class FirstFailureRaceTest {
     }
 
     @Test
-    @Disabled("core bug: firstFailure() and the root's reason can name different tasks when two fail at once "
-            + "(RELIABILITY.md, bug 2)")
     void firstFailureIsTheRootsReason() throws Exception {
         int mismatches = 0;
         int rounds = 2_000;

@@ -11,7 +11,6 @@ import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.jetbrains.lincheck.datastructures.Validate;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -182,7 +181,6 @@ public class TokenLincheckTest {
     }
 
     @Test
-    @Disabled("core bug: CancellationToken.reason() can return a reason while isCancelled() is still false (RELIABILITY.md, bug 1)")
     void modelCheckingRawReason() {
         rawReason = true;
         try {

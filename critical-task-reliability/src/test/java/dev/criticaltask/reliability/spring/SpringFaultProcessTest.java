@@ -14,7 +14,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,8 +95,6 @@ class SpringFaultProcessTest {
     }
 
     @Test
-    @Disabled("starter bug: FailureShutdown exits the JVM while SpringApplication.run is still reporting a "
-            + "runner's failure, so that failure is never logged (RELIABILITY.md, bug 5)")
     void taskFailingWhileARunnerFailsEndsOnceWithOne() throws Exception {
         Child child = start("runner-fails-with-task");
         assertThat(child.awaitExit()).isEqualTo(1);
