@@ -38,9 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 10, batchSize = 1)
-@Measurement(iterations = 15, batchSize = 1)
-@Fork(2)
+@Warmup(iterations = 5, batchSize = 1)
+@Measurement(iterations = 10, batchSize = 1)
+@Fork(1)
 public class CancelTreeBenchmark {
 
     @State(Scope.Thread)

@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 import javax.management.ObjectName;
 
@@ -26,7 +28,8 @@ import dev.criticaltask.CriticalTaskRegistry;
  * again once all N have started and parked; (after − before) / N is the retained heap per task. A
  * virtual thread's stack lives on the heap (its stack chunk), so for virtual threads the figure
  * includes the thread. "Beyond the thread" is then the difference to the baseline {@code rawThread}:
- * the same kind of thread parked on one shared latch. Each mode runs {@code rounds} times; the median
+ * the same kind of thread parked in {@code LockSupport.park()} (the shallowest park; a thread parked
+ * in {@code CountDownLatch.await()} is shown too, as its stack is deeper). Each mode runs {@code rounds} times; the median
  * is reported. The live-object class histogram (the {@code GC.class_histogram} diagnostic command)
  * before and after shows which classes the bytes are, as evidence.
  *
@@ -53,7 +56,8 @@ public final class MemoryFootprint {
         Threads.silenceLibraryLogging();
 
         Map<String, Mode> modes = new LinkedHashMap<>();
-        modes.put("rawThread (baseline: parked on one shared latch)", MemoryFootprint::rawThreads);
+        modes.put("rawThread (baseline: parked in LockSupport.park)", MemoryFootprint::rawThreads);
+        modes.put("rawThread parked on a shared CountDownLatch", MemoryFootprint::latchThreads);
         modes.put("rawThread + child token (parked in child.await())", MemoryFootprint::rawThreadsOnTokens);
         modes.put("CriticalTaskHandle.spawn (parked in token.await())", MemoryFootprint::handles);
         modes.put("CriticalTaskRegistry.spawn (parked in token.await())", MemoryFootprint::registry);
@@ -80,6 +84,7 @@ public final class MemoryFootprint {
                     histograms.put(entry.getKey(), diff(histBefore, histogram()));
                 }
                 parked.close();
+                parked = null;
                 long afterwards = usedAfterGc();
                 double bytes = (double) (during - before) / tasks;
                 perTask.add(bytes);
@@ -112,6 +117,30 @@ public final class MemoryFootprint {
     }
 
     private static AutoCloseable rawThreads(int n, String threads) throws InterruptedException {
+        CountDownLatch started = new CountDownLatch(n);
+        CountDownLatch done = new CountDownLatch(n);
+        AtomicBoolean released = new AtomicBoolean();
+        Thread[] parked = new Thread[n];
+        for (int i = 0; i < n; i++) {
+            parked[i] = Threads.start(threads, () -> {
+                started.countDown();
+                while (!released.get()) {
+                    LockSupport.park();
+                }
+                done.countDown();
+            });
+        }
+        started.await();
+        return () -> {
+            released.set(true);
+            for (Thread thread : parked) {
+                LockSupport.unpark(thread);
+            }
+            done.await();
+        };
+    }
+
+    private static AutoCloseable latchThreads(int n, String threads) throws InterruptedException {
         CountDownLatch started = new CountDownLatch(n);
         CountDownLatch gate = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(n);

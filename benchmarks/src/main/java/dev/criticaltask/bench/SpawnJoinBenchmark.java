@@ -14,6 +14,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -102,5 +103,75 @@ public class SpawnJoinBenchmark {
     @Benchmark
     public Object executorSubmitGet() throws Exception {
         return executorService.submit(NOTHING).get();
+    }
+
+    // --- the same, with the joining thread of the parameter's kind ------------------------------
+    // JMH's own threads are platform threads: above, every join parks and wakes a platform thread.
+    // Below, BATCH spawn+joins run in a loop on one thread of the parameter's kind (for "virtual",
+    // joining then parks a virtual thread, as a tokio task awaiting a JoinHandle does); the score is
+    // per spawn+join (@OperationsPerInvocation), the loop thread's own start amortised over BATCH.
+
+    static final int BATCH = 1_000;
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public Thread handleSpawnJoinOnJoiner() throws InterruptedException {
+        return onJoiner(() -> {
+            for (int i = 0; i < BATCH; i++) {
+                CriticalTaskHandle.spawn("bench", RETURN_AT_ONCE, root, perTask).join();
+            }
+        });
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public Thread registrySpawnJoinOnJoiner() throws InterruptedException {
+        return onJoiner(() -> {
+            for (int i = 0; i < BATCH; i++) {
+                registry.spawn("bench", RETURN_AT_ONCE).join();
+            }
+        });
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public Thread threadStartJoinOnJoiner() throws InterruptedException {
+        return onJoiner(() -> {
+            for (int i = 0; i < BATCH; i++) {
+                Threads.start(threads, NOTHING).join();
+            }
+        });
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public Thread executorSubmitGetOnJoiner() throws InterruptedException {
+        return onJoiner(() -> {
+            for (int i = 0; i < BATCH; i++) {
+                executorService.submit(NOTHING).get();
+            }
+        });
+    }
+
+    @FunctionalInterface
+    interface Loop {
+        void run() throws Exception;
+    }
+
+    private Thread onJoiner(Loop loop) throws InterruptedException {
+        Throwable[] failed = new Throwable[1];
+        Thread joiner = Threads.start(threads, () -> {
+            try {
+                loop.run();
+            }
+            catch (Throwable ex) {
+                failed[0] = ex;
+            }
+        });
+        joiner.join();
+        if (failed[0] != null) {
+            throw new IllegalStateException(failed[0]);
+        }
+        return joiner;
     }
 }

@@ -27,7 +27,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 0)
 @Measurement(iterations = 1, batchSize = 1)
-@Fork(10)
+@Fork(6)
 @State(Scope.Thread)
 public class BootStartupBenchmark {
 
