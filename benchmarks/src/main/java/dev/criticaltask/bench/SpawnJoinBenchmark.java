@@ -14,7 +14,6 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -37,12 +36,14 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code executorSubmitGet}: {@code submit(task).get()}; virtual: one virtual thread per task;
  *       platform: a cached pool, which re-uses its thread (so no thread start is paid).
  * </ul>
+ * JMH's threads are platform threads, so each {@code join()} here parks and wakes a platform thread;
+ * {@link SpawnJoinBatchBenchmark} joins from a virtual thread instead.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 4, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(2)
+@Fork(1)
 @State(Scope.Thread)
 public class SpawnJoinBenchmark {
 
@@ -103,75 +104,5 @@ public class SpawnJoinBenchmark {
     @Benchmark
     public Object executorSubmitGet() throws Exception {
         return executorService.submit(NOTHING).get();
-    }
-
-    // --- the same, with the joining thread of the parameter's kind ------------------------------
-    // JMH's own threads are platform threads: above, every join parks and wakes a platform thread.
-    // Below, BATCH spawn+joins run in a loop on one thread of the parameter's kind (for "virtual",
-    // joining then parks a virtual thread, as a tokio task awaiting a JoinHandle does); the score is
-    // per spawn+join (@OperationsPerInvocation), the loop thread's own start amortised over BATCH.
-
-    static final int BATCH = 1_000;
-
-    @Benchmark
-    @OperationsPerInvocation(BATCH)
-    public Thread handleSpawnJoinOnJoiner() throws InterruptedException {
-        return onJoiner(() -> {
-            for (int i = 0; i < BATCH; i++) {
-                CriticalTaskHandle.spawn("bench", RETURN_AT_ONCE, root, perTask).join();
-            }
-        });
-    }
-
-    @Benchmark
-    @OperationsPerInvocation(BATCH)
-    public Thread registrySpawnJoinOnJoiner() throws InterruptedException {
-        return onJoiner(() -> {
-            for (int i = 0; i < BATCH; i++) {
-                registry.spawn("bench", RETURN_AT_ONCE).join();
-            }
-        });
-    }
-
-    @Benchmark
-    @OperationsPerInvocation(BATCH)
-    public Thread threadStartJoinOnJoiner() throws InterruptedException {
-        return onJoiner(() -> {
-            for (int i = 0; i < BATCH; i++) {
-                Threads.start(threads, NOTHING).join();
-            }
-        });
-    }
-
-    @Benchmark
-    @OperationsPerInvocation(BATCH)
-    public Thread executorSubmitGetOnJoiner() throws InterruptedException {
-        return onJoiner(() -> {
-            for (int i = 0; i < BATCH; i++) {
-                executorService.submit(NOTHING).get();
-            }
-        });
-    }
-
-    @FunctionalInterface
-    interface Loop {
-        void run() throws Exception;
-    }
-
-    private Thread onJoiner(Loop loop) throws InterruptedException {
-        Throwable[] failed = new Throwable[1];
-        Thread joiner = Threads.start(threads, () -> {
-            try {
-                loop.run();
-            }
-            catch (Throwable ex) {
-                failed[0] = ex;
-            }
-        });
-        joiner.join();
-        if (failed[0] != null) {
-            throw new IllegalStateException(failed[0]);
-        }
-        return joiner;
     }
 }

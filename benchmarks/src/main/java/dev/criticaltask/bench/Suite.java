@@ -8,8 +8,8 @@ import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
 
 /**
- * Runs the whole suite in phases: {@code quick} (under 5 minutes on 2 cores: one fork, short
- * iterations, 2 JVMs per Boot figure, one memory round) or {@code full} (the iteration counts and
+ * Runs the whole suite in phases: {@code quick} (under 5 minutes on 2 cores: one fork, 1+2 short
+ * iterations, 3+5 single shots, one JVM per Boot figure, one memory round) or {@code full} (the iteration counts and
  * forks in each benchmark's annotations, three memory rounds). Further arguments are passed to JMH
  * in every phase (e.g. {@code -prof gc}). Each phase writes {@code jmh-<mode>-<phase>-jdk<N>.json}
  * into the working directory.
@@ -46,14 +46,14 @@ public final class Suite {
 
         // items 1 and 4: average time
         run(tag, "throughput", jdk, common, extra, quick
-                ? List.of("-f", "1", "-wi", "2", "-i", "3", "-w", "1s", "-r", "1s")
-                : List.of(), "SpawnJoinBenchmark|TokenBenchmark");
+                ? List.of("-f", "1", "-wi", "1", "-i", "2", "-w", "1s", "-r", "1s")
+                : List.of(), "SpawnJoinBenchmark|SpawnJoinBatchBenchmark|SpawnSiteBenchmark|TokenBenchmark");
         // items 2 and 3: single shot, a fresh set-up before each measured invocation
         run(tag, "singleshot", jdk, common, extra, quick
-                ? List.of("-f", "1", "-wi", "5", "-i", "10")
+                ? List.of("-f", "1", "-wi", "3", "-i", "5")
                 : List.of(), "FailurePropagationBenchmark|StructuredTaskScopeBenchmark|CancelTreeBenchmark");
         // item 6: one cold start or shutdown per JVM
-        List<String> boot = new ArrayList<>(quick ? List.of("-f", "2") : List.of());
+        List<String> boot = new ArrayList<>(quick ? List.of("-f", "1") : List.of());
         if (!virtual) {
             boot.addAll(List.of("-p", "starter=PLATFORM,NONE"));
         }
