@@ -65,55 +65,92 @@ public final class MemoryFootprint {
         System.out.printf(Locale.ROOT, "# %s %s, %d tasks on %s threads, %d rounds, max heap %d MiB%n",
                 System.getProperty("java.vm.name"), Runtime.version(), tasks, threads, rounds,
                 Runtime.getRuntime().maxMemory() >> 20);
-        // warm the code paths once, so that class loading and JIT data are not attributed to the first mode
-        for (Mode mode : modes.values()) {
-            try (AutoCloseable parked = mode.park(Math.min(tasks, 2_000), threads)) {
-                // nothing
+        // warm the code paths, so that class loading and interpreted frames (bigger stack chunks) are
+        // not attributed to the first mode
+        for (int warm = 0; warm < 3; warm++) {
+            for (Mode mode : modes.values()) {
+                try (AutoCloseable parked = mode.park(Math.min(tasks, 20_000), threads)) {
+                    // nothing
+                }
             }
         }
-        Map<String, Double> median = new LinkedHashMap<>();
-        Map<String, Map<String, long[]>> histograms = new HashMap<>();
+        Map<String, double[]> medians = new LinkedHashMap<>();
+        Map<String, Map<String, long[]>> histograms = new LinkedHashMap<>();
         for (Map.Entry<String, Mode> entry : modes.entrySet()) {
-            List<Double> perTask = new ArrayList<>();
+            List<Double> totals = new ArrayList<>();
+            List<Double> threadParts = new ArrayList<>();
+            List<Double> beyond = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
                 long before = usedAfterGc();
-                Map<String, long[]> histBefore = round == 0 ? histogram() : null;
+                Map<String, long[]> histBefore = histogram();
                 AutoCloseable parked = entry.getValue().park(tasks, threads);
                 long during = usedAfterGc();
-                if (histBefore != null) {
-                    histograms.put(entry.getKey(), diff(histBefore, histogram()));
-                }
+                Map<String, long[]> growth = diff(histBefore, histogram());
+                histograms.put(entry.getKey(), growth);
                 parked.close();
                 parked = null;
                 long afterwards = usedAfterGc();
-                double bytes = (double) (during - before) / tasks;
-                perTask.add(bytes);
-                System.out.printf(Locale.ROOT, "%-55s round %d: %8.1f bytes/task (heap %d -> %d -> %d KiB after release)%n",
-                        entry.getKey(), round + 1, bytes, before >> 10, during >> 10, afterwards >> 10);
+                long threadBytes = 0;
+                long otherBytes = 0;
+                for (Map.Entry<String, long[]> cls : growth.entrySet()) {
+                    if (isThreadItself(cls.getKey())) {
+                        threadBytes += cls.getValue()[1];
+                    }
+                    else {
+                        otherBytes += cls.getValue()[1];
+                    }
+                }
+                double total = (double) (during - before) / tasks;
+                totals.add(total);
+                threadParts.add((double) threadBytes / tasks);
+                beyond.add((double) otherBytes / tasks);
+                System.out.printf(Locale.ROOT, "%-55s round %d: heap %8.1f B/task; live objects: thread %7.1f B/task,"
+                        + " beyond the thread %6.1f B/task (heap %d -> %d -> %d KiB after release)%n",
+                        entry.getKey(), round + 1, total, (double) threadBytes / tasks, (double) otherBytes / tasks,
+                        before >> 10, during >> 10, afterwards >> 10);
             }
-            perTask.sort(null);
-            median.put(entry.getKey(), perTask.get(perTask.size() / 2));
+            medians.put(entry.getKey(), new double[] { median(totals), median(threadParts), median(beyond) });
         }
-        double baseline = median.values().iterator().next();
         System.out.println();
-        System.out.println("| mode | retained bytes/task (median) | beyond the thread (− baseline) |");
-        System.out.println("|---|---:|---:|");
-        for (Map.Entry<String, Double> entry : median.entrySet()) {
-            System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f |%n", entry.getKey(), entry.getValue(),
-                    entry.getValue() - baseline);
+        System.out.println("| mode | heap after GC, B/task | thread's own objects (incl. stack chunk), B/task | beyond the thread, B/task |");
+        System.out.println("|---|---:|---:|---:|");
+        for (Map.Entry<String, double[]> entry : medians.entrySet()) {
+            System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.0f |%n", entry.getKey(), entry.getValue()[0],
+                    entry.getValue()[1], entry.getValue()[2]);
         }
         for (Map.Entry<String, Map<String, long[]>> entry : histograms.entrySet()) {
             System.out.println();
-            System.out.println("## live-object histogram growth, first round: " + entry.getKey());
-            System.out.println("| class | instances/task | bytes/task |");
-            System.out.println("|---|---:|---:|");
+            System.out.println("## live-object growth, last round: " + entry.getKey());
+            System.out.println("| class | thread's own | instances/task | bytes/task |");
+            System.out.println("|---|---|---:|---:|");
             entry.getValue().entrySet().stream()
                 .filter(e -> Math.abs(e.getValue()[1]) >= tasks / 2)
                 .sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]))
-                .limit(15)
-                .forEach(e -> System.out.printf(Locale.ROOT, "| %s | %.2f | %.1f |%n", e.getKey(),
-                        (double) e.getValue()[0] / tasks, (double) e.getValue()[1] / tasks));
+                .limit(20)
+                .forEach(e -> System.out.printf(Locale.ROOT, "| %s | %s | %.2f | %.1f |%n", e.getKey(),
+                        isThreadItself(e.getKey()) ? "yes" : "", (double) e.getValue()[0] / tasks,
+                        (double) e.getValue()[1] / tasks));
         }
+    }
+
+    /**
+     * The objects that any parked thread of the kind has, whatever it runs: the thread, its
+     * continuation and stack chunk (virtual), the JDK's thread-container entry. Everything else is
+     * what the task (or baseline) holds beyond the thread.
+     */
+    static boolean isThreadItself(String className) {
+        return className.equals("jdk.internal.vm.StackChunk")
+                || className.startsWith("java.lang.VirtualThread")
+                || className.startsWith("java.lang.Thread")
+                || className.startsWith("[Ljdk.internal.vm.FillerElement")
+                || className.equals("java.util.concurrent.ConcurrentHashMap$Node")
+                || className.equals("[Ljava.util.concurrent.ConcurrentHashMap$Node;");
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        return sorted.get(sorted.size() / 2);
     }
 
     private static AutoCloseable rawThreads(int n, String threads) throws InterruptedException {
