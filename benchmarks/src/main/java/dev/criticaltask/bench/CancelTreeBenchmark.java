@@ -29,6 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       {@code root.cancel()}. Rust target: 3.65 ms.
  *   <li>{@code cancelParkedThreads}: one thread per child parked in {@code child.await()}; measured:
  *       {@code root.cancel()} until every thread has returned (a latch). Rust target: 30.5 ms.
+ *   <li>{@code cancelParkedThreadsFromTask}: the same, {@code cancel()} called from a new thread
+ *       of the parameter's kind.
  *   <li>{@code cancelParkedTasks}: the same with 100,000 critical tasks
  *       ({@code CriticalTaskHandle.spawn}, each parked in {@code token.await()}), until every handle
  *       has joined.
@@ -193,6 +195,19 @@ public class CancelTreeBenchmark {
     @Benchmark
     public CancellationToken cancelParkedThreads(ParkedThreads state) throws InterruptedException {
         state.root.cancel();
+        state.returned.await();
+        return state.root;
+    }
+
+    /**
+     * As {@link #cancelParkedThreads}, but {@code cancel()} is called from a thread of the
+     * parameter's kind (a virtual thread by default), as in tokio, where the canceller is itself a
+     * task on a worker: a virtual thread's unparks go to its carrier's local queue rather than the
+     * scheduler's external submission queue. The new thread's start is included.
+     */
+    @Benchmark
+    public CancellationToken cancelParkedThreadsFromTask(ParkedThreads state, Shape shape) throws InterruptedException {
+        Threads.start(shape.threads, state.root::cancel);
         state.returned.await();
         return state.root;
     }
