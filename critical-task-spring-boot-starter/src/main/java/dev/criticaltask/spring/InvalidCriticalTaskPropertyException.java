@@ -1,0 +1,47 @@
+package dev.criticaltask.spring;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@code critical-task.*} property has a value that cannot work. Thrown at start-up and explained
+ * by {@link InvalidCriticalTaskPropertyFailureAnalyzer}.
+ */
+final class InvalidCriticalTaskPropertyException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String property;
+
+    private final @Nullable String value;
+
+    private final String reason;
+
+    private final String expected;
+
+    InvalidCriticalTaskPropertyException(String property, @Nullable Object value, String reason, String expected) {
+        super("Invalid value '" + value + "' for property '" + property + "': " + reason);
+        this.property = property;
+        this.value = (value != null) ? value.toString() : null;
+        this.reason = reason;
+        this.expected = expected;
+    }
+
+    /** The full name of the property, such as {@code critical-task.shutdown.exit-code}. */
+    String getProperty() {
+        return this.property;
+    }
+
+    @Nullable String getValue() {
+        return this.value;
+    }
+
+    String getReason() {
+        return this.reason;
+    }
+
+    /** What a valid value looks like. */
+    String getExpected() {
+        return this.expected;
+    }
+
+}
