@@ -44,6 +44,9 @@ final class CriticalTaskHealthIndicator implements HealthIndicator {
             case COMPLETED -> Status.UP;
             case CANCELLED -> Status.OUT_OF_SERVICE;
             case FAILED -> Status.DOWN;
+            // merge fix: TaskState.STALLED (core supervision) is newer than this switch; a task that
+            // missed its heartbeats is not doing its work. For the starter's owners to confirm.
+            case STALLED -> Status.DOWN;
         };
     }
 
