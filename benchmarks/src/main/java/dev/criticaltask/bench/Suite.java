@@ -1,0 +1,76 @@
+package dev.criticaltask.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+
+/**
+ * Runs the whole suite in phases: {@code quick} (under 5 minutes on 2 cores: one fork, 1+2 short
+ * iterations, 3+5 single shots, one JVM per Boot figure, one memory round) or {@code full} (the iteration counts and
+ * forks in each benchmark's annotations, three memory rounds). Further arguments are passed to JMH
+ * in every phase (e.g. {@code -prof gc}). Each phase writes {@code jmh-<mode>-<phase>-jdk<N>.json}
+ * into the working directory.
+ *
+ * <p>On Java 17 to 20 the thread kind is {@code platform} and the benchmarks that park 100,000
+ * threads are left out (100,000 platform threads is not what this measures); the Boot shutdown runs
+ * without its virtual-thread variant.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar dev.criticaltask.bench.Suite quick
+ * java -cp benchmarks/target/benchmarks.jar dev.criticaltask.bench.Suite full
+ * </pre>
+ */
+public final class Suite {
+
+    private Suite() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || !(args[0].equals("quick") || args[0].equals("full"))) {
+            System.err.println("usage: Suite quick|full [JMH options...]");
+            System.exit(2);
+        }
+        boolean quick = args[0].equals("quick");
+        List<String> extra = Arrays.asList(args).subList(1, args.length);
+        boolean virtual = Threads.virtualAvailable();
+        int jdk = Runtime.version().feature();
+        String tag = args[0];
+
+        List<String> common = new ArrayList<>();
+        if (!virtual) {
+            common.addAll(List.of("-p", "threads=platform", "-e", "CancelTreeBenchmark\\.(cancelParked|latchParked)"));
+        }
+
+        // items 1 and 4: average time
+        run(tag, "throughput", jdk, common, extra, quick
+                ? List.of("-f", "1", "-wi", "1", "-i", "2", "-w", "1s", "-r", "1s")
+                : List.of(), "SpawnJoinBenchmark|SpawnJoinBatchBenchmark|SpawnSiteBenchmark|TokenBenchmark");
+        // items 2 and 3: single shot, a fresh set-up before each measured invocation
+        run(tag, "singleshot", jdk, common, extra, quick
+                ? List.of("-f", "1", "-wi", "3", "-i", "5")
+                : List.of(), "FailurePropagationBenchmark|StructuredTaskScopeBenchmark|CancelTreeBenchmark");
+        // item 6: one cold start or shutdown per JVM
+        List<String> boot = new ArrayList<>(quick ? List.of("-f", "1") : List.of());
+        if (!virtual) {
+            boot.addAll(List.of("-p", "starter=PLATFORM,NONE"));
+        }
+        run(tag, "boot", jdk, List.of(), extra, boot, "dev\\.criticaltask\\.bench\\.boot\\.");
+        // item 5: one-shot memory measurement, in this JVM
+        System.out.println("# item 5: MemoryFootprint");
+        MemoryFootprint.main(new String[] { "100000", quick ? "1" : "3" });
+    }
+
+    private static void run(String mode, String phase, int jdk, List<String> common, List<String> extra,
+            List<String> phaseOptions, String include) throws Exception {
+        List<String> argv = new ArrayList<>(phaseOptions);
+        argv.addAll(common);
+        argv.addAll(List.of("-rf", "json", "-rff", "jmh-" + mode + "-" + phase + "-jdk" + jdk + ".json"));
+        argv.addAll(extra);
+        argv.add(include);
+        System.out.println("# phase " + phase + ": " + String.join(" ", argv));
+        new Runner(new CommandLineOptions(argv.toArray(String[]::new))).run();
+    }
+}

@@ -1,0 +1,109 @@
+package dev.criticaltask.bench;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.criticaltask.CancellationToken;
+import dev.criticaltask.Registration;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Group;
+import org.openjdk.jmh.annotations.GroupThreads;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Item 4: the cost of {@code isCancelled()} (a volatile read), and of {@code onCancel(...)} followed
+ * by {@code close()} on one token, uncontended and from 2 threads at once ({@code @Group}, both
+ * threads on the same token: every register and unregister takes the token's lock).
+ *
+ * <p>Baselines: {@link AtomicBoolean#get()} for the read; for register/unregister, adding and
+ * removing an element of a {@link ConcurrentHashMap#newKeySet()} (a lock-free-read concurrent set).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class TokenBenchmark {
+
+    private static final Runnable ACTION = () -> { };
+
+    @State(Scope.Benchmark)
+    public static class Shared {
+
+        final CancellationToken token = CancellationToken.create();
+
+        final CancellationToken cancelled = cancelledToken();
+
+        final AtomicBoolean flag = new AtomicBoolean();
+
+        final Set<Object> set = ConcurrentHashMap.newKeySet();
+
+        private static CancellationToken cancelledToken() {
+            CancellationToken token = CancellationToken.create();
+            token.cancel();
+            return token;
+        }
+    }
+
+    @Benchmark
+    @Threads(1)
+    public boolean isCancelled(Shared state) {
+        return state.token.isCancelled();
+    }
+
+    @Benchmark
+    @Threads(1)
+    public boolean isCancelledWhenCancelled(Shared state) {
+        return state.cancelled.isCancelled();
+    }
+
+    @Benchmark
+    @Threads(1)
+    public boolean atomicBooleanGet(Shared state) {
+        return state.flag.get();
+    }
+
+    @Benchmark
+    @Threads(1)
+    public Registration onCancelClose(Shared state) {
+        Registration registration = state.token.onCancel(ACTION);
+        registration.close();
+        return registration;
+    }
+
+    @Benchmark
+    @Group("onCancelCloseContended")
+    @GroupThreads(2)
+    public Registration onCancelCloseContended(Shared state) {
+        Registration registration = state.token.onCancel(ACTION);
+        registration.close();
+        return registration;
+    }
+
+    @Benchmark
+    @Threads(1)
+    public boolean concurrentSetAddRemove(Shared state) {
+        Object element = new Object();
+        state.set.add(element);
+        return state.set.remove(element);
+    }
+
+    @Benchmark
+    @Group("concurrentSetAddRemoveContended")
+    @GroupThreads(2)
+    public boolean concurrentSetAddRemoveContended(Shared state) {
+        Object element = new Object();
+        state.set.add(element);
+        return state.set.remove(element);
+    }
+}
