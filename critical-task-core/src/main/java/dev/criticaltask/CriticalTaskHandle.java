@@ -40,7 +40,9 @@ import org.jspecify.annotations.Nullable;
  * A handle from {@code spawn} that becomes unreachable while neither is reported through a
  * {@link java.lang.ref.Cleaner}: an {@code ERROR} log naming the task and where it was spawned, and
  * {@link #abandonedCount()} goes up. Handles of a {@link CriticalTaskRegistry} are owned by the
- * registry and never reported.
+ * registry and never reported. Recording the spawn site costs a short stack walk per spawn; the
+ * system property {@code dev.criticaltask.recordSpawnSite=false} turns it off (the report then
+ * names the task only).
  *
  * <h2>Thread-safety</h2>
  * All methods are thread-safe; any number of threads may join the same handle. The task runs on the
@@ -257,8 +259,18 @@ public final class CriticalTaskHandle {
         }
     }
 
+    /** Recording where each handle was spawned costs a stack walk per spawn; on unless turned off. */
+    private static final boolean RECORD_SPAWN_SITE =
+            !"false".equals(System.getProperty("dev.criticaltask.recordSpawnSite"));
+
+    /** Sized for the few frames walked: the first one outside this class is the caller. */
+    private static final StackWalker SPAWN_SITE_WALKER = StackWalker.getInstance(java.util.Set.of(), 4);
+
     private static @Nullable StackTraceElement spawnSite() {
-        return StackWalker.getInstance()
+        if (!RECORD_SPAWN_SITE) {
+            return null;
+        }
+        return SPAWN_SITE_WALKER
             .walk(frames -> frames.filter(frame -> !frame.getClassName().equals(CriticalTaskHandle.class.getName()))
                 .findFirst()
                 .map(StackWalker.StackFrame::toStackTraceElement)

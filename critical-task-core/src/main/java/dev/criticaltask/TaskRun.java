@@ -46,7 +46,8 @@ final class TaskRun implements Runnable {
 
     private final CompletableFuture<Void> done = new CompletableFuture<>();
 
-    private final CompletionStage<Void> completionView = done.minimalCompletionStage();
+    /** Made on first use: most tasks are joined, never asked for their stage (64 bytes each). */
+    private volatile @Nullable CompletionStage<Void> completionView;
 
     private volatile @Nullable TaskObserver observer;
 
@@ -422,7 +423,13 @@ final class TaskRun implements Runnable {
     /** Waits for the terminal state; a failure is not thrown. Returns false on time-out. */
     boolean awaitDone(long nanos) throws InterruptedException {
         try {
-            done.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+            if (nanos == Long.MAX_VALUE) {
+                // untimed: a timed park of a virtual thread arms (and then cancels) a timer
+                done.get();
+            }
+            else {
+                done.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+            }
         }
         catch (ExecutionException failed) {
             // ended with a failure: join() throws it, awaitDone() only waits
@@ -495,7 +502,17 @@ final class TaskRun implements Runnable {
     }
 
     CompletionStage<Void> completion() {
-        return completionView;
+        CompletionStage<Void> view = completionView;
+        if (view == null) {
+            synchronized (this) {
+                view = completionView;
+                if (view == null) {
+                    view = done.minimalCompletionStage();
+                    completionView = view;
+                }
+            }
+        }
+        return view;
     }
 
     /** The context of one attempt. */
