@@ -332,36 +332,8 @@ public final class CriticalTaskTestApplication {
      */
     @Configuration(proxyBeanMethods = false)
     @EnableAutoConfiguration
+    @Import(Fail.class)
     static class WebFail {
-
-        @EventListener
-        void ready(ApplicationReadyEvent event) {
-            System.out.println("READY");
-            READY.countDown();
-        }
-
-        @EventListener
-        void failed(CriticalTaskFailedEvent event) {
-            System.out.println("EVENT task=" + event.getTaskName());
-        }
-
-        @EventListener
-        void closed(ContextClosedEvent event) {
-            System.out.println("CLOSED thread=" + Thread.currentThread().getName());
-        }
-
-        @Bean
-        CriticalTask worker() {
-            return CriticalTaskTestApplication.worker("worker");
-        }
-
-        @Bean
-        CriticalTask failing() {
-            return (token) -> {
-                awaitReady();
-                throw new IllegalStateException("boom");
-            };
-        }
 
     }
 
