@@ -3,6 +3,7 @@ package dev.criticaltask;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -132,8 +133,7 @@ public final class CriticalTaskRegistry implements AutoCloseable {
      * @throws java.util.concurrent.RejectedExecutionException when the executor refuses the task
      */
     public CriticalTaskHandle spawn(String name, CriticalTask task) {
-        CriticalTaskHandle.requireDescription(name);
-        Objects.requireNonNull(task, "task must not be null");
+        // the spec checks the name and the task, with the same messages
         return spawn(CriticalTaskSpec.of(name, task));
     }
 
@@ -215,7 +215,7 @@ public final class CriticalTaskRegistry implements AutoCloseable {
             List<CriticalTaskHandle> snapshot = new ArrayList<>(finished.size() + live.size());
             snapshot.addAll(finished);
             snapshot.addAll(live.values());
-            return List.copyOf(snapshot);
+            return Collections.unmodifiableList(snapshot);
         }
     }
 
