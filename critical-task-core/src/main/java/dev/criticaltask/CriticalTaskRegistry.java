@@ -138,6 +138,24 @@ public final class CriticalTaskRegistry implements AutoCloseable {
     }
 
     /**
+     * Spawns a named asynchronous task under the root token, with no restarts: {@code start} runs
+     * on a task thread, which is released as soon as it returns; the task then lasts until its
+     * stage completes, and cancelling its token cancels the stage.
+     *
+     * @param name unique among live tasks; not blank
+     * @param task starts the work and returns its stage
+     * @return the task's handle, owned by this registry
+     * @throws IllegalArgumentException when the name is blank or a live task already has it
+     * @throws IllegalStateException when {@link #stop(Duration)} has begun
+     * @throws NullPointerException when the name or the task is null
+     * @throws java.util.concurrent.RejectedExecutionException when the executor refuses the task
+     * @see AsyncCriticalTask
+     */
+    public CriticalTaskHandle spawnAsync(String name, AsyncCriticalTask task) {
+        return spawn(CriticalTaskSpec.async(name, task));
+    }
+
+    /**
      * Spawns a task as its spec describes: its restart policy decides whether a failure is run again
      * before it cancels the root, and its heartbeat timeout, if any, is watched by one monitor thread
      * shared by all tasks of this registry.

@@ -22,6 +22,9 @@ public final class CriticalTaskSpec {
     /** The task as given, when it was a plain {@link CriticalTask}: run without a context. */
     private final @Nullable CriticalTask plainTask;
 
+    /** The task as given, when it was an {@link AsyncCriticalTask}: run without holding a thread. */
+    private final @Nullable AsyncCriticalTask asyncTask;
+
     private final RestartPolicy restartPolicy;
 
     private final @Nullable Duration heartbeatTimeout;
@@ -29,10 +32,12 @@ public final class CriticalTaskSpec {
     private final StallAction stallAction;
 
     private CriticalTaskSpec(String name, SupervisedTask task, @Nullable CriticalTask plainTask,
-            RestartPolicy restartPolicy, @Nullable Duration heartbeatTimeout, StallAction stallAction) {
+            @Nullable AsyncCriticalTask asyncTask, RestartPolicy restartPolicy, @Nullable Duration heartbeatTimeout,
+            StallAction stallAction) {
         this.name = name;
         this.task = task;
         this.plainTask = plainTask;
+        this.asyncTask = asyncTask;
         this.restartPolicy = restartPolicy;
         this.heartbeatTimeout = heartbeatTimeout;
         this.stallAction = stallAction;
@@ -46,8 +51,22 @@ public final class CriticalTaskSpec {
     public static CriticalTaskSpec of(String name, CriticalTask task) {
         CriticalTaskHandle.requireDescription(name);
         Objects.requireNonNull(task, "task must not be null");
-        return new CriticalTaskSpec(name, context -> task.run(context.cancellation()), task, RestartPolicy.never(), null,
-                StallAction.REPORT);
+        return new CriticalTaskSpec(name, context -> task.run(context.cancellation()), task, null, RestartPolicy.never(),
+                null, StallAction.REPORT);
+    }
+
+    /**
+     * A spec for an asynchronous task: no restarts, and no heartbeat (it has no {@link TaskContext}).
+     * The registry runs it without holding a thread while its stage is pending; {@link #task()}
+     * returns the blocking equivalent, which waits for the stage on the calling thread.
+     *
+     * @throws IllegalArgumentException when the name is blank
+     */
+    public static CriticalTaskSpec async(String name, AsyncCriticalTask task) {
+        CriticalTaskHandle.requireDescription(name);
+        Objects.requireNonNull(task, "task must not be null");
+        return new CriticalTaskSpec(name, context -> AsyncStages.runBlocking(task, context.cancellation()), null, task,
+                RestartPolicy.never(), null, StallAction.REPORT);
     }
 
     /**
@@ -59,13 +78,13 @@ public final class CriticalTaskSpec {
      */
     public static CriticalTaskSpec supervised(String name, SupervisedTask task) {
         CriticalTaskHandle.requireDescription(name);
-        return new CriticalTaskSpec(name, Objects.requireNonNull(task, "task must not be null"), null,
+        return new CriticalTaskSpec(name, Objects.requireNonNull(task, "task must not be null"), null, null,
                 RestartPolicy.never(), null, StallAction.REPORT);
     }
 
     /** The same spec with this restart policy. */
     public CriticalTaskSpec withRestartPolicy(RestartPolicy restartPolicy) {
-        return new CriticalTaskSpec(name, task, plainTask,
+        return new CriticalTaskSpec(name, task, plainTask, asyncTask,
                 Objects.requireNonNull(restartPolicy, "restartPolicy must not be null"), heartbeatTimeout, stallAction);
     }
 
@@ -74,19 +93,20 @@ public final class CriticalTaskSpec {
      * once per {@code timeout}, or it is stalled, and {@code onStall} says what follows.
      *
      * @throws IllegalArgumentException when the timeout is not positive
-     * @throws IllegalStateException when the task is a plain {@link CriticalTask}, which has no
-     *     {@link TaskContext} to send heartbeats with
+     * @throws IllegalStateException when the task is a plain {@link CriticalTask} or an
+     *     {@link AsyncCriticalTask}, which have no {@link TaskContext} to send heartbeats with
      */
     public CriticalTaskSpec withHeartbeat(Duration timeout, StallAction onStall) {
         if (!canHeartbeat()) {
-            throw new IllegalStateException("Critical task '" + name + "' is a plain CriticalTask, which cannot send "
+            throw new IllegalStateException("Critical task '" + name + "' is " + (asyncTask != null
+                    ? "an AsyncCriticalTask" : "a plain CriticalTask") + ", which cannot send "
                     + "heartbeats: define it with CriticalTaskSpec.supervised(name, context -> ...) instead");
         }
         Objects.requireNonNull(timeout, "heartbeat timeout must not be null");
         if (timeout.isZero() || timeout.isNegative()) {
             throw new IllegalArgumentException("heartbeat timeout must be positive, but was " + timeout);
         }
-        return new CriticalTaskSpec(name, task, plainTask, restartPolicy, timeout,
+        return new CriticalTaskSpec(name, task, plainTask, asyncTask, restartPolicy, timeout,
                 Objects.requireNonNull(onStall, "onStall must not be null"));
     }
 
@@ -97,7 +117,12 @@ public final class CriticalTaskSpec {
 
     /** Whether the task takes a {@link TaskContext}, and so can send heartbeats. */
     public boolean canHeartbeat() {
-        return plainTask == null;
+        return plainTask == null && asyncTask == null;
+    }
+
+    /** Whether the task is an {@link AsyncCriticalTask}, which runs without holding a thread. */
+    public boolean isAsync() {
+        return asyncTask != null;
     }
 
     /** The work. */
@@ -107,6 +132,10 @@ public final class CriticalTaskSpec {
 
     @Nullable CriticalTask plainTask() {
         return plainTask;
+    }
+
+    @Nullable AsyncCriticalTask asyncTask() {
+        return asyncTask;
     }
 
     /** What happens when the task fails. */
@@ -126,7 +155,7 @@ public final class CriticalTaskSpec {
 
     @Override
     public String toString() {
-        return "CriticalTaskSpec[" + name + ", " + restartPolicy
+        return "CriticalTaskSpec[" + name + (asyncTask != null ? ", async" : "") + ", " + restartPolicy
                 + (heartbeatTimeout != null ? ", heartbeat " + heartbeatTimeout + " " + stallAction : "") + "]";
     }
 }

@@ -1,0 +1,87 @@
+package dev.criticaltask;
+
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+
+import org.jspecify.annotations.Nullable;
+
+/** What an {@link AsyncCriticalTask}'s stage means to the task: shared by its two ways of running. */
+final class AsyncStages {
+
+    private AsyncStages() {
+    }
+
+    /** Calls {@code start}, refusing a null stage with a message that names the task's contract. */
+    static CompletionStage<?> start(AsyncCriticalTask task, CancellationToken cancellation) throws Exception {
+        return Objects.requireNonNull(task.start(cancellation),
+                "AsyncCriticalTask.start returned null instead of a CompletionStage");
+    }
+
+    /** Cancels the stage where it can be; one that cannot must watch its token itself. */
+    static void cancel(CompletionStage<?> stage) {
+        try {
+            stage.toCompletableFuture().cancel(false);
+        }
+        catch (UnsupportedOperationException notCancellable) {
+            // documented on AsyncCriticalTask: such a stage watches the token itself
+        }
+    }
+
+    /**
+     * The failure a stage ended with, or null when it ended in a way that is not a failure: normally,
+     * or cancelled once its token was.
+     */
+    static @Nullable Throwable failureOf(@Nullable Throwable outcome, CancellationToken cancellation) {
+        if (outcome == null) {
+            return null;
+        }
+        Throwable cause = outcome;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof CancellationException && cancellation.isCancelled()) {
+            return null;
+        }
+        return cause;
+    }
+
+    /**
+     * The blocking equivalent of running the task: starts it, cancels its stage when the token is
+     * cancelled, and waits for the stage on the calling thread.
+     */
+    static void runBlocking(AsyncCriticalTask task, CancellationToken cancellation) throws Exception {
+        CompletionStage<?> stage = start(task, cancellation);
+        CompletableFuture<@Nullable Object> outcome = new CompletableFuture<>();
+        stage.whenComplete((result, thrown) -> {
+            if (thrown != null) {
+                outcome.completeExceptionally(thrown);
+            }
+            else {
+                outcome.complete(result);
+            }
+        });
+        try (Registration cancelStage = cancellation.onCancel(() -> cancel(stage))) {
+            outcome.get();
+        }
+        catch (ExecutionException ended) {
+            Throwable failure = failureOf(ended.getCause(), cancellation);
+            if (failure instanceof Exception exception) {
+                throw exception;
+            }
+            if (failure instanceof Error error) {
+                throw error;
+            }
+            if (failure != null) {
+                throw ended;
+            }
+        }
+        catch (InterruptedException interrupted) {
+            cancel(stage);
+            throw interrupted;
+        }
+    }
+}
