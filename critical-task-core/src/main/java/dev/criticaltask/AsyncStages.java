@@ -55,33 +55,26 @@ final class AsyncStages {
      */
     static void runBlocking(AsyncCriticalTask task, CancellationToken cancellation) throws Exception {
         CompletionStage<?> stage = start(task, cancellation);
-        CompletableFuture<@Nullable Object> outcome = new CompletableFuture<>();
-        stage.whenComplete((result, thrown) -> {
-            if (thrown != null) {
-                outcome.completeExceptionally(thrown);
-            }
-            else {
-                outcome.complete(result);
-            }
-        });
+        // the outcome as a value, so that get() never throws what the stage ended with
+        CompletableFuture<@Nullable Throwable> outcome = new CompletableFuture<>();
+        stage.whenComplete((result, thrown) -> outcome.complete(thrown));
+        Throwable ended;
         try (Registration cancelStage = cancellation.onCancel(() -> cancel(stage))) {
-            outcome.get();
-        }
-        catch (ExecutionException ended) {
-            Throwable failure = failureOf(ended.getCause(), cancellation);
-            if (failure instanceof Exception exception) {
-                throw exception;
-            }
-            if (failure instanceof Error error) {
-                throw error;
-            }
-            if (failure != null) {
-                throw ended;
-            }
+            ended = outcome.get();
         }
         catch (InterruptedException interrupted) {
             cancel(stage);
             throw interrupted;
+        }
+        Throwable failure = failureOf(ended, cancellation);
+        if (failure instanceof Exception exception) {
+            throw exception;
+        }
+        if (failure instanceof Error error) {
+            throw error;
+        }
+        if (failure != null) {
+            throw new ExecutionException(failure);
         }
     }
 }

@@ -84,8 +84,11 @@ public final class CriticalTaskRegistry implements AutoCloseable {
 
     private volatile boolean stopping;
 
-    /** Watches heartbeats; created with the first task that has one. Guarded by {@code lock}. */
-    private @Nullable HeartbeatMonitor heartbeats;
+    /**
+     * Watches heartbeats and times asynchronous restarts; created with the first task that needs it.
+     * Guarded by {@code lock}.
+     */
+    private @Nullable SupervisionTimer timer;
 
     private final List<CriticalTaskListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -177,8 +180,9 @@ public final class CriticalTaskRegistry implements AutoCloseable {
             if (live.containsKey(name)) {
                 throw new IllegalArgumentException("A critical task named '" + name + "' is already running");
             }
-            HeartbeatMonitor heartbeats = spec.heartbeatTimeout().isPresent() ? heartbeatMonitor() : null;
-            run = new TaskRun(spec, root, logger, heartbeats);
+            boolean timed = spec.heartbeatTimeout().isPresent()
+                    || (spec.isAsync() && spec.restartPolicy().allowsRestarts());
+            run = new TaskRun(spec, root, logger, timed ? supervisionTimer() : null, executor);
             handle = CriticalTaskHandle.owned(run);
             run.observeWith(new Supervision(handle));
             live.put(name, handle);
@@ -197,13 +201,13 @@ public final class CriticalTaskRegistry implements AutoCloseable {
     }
 
     /** Guarded by {@code lock}. */
-    private HeartbeatMonitor heartbeatMonitor() {
-        HeartbeatMonitor monitor = heartbeats;
-        if (monitor == null) {
-            monitor = new HeartbeatMonitor();
-            heartbeats = monitor;
+    private SupervisionTimer supervisionTimer() {
+        SupervisionTimer existing = timer;
+        if (existing == null) {
+            existing = new SupervisionTimer();
+            timer = existing;
         }
-        return monitor;
+        return existing;
     }
 
     /** The live task with this name, or else the most recently finished one still remembered. */
@@ -274,16 +278,16 @@ public final class CriticalTaskRegistry implements AutoCloseable {
             throw new IllegalArgumentException("grace must not be negative, but was " + grace);
         }
         List<CriticalTaskHandle> running;
-        HeartbeatMonitor monitor;
+        SupervisionTimer supervision;
         synchronized (lock) {
             stopping = true;
             running = new ArrayList<>(live.values());
-            monitor = heartbeats;
+            supervision = timer;
         }
         root.cancel();
-        if (monitor != null) {
-            // every task is cancelled now: a stall is no longer news
-            monitor.shutdown();
+        if (supervision != null) {
+            // every task is cancelled now: a stall is no longer news, and no restart is due
+            supervision.shutdown();
         }
         long deadline = deadlineAfter(grace);
         List<CriticalTaskHandle> outlived = new ArrayList<>();

@@ -4,12 +4,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jspecify.annotations.Nullable;
 
@@ -18,6 +21,11 @@ import org.jspecify.annotations.Nullable;
  * (restarts, heartbeats), and the state the handle reads. It holds no reference to its
  * {@link CriticalTaskHandle}, so a handle can become unreachable (and be reported as forgotten)
  * while its task is still running.
+ *
+ * <p>A blocking task runs all its attempts on the one thread the executor gave it, backoffs
+ * included. An {@link AsyncCriticalTask} holds a thread only while {@code start} runs: its attempt
+ * ends on whichever thread completes the stage (or cancels the token), a restart waits out its
+ * backoff on the {@link SupervisionTimer}, and each new attempt is handed to the executor again.
  */
 final class TaskRun implements Runnable {
 
@@ -28,6 +36,11 @@ final class TaskRun implements Runnable {
     private final @Nullable CriticalTask plainTask;
 
     private final @Nullable SupervisedTask supervisedTask;
+
+    private final @Nullable AsyncCriticalTask asyncTask;
+
+    /** Runs the restarted attempts of an asynchronous task; null for the others. */
+    private final @Nullable Executor relaunchExecutor;
 
     private final CancellationToken parent;
 
@@ -42,7 +55,10 @@ final class TaskRun implements Runnable {
 
     private final StallAction stallAction;
 
-    private final @Nullable HeartbeatMonitor monitor;
+    private final @Nullable SupervisionTimer monitor;
+
+    /** Times the restart backoffs of an asynchronous task; null for the others. */
+    private final @Nullable SupervisionTimer restartTimer;
 
     private final CompletableFuture<Void> done = new CompletableFuture<>();
 
@@ -70,6 +86,12 @@ final class TaskRun implements Runnable {
     /** The thread running the task while it runs; guarded by {@code this}. */
     private @Nullable Thread thread;
 
+    /** Whether the executor has run this task; guarded by {@code this}. */
+    private boolean launched;
+
+    /** Whether an asynchronous task's restart was handed to the executor; guarded by {@code this}. */
+    private boolean relaunching;
+
     /** The running attempt's token; guarded by {@code this}. */
     private @Nullable CancellationToken attemptToken;
 
@@ -83,26 +105,37 @@ final class TaskRun implements Runnable {
     private @Nullable ScheduledFuture<?> heartbeatCheck;
 
     TaskRun(String description, CriticalTask task, CancellationToken parent, System.Logger logger) {
-        this(description, task, null, parent, logger, RestartPolicy.never(), null, StallAction.REPORT, null);
+        this(description, task, null, null, parent, logger, RestartPolicy.never(), null, StallAction.REPORT, null,
+                null);
     }
 
-    TaskRun(CriticalTaskSpec spec, CancellationToken parent, System.Logger logger, @Nullable HeartbeatMonitor monitor) {
-        this(spec.name(), spec.plainTask(), spec.plainTask() == null ? spec.task() : null, parent, logger,
-                spec.restartPolicy(), spec.heartbeatTimeout().orElse(null), spec.stallAction(), monitor);
+    /**
+     * A run of a spec. {@code timer} watches the heartbeats and times the restarts of an
+     * asynchronous task; {@code executor} runs the restarted attempts of an asynchronous task.
+     */
+    TaskRun(CriticalTaskSpec spec, CancellationToken parent, System.Logger logger, @Nullable SupervisionTimer timer,
+            Executor executor) {
+        this(spec.name(), spec.plainTask(), spec.plainTask() == null && !spec.isAsync() ? spec.task() : null,
+                spec.asyncTask(), parent, logger, spec.restartPolicy(), spec.heartbeatTimeout().orElse(null),
+                spec.stallAction(), timer, executor);
     }
 
     private TaskRun(String description, @Nullable CriticalTask plainTask, @Nullable SupervisedTask supervisedTask,
-            CancellationToken parent, System.Logger logger, RestartPolicy policy, @Nullable Duration heartbeatTimeout,
-            StallAction stallAction, @Nullable HeartbeatMonitor monitor) {
+            @Nullable AsyncCriticalTask asyncTask, CancellationToken parent, System.Logger logger, RestartPolicy policy,
+            @Nullable Duration heartbeatTimeout, StallAction stallAction, @Nullable SupervisionTimer timer,
+            @Nullable Executor executor) {
         this.description = description;
         this.plainTask = plainTask;
         this.supervisedTask = supervisedTask;
+        this.asyncTask = asyncTask;
+        this.relaunchExecutor = asyncTask != null ? executor : null;
         this.parent = parent;
         this.logger = logger;
         this.budget = RestartBudget.of(policy);
         this.heartbeatTimeoutNanos = heartbeatTimeout != null ? CancellationToken.saturatedNanos(heartbeatTimeout) : 0;
         this.stallAction = stallAction;
-        this.monitor = heartbeatTimeout != null ? monitor : null;
+        this.monitor = heartbeatTimeout != null ? timer : null;
+        this.restartTimer = asyncTask != null ? timer : null;
         this.token = parent.child();
     }
 
@@ -112,23 +145,32 @@ final class TaskRun implements Runnable {
 
     @Override
     public void run() {
+        boolean first;
         synchronized (this) {
-            if (state.isTerminal() || thread != null) {
+            if (state.isTerminal() || thread != null || (launched && !relaunching)) {
                 throw new IllegalStateException("Critical task '" + description + "' was already run");
             }
+            first = !launched;
+            launched = true;
+            relaunching = false;
             thread = Thread.currentThread();
         }
-        startedAt = CLOCK.instant();
-        TaskObserver watcher = observer;
-        if (watcher != null) {
-            watcher.started(this);
+        if (first) {
+            startedAt = CLOCK.instant();
+            TaskObserver watcher = observer;
+            if (watcher != null) {
+                watcher.started(this);
+            }
         }
         while (runAttempt()) {
             // restarted: the next attempt runs on this thread
         }
     }
 
-    /** Runs one attempt and decides what follows; true when the task is to be run again. */
+    /**
+     * Runs one attempt and decides what follows; true when a blocking task is to be run again on
+     * this thread. An asynchronous attempt returns false once started: its end decides the rest.
+     */
     private boolean runAttempt() {
         CancellationToken current = budget == null ? token : token.child();
         if (current != token && current.isCancelled() && attempt > 0) {
@@ -140,6 +182,10 @@ final class TaskRun implements Runnable {
         int number = ++attempt;
         synchronized (this) {
             attemptToken = current;
+        }
+        if (asyncTask != null) {
+            startAsync(asyncTask, current, number);
+            return false;
         }
         watchHeartbeat();
         Throwable thrown = null;
@@ -154,6 +200,15 @@ final class TaskRun implements Runnable {
         catch (Throwable ex) {
             thrown = ex;
         }
+        long backoff = endAttempt(current, number, thrown);
+        return backoff >= 0 && awaitBackoff(backoff);
+    }
+
+    /**
+     * Decides what follows an attempt that ended, normally or with {@code thrown}: finishes the
+     * task and returns -1, or announces a restart and returns its backoff in nanoseconds.
+     */
+    private long endAttempt(CancellationToken current, int number, @Nullable Throwable thrown) {
         CriticalTaskFailedException alreadyEscalated;
         TaskStalledException stall;
         synchronized (this) {
@@ -171,7 +226,7 @@ final class TaskRun implements Runnable {
         }
         if (alreadyEscalated != null) {
             finish(TaskState.FAILED, alreadyEscalated);
-            return false;
+            return -1;
         }
         if (stall != null) {
             if (thrown != null && thrown != stall) {
@@ -181,19 +236,19 @@ final class TaskRun implements Runnable {
         }
         else if (thrown == null || (thrown instanceof InterruptedException && current.isCancelled())) {
             finish(current.isCancelled() ? TaskState.CANCELLED : TaskState.COMPLETED, null);
-            return false;
+            return -1;
         }
         return restartOrEscalate(thrown, number);
     }
 
-    private boolean restartOrEscalate(Throwable thrown, int number) {
+    private long restartOrEscalate(Throwable thrown, int number) {
         long backoff;
         synchronized (this) {
             backoff = budget == null || token.isCancelled() ? -1 : budget.onFailure(System.nanoTime(), thrown);
         }
         if (backoff < 0) {
             finish(TaskState.FAILED, escalate(thrown));
-            return false;
+            return -1;
         }
         restarts++;
         lastRestartCause = thrown;
@@ -203,6 +258,11 @@ final class TaskRun implements Runnable {
         if (watcher != null) {
             watcher.restarting(this, thrown, Duration.ofNanos(backoff));
         }
+        return backoff;
+    }
+
+    /** Waits out a blocking task's backoff on its thread; true when the next attempt is to run. */
+    private boolean awaitBackoff(long backoff) {
         // an interrupt meant for the failed attempt (a stall) must neither cut the backoff short nor
         // hit the next attempt; a stop cancels the token before it interrupts, so none is lost
         Thread.interrupted();
@@ -213,7 +273,7 @@ final class TaskRun implements Runnable {
         catch (InterruptedException interrupted) {
             cancelled = token.isCancelled();
             if (!cancelled) {
-                finish(TaskState.FAILED, escalate(thrown));
+                finish(TaskState.FAILED, escalate(Objects.requireNonNull(lastRestartCause)));
                 return false;
             }
         }
@@ -223,6 +283,118 @@ final class TaskRun implements Runnable {
             return false;
         }
         return true;
+    }
+
+    // --- asynchronous attempts ----------------------------------------------------------------
+
+    /**
+     * Starts an asynchronous attempt on the current thread, then lets the thread go: the stage's
+     * completion ends the attempt, and a cancel of its token cancels the stage.
+     */
+    private void startAsync(AsyncCriticalTask task, CancellationToken current, int number) {
+        AtomicBoolean ended = new AtomicBoolean();
+        CompletionStage<?> stage;
+        try {
+            stage = AsyncStages.start(task, current);
+        }
+        catch (Throwable thrown) {
+            releaseThread();
+            endAsync(ended, current, number, thrown);
+            return;
+        }
+        // released before the stage can end: a restart hands this run to the executor again
+        releaseThread();
+        try {
+            Registration cancelStage = current.onCancel(() -> AsyncStages.cancel(stage));
+            stage.whenComplete((result, outcome) -> {
+                cancelStage.close();
+                endAsync(ended, current, number, AsyncStages.failureOf(outcome, current));
+            });
+        }
+        catch (Throwable brokenStage) {
+            endAsync(ended, current, number, brokenStage);
+        }
+    }
+
+    /** Ends an asynchronous attempt once, whoever reports its end first. */
+    private void endAsync(AtomicBoolean ended, CancellationToken current, int number, @Nullable Throwable thrown) {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        long backoff = endAttempt(current, number, thrown);
+        if (backoff >= 0) {
+            scheduleRestart(backoff);
+        }
+    }
+
+    private void releaseThread() {
+        synchronized (this) {
+            thread = null;
+        }
+        // a stop's interrupt was meant for start(): it must not reach the executor's next job
+        Thread.interrupted();
+    }
+
+    /**
+     * Restarts an asynchronous task after its backoff, unless its token is cancelled first: exactly
+     * one of the two happens, without a thread waiting.
+     */
+    private void scheduleRestart(long backoffNanos) {
+        AtomicBoolean decided = new AtomicBoolean();
+        Registration[] onCancel = new Registration[1];
+        Runnable restart = () -> {
+            if (decided.compareAndSet(false, true)) {
+                onCancel[0].close();
+                relaunch();
+            }
+        };
+        onCancel[0] = token.onCancel(() -> {
+            if (decided.compareAndSet(false, true)) {
+                // shutdown during the backoff: no restart after the parent was cancelled
+                finish(TaskState.CANCELLED, null);
+            }
+        });
+        SupervisionTimer timer = restartTimer;
+        if (backoffNanos == 0 || timer == null) {
+            restart.run();
+            return;
+        }
+        try {
+            timer.schedule(restart, backoffNanos);
+        }
+        catch (RejectedExecutionException stopped) {
+            // the timer stops only after its registry cancelled the root, and so this token
+            if (decided.compareAndSet(false, true)) {
+                if (token.isCancelled()) {
+                    finish(TaskState.CANCELLED, null);
+                }
+                else {
+                    finish(TaskState.FAILED, escalate(Objects.requireNonNull(lastRestartCause)));
+                }
+            }
+        }
+    }
+
+    /** Hands the next asynchronous attempt to the executor; a refusal ends the task with its last failure. */
+    private void relaunch() {
+        synchronized (this) {
+            relaunching = true;
+        }
+        try {
+            Objects.requireNonNull(relaunchExecutor, "an asynchronous task needs an executor").execute(this);
+        }
+        catch (RuntimeException | Error refused) {
+            synchronized (this) {
+                relaunching = false;
+            }
+            if (token.isCancelled()) {
+                finish(TaskState.CANCELLED, null);
+                return;
+            }
+            log(System.Logger.Level.WARNING, "Critical task '" + description
+                    + "' could not be restarted: its executor refused the next attempt", refused);
+            finish(TaskState.FAILED, escalate(Objects.requireNonNull(lastRestartCause)));
+        }
     }
 
     /**
@@ -306,7 +478,7 @@ final class TaskRun implements Runnable {
 
     /** Guarded by {@code this}. */
     private void scheduleCheck(long delayNanos) {
-        HeartbeatMonitor watching = monitor;
+        SupervisionTimer watching = monitor;
         if (watching == null || attemptToken == null || watching.isShutdown()) {
             return;
         }

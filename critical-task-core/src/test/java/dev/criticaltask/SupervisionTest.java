@@ -189,7 +189,7 @@ class SupervisionTest {
         assertThat(handle.state()).isEqualTo(TaskState.RUNNING);
         assertThat(events).containsExactly("stalled sleepy");
         assertThat(Thread.getAllStackTraces().keySet())
-            .filteredOn(thread -> thread.getName().equals(HeartbeatMonitor.THREAD_NAME)).isNotEmpty();
+            .filteredOn(thread -> thread.getName().equals(SupervisionTimer.THREAD_NAME)).isNotEmpty();
     }
 
     @Test
@@ -266,7 +266,7 @@ class SupervisionTest {
 
     private static long monitorThreads() {
         return Thread.getAllStackTraces().keySet().stream()
-            .filter(thread -> thread.getName().equals(HeartbeatMonitor.THREAD_NAME))
+            .filter(thread -> thread.getName().equals(SupervisionTimer.THREAD_NAME))
             .count();
     }
 

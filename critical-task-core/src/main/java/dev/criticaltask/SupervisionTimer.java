@@ -1,0 +1,48 @@
+package dev.criticaltask;
+
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One thread that keeps the time for the supervision of every task of a registry: each watched
+ * attempt has one scheduled heartbeat check, due when its heartbeat timeout would run out, so a
+ * stall is found within the timeout plus the scheduler's latency; and each asynchronous task that
+ * waits out a restart backoff has one scheduled relaunch. No thread per task.
+ *
+ * <p>Shut down when its registry stops, after the root token was cancelled: a relaunch it drops
+ * then belonged to a task that the cancellation has already ended.
+ */
+final class SupervisionTimer {
+
+    static final String THREAD_NAME = "dev.criticaltask.supervision-timer";
+
+    private final ScheduledThreadPoolExecutor scheduler;
+
+    SupervisionTimer() {
+        scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, THREAD_NAME);
+            thread.setDaemon(true);
+            return thread;
+        });
+        scheduler.setRemoveOnCancelPolicy(true);
+        scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    }
+
+    /**
+     * Schedules an action.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException once the timer is shut down
+     */
+    ScheduledFuture<?> schedule(Runnable action, long delayNanos) {
+        return scheduler.schedule(action, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+    }
+
+    boolean isShutdown() {
+        return scheduler.isShutdown();
+    }
+
+    void shutdown() {
+        scheduler.shutdownNow();
+    }
+}
