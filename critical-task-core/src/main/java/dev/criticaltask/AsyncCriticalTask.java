@@ -27,6 +27,11 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>A restart calls {@code start} again, with a fresh token, after the policy's backoff. An
  * asynchronous task has no {@link TaskContext}, and so no heartbeat.
+ *
+ * <p>Threads: {@code start} runs on a task thread of the registry (a new one for each attempt);
+ * what follows the stage's end (the restart decision, the log, the listeners) runs on the thread
+ * that completed the stage, or on the one that cancelled the token. Complete the stage outside
+ * locks that a {@link CriticalTaskListener} might need.
  */
 @FunctionalInterface
 public interface AsyncCriticalTask {
