@@ -43,9 +43,9 @@ final class ReactiveTaskAdapter implements AsyncCriticalTask {
     /**
      * Calls {@code run} and subscribes to its publisher.
      *
-     * @return a stage that completes when the publisher completes, completes exceptionally with
-     *     what it signals in {@code onError}, and is cancelled when the token is; completing or
-     *     cancelling it in any way cancels the subscription
+     * @return a stage that completes when the publisher completes or the token is cancelled, and
+     *     completes exceptionally with what the publisher signals in {@code onError}; however it
+     *     ends, cancelled from outside included, the subscription is cancelled
      * @throws Exception what {@code run} threw
      * @throws NullPointerException when {@code run} returned {@code null}
      */
@@ -64,9 +64,14 @@ final class ReactiveTaskAdapter implements AsyncCriticalTask {
         outcome.whenComplete((result, failure) -> subscriber.dispose());
         // Registered before subscribing: a token cancelled while a publisher is still inside
         // subscribe (one that emits synchronously) must stop it too. Runs at once when the token is
-        // already cancelled. Cancelling the stage, not only the subscription, because a cancelled
-        // subscription sends no further signal: the stage would otherwise never end.
-        Registration onCancel = cancellation.onCancel(() -> outcome.cancel(false));
+        // already cancelled. Ends the stage, not only the subscription, because a cancelled
+        // subscription sends no further signal: the stage would otherwise never end. It completes
+        // normally: after the token was cancelled that is a graceful stop by AsyncCriticalTask's
+        // contract, and unlike a cancelled stage it does not depend on the runner telling a
+        // CancellationException after cancellation from a failure (core's blocking runner, which
+        // waits with CompletableFuture.get, does not yet). Registered before the runner's own
+        // onCancel, so it runs first, and the runner's cancel of the stage finds it done.
+        Registration onCancel = cancellation.onCancel(() -> outcome.complete(null));
         outcome.whenComplete((result, failure) -> onCancel.close());
         if (!outcome.isDone()) {
             // Flux.from keeps a Mono or a Flux as it is, and makes any other Publisher obey Reactor's rules.
