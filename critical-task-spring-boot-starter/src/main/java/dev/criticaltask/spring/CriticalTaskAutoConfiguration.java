@@ -22,8 +22,10 @@ import org.springframework.core.env.Environment;
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for
  * critical tasks: a root {@link CancellationToken}, a {@link CriticalTaskRegistry} under it, and a
- * lifecycle that runs every {@link CriticalTask} bean and turns the first failure into a shutdown
- * of the application with a non-zero exit code.
+ * lifecycle that runs every {@link CriticalTask} bean (and every {@link dev.criticaltask.SupervisedTask},
+ * {@link dev.criticaltask.AsyncCriticalTask}, {@link ReactiveCriticalTask} and
+ * {@link dev.criticaltask.CriticalTaskSpec} bean) and turns the first failure into a shutdown of
+ * the application with a non-zero exit code.
  *
  * <p>Each bean backs off when the application defines its own; all of it is off with
  * {@code critical-task.enabled=false}.

@@ -18,10 +18,11 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Runs the tasks a context defines on its {@link CriticalTaskRegistry}: each {@link CriticalTask} and
- * {@link dev.criticaltask.SupervisedTask} bean, named after its bean, and each {@link CriticalTaskSpec}
- * bean, with the {@code critical-task.tasks.<name>.*} properties applied; spawns them when the
- * context starts, and stops them all when it stops.
+ * Runs the tasks a context defines on its {@link CriticalTaskRegistry}: each {@link CriticalTask},
+ * {@link dev.criticaltask.SupervisedTask}, {@link dev.criticaltask.AsyncCriticalTask} and
+ * {@link ReactiveCriticalTask} bean, named after its bean, and each {@link CriticalTaskSpec} bean,
+ * with the {@code critical-task.tasks.<name>.*} properties applied (see {@link TaskDefinitions});
+ * spawns them when the context starts, and stops them all when it stops.
  *
  * <p>From the moment it is created it watches the registry's root token: the first task failure,
  * whether of a bean or of a task spawned at run time, before or after start, is handed to the

@@ -47,8 +47,9 @@ public final class CriticalTaskProperties {
     private final Threads threads = new Threads();
 
     /**
-     * Supervision of single tasks, by task name (the bean name of a CriticalTask bean, or the name
-     * of a CriticalTaskSpec bean). A value set here wins over the same setting made in code.
+     * Supervision of single tasks, by task name (the bean name of a CriticalTask, SupervisedTask,
+     * AsyncCriticalTask or ReactiveCriticalTask bean, or the name of a CriticalTaskSpec bean). A
+     * value set here wins over the same setting made in code.
      */
     private final Map<String, Task> tasks = new LinkedHashMap<>();
 

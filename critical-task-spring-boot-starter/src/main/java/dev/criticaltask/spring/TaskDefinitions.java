@@ -2,10 +2,14 @@ package dev.criticaltask.spring;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import dev.criticaltask.AsyncCriticalTask;
 import dev.criticaltask.CriticalTask;
 import dev.criticaltask.CriticalTaskSpec;
 import dev.criticaltask.RestartPolicy;
@@ -13,15 +17,22 @@ import dev.criticaltask.StallAction;
 import dev.criticaltask.SupervisedTask;
 
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.util.ClassUtils;
 
 /**
- * The tasks a context defines, as specs: each {@link CriticalTask} and {@link SupervisedTask} bean
- * under its bean name, and each {@link CriticalTaskSpec} bean as it is, with the
+ * The tasks a context defines, as specs: each {@link CriticalTask}, {@link SupervisedTask},
+ * {@link AsyncCriticalTask} and (with Reactor present) {@link ReactiveCriticalTask} bean under its
+ * bean name, and each {@link CriticalTaskSpec} bean as it is, with the
  * {@code critical-task.tasks.<name>.*} properties applied on top (a property wins over code).
  */
 final class TaskDefinitions {
 
     private static final String PREFIX = "critical-task.tasks.";
+
+    private static final String REACTOR_CLASS = "reactor.core.publisher.Flux";
+
+    private static final String KINDS = "CriticalTask, SupervisedTask, AsyncCriticalTask, ReactiveCriticalTask or CriticalTaskSpec";
 
     private TaskDefinitions() {
     }
@@ -29,28 +40,35 @@ final class TaskDefinitions {
     /**
      * Collects the specs of a context.
      *
-     * @throws InvalidCriticalTaskPropertyException when a property names no task, or asks a plain
-     *     task for heartbeats
-     * @throws IllegalStateException when two definitions share a name
+     * @throws InvalidCriticalTaskPropertyException when a property names no task, or asks a task
+     *     that has no {@link dev.criticaltask.TaskContext} for heartbeats
+     * @throws IllegalStateException when two definitions share a name, or a ReactiveCriticalTask
+     *     bean is defined without Reactor on the classpath
      */
     static List<CriticalTaskSpec> collect(ListableBeanFactory beans, Map<String, CriticalTaskProperties.Task> properties) {
         Map<String, CriticalTaskSpec> specs = new LinkedHashMap<>();
         beans.getBeansOfType(CriticalTask.class).forEach((name, task) -> add(specs, CriticalTaskSpec.of(name, task)));
         beans.getBeansOfType(SupervisedTask.class)
             .forEach((name, task) -> add(specs, CriticalTaskSpec.supervised(name, task)));
+        beans.getBeansOfType(AsyncCriticalTask.class).forEach((name, task) -> add(specs, CriticalTaskSpec.async(name, task)));
+        Set<String> reactive = new HashSet<>();
+        reactiveTasks(beans).forEach((name, task) -> {
+            add(specs, CriticalTaskSpec.async(name, task));
+            reactive.add(name);
+        });
         beans.getBeansOfType(CriticalTaskSpec.class).values().forEach(spec -> add(specs, spec));
         properties.keySet().forEach(name -> {
             if (!specs.containsKey(name)) {
                 throw new InvalidCriticalTaskPropertyException(PREFIX + name, name,
                         "no critical task is named '" + name + "'",
-                        "the name of a CriticalTask, SupervisedTask or CriticalTaskSpec bean (defined: "
+                        "the name of a " + KINDS + " bean (defined: "
                                 + specs.keySet() + ")");
             }
         });
         List<CriticalTaskSpec> result = new ArrayList<>(specs.size());
         specs.forEach((name, spec) -> {
             CriticalTaskProperties.Task overrides = properties.get(name);
-            result.add(overrides != null ? apply(spec, overrides) : spec);
+            result.add(overrides != null ? apply(spec, overrides, kind(spec, reactive.contains(name))) : spec);
         });
         return result;
     }
@@ -58,11 +76,40 @@ final class TaskDefinitions {
     private static void add(Map<String, CriticalTaskSpec> specs, CriticalTaskSpec spec) {
         if (specs.putIfAbsent(spec.name(), spec) != null) {
             throw new IllegalStateException("Two critical task definitions are named '" + spec.name()
-                    + "': task names must be unique among CriticalTask, SupervisedTask and CriticalTaskSpec beans");
+                    + "': task names must be unique among " + KINDS + " beans");
         }
     }
 
+    /**
+     * The ReactiveCriticalTask beans, adapted; none without Reactor, where such a bean is refused
+     * rather than left silently unrun.
+     */
+    private static Map<String, AsyncCriticalTask> reactiveTasks(ListableBeanFactory beans) {
+        ClassLoader classLoader = beans instanceof ConfigurableBeanFactory configurable ? configurable.getBeanClassLoader() : null;
+        if (ClassUtils.isPresent(REACTOR_CLASS, classLoader)) {
+            return ReactiveTaskAdapter.beansOf(beans);
+        }
+        String[] names = beans.getBeanNamesForType(ReactiveCriticalTask.class);
+        if (names.length > 0) {
+            throw new IllegalStateException("ReactiveCriticalTask bean(s) " + Arrays.toString(names)
+                    + " cannot run: Reactor (io.projectreactor:reactor-core) is not on the classpath");
+        }
+        return Map.of();
+    }
+
+    /** What a spec's task is, in a message: "a plain CriticalTask", "an AsyncCriticalTask"... */
+    private static String kind(CriticalTaskSpec spec, boolean reactive) {
+        if (reactive) {
+            return "a ReactiveCriticalTask";
+        }
+        return spec.isAsync() ? "an AsyncCriticalTask" : "a plain CriticalTask";
+    }
+
     static CriticalTaskSpec apply(CriticalTaskSpec spec, CriticalTaskProperties.Task overrides) {
+        return apply(spec, overrides, kind(spec, false));
+    }
+
+    private static CriticalTaskSpec apply(CriticalTaskSpec spec, CriticalTaskProperties.Task overrides, String kind) {
         String prefix = PREFIX + spec.name();
         CriticalTaskSpec applied = spec;
         CriticalTaskProperties.Restart restart = overrides.getRestart();
@@ -76,8 +123,11 @@ final class TaskDefinitions {
         if (timeout != null) {
             if (!spec.canHeartbeat()) {
                 throw new InvalidCriticalTaskPropertyException(prefix + ".heartbeat.timeout", timeout,
-                        "'" + spec.name() + "' is a plain CriticalTask, which has no TaskContext to send heartbeats with",
-                        "no value, or define the task as a SupervisedTask bean that calls context.heartbeat()");
+                        "'" + spec.name() + "' is " + kind + ", which has no TaskContext to send heartbeats with",
+                        spec.isAsync()
+                                ? "no value: asynchronous tasks have no heartbeat; give a stage or publisher that "
+                                        + "could hang a timeout of its own"
+                                : "no value, or define the task as a SupervisedTask bean that calls context.heartbeat()");
             }
             applied = applied.withHeartbeat(timeout, onStall);
         }

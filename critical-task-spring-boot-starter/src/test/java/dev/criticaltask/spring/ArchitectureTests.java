@@ -84,6 +84,29 @@ class ArchitectureTests {
     }
 
     @Test
+    void coreDependsOnlyOnTheJdkAndJSpecify() {
+        ArchRule rule = classes().that()
+            .resideInAPackage("dev.criticaltask")
+            .should()
+            .onlyDependOnClassesThat()
+            .resideInAnyPackage("java..", "org.jspecify..", "dev.criticaltask");
+        rule.check(classes);
+    }
+
+    @Test
+    void onlyTheReactiveAdapterUsesReactor() {
+        // everything else must load without Reactor, which is optional
+        ArchRule rule = noClasses().that()
+            .resideInAPackage("dev.criticaltask..")
+            .and()
+            .doNotBelongToAnyOf(ReactiveTaskAdapter.class)
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("reactor..");
+        rule.check(classes);
+    }
+
+    @Test
     void starterClassesAreFinal() {
         ArchRule rule = classes().that()
             .resideInAPackage("dev.criticaltask.spring")
@@ -104,7 +127,8 @@ class ArchitectureTests {
             .resideInAPackage("dev.criticaltask.spring")
             .and()
             .doNotBelongToAnyOf(CriticalTaskAutoConfiguration.class, CriticalTaskProperties.class,
-                    CriticalTaskFailedEvent.class, CriticalTaskRestartedEvent.class, CriticalTaskStalledEvent.class)
+                    CriticalTaskFailedEvent.class, CriticalTaskRestartedEvent.class, CriticalTaskStalledEvent.class,
+                    ReactiveCriticalTask.class)
             .should()
             .notBePublic();
         rule.check(classes);
