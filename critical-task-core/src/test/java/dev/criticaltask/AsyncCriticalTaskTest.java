@@ -105,6 +105,30 @@ class AsyncCriticalTaskTest {
     }
 
     @Test
+    void aHandlesCancelEndsTheTaskGracefullyWithoutReachingTheRoot() throws Exception {
+        CompletableFuture<Void> cancelled = new CompletableFuture<>();
+        CriticalTaskHandle pending = registry.spawnAsync("pending", token -> cancelled);
+        CompletableFuture<Void> finishing = new CompletableFuture<>();
+        // a stage that ignores the cancel of its future and completes normally once its token is cancelled
+        CriticalTaskHandle finishes = registry.spawnAsync("finishes", token -> {
+            token.onCancel(() -> finishing.complete(null));
+            return finishing.minimalCompletionStage();
+        });
+        await().atMost(LONG).until(() -> pending.attempt() == 1 && finishes.attempt() == 1);
+
+        pending.cancel();
+        finishes.cancel();
+
+        assertThat(pending.join(LONG)).isTrue();
+        assertThat(finishes.join(LONG)).isTrue();
+        assertThat(pending.state()).isEqualTo(TaskState.CANCELLED);
+        assertThat(finishes.state()).isEqualTo(TaskState.CANCELLED);
+        assertThat(cancelled.isCancelled()).isTrue();
+        assertThat(registry.rootToken().isCancelled()).isFalse();
+        assertThat(registry.firstFailure()).isEmpty();
+    }
+
+    @Test
     void aStageCancelledFromOutsideWhileTheTokenIsNotIsAFailure() {
         CompletableFuture<Void> work = new CompletableFuture<>();
         CriticalTaskHandle handle = registry.spawnAsync("cancelled-elsewhere", token -> work);

@@ -1,5 +1,7 @@
 package dev.criticaltask.spring;
 
+import java.util.Objects;
+
 import dev.criticaltask.AsyncCriticalTask;
 import dev.criticaltask.CancellationToken;
 import org.reactivestreams.Publisher;
@@ -53,5 +55,17 @@ public interface ReactiveCriticalTask {
      * @throws Exception a failure to assemble the work, handled as a failure of the task
      */
     Publisher<?> run(CancellationToken cancellation) throws Exception;
+
+    /**
+     * The task as an {@link AsyncCriticalTask}, for spawning it at run time:
+     * {@code registry.spawnAsync("events", ReactiveCriticalTask.asAsync(token -> receiver.receive()))}.
+     * Beans need no such call: the starter adapts them itself.
+     *
+     * @param task the reactive task; not {@code null}
+     * @return an asynchronous task whose every {@code start} calls {@code run} and subscribes
+     */
+    static AsyncCriticalTask asAsync(ReactiveCriticalTask task) {
+        return new ReactiveTaskAdapter(Objects.requireNonNull(task, "task must not be null"));
+    }
 
 }

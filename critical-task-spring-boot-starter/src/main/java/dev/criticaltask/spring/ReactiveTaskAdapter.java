@@ -65,12 +65,8 @@ final class ReactiveTaskAdapter implements AsyncCriticalTask {
         // Registered before subscribing: a token cancelled while a publisher is still inside
         // subscribe (one that emits synchronously) must stop it too. Runs at once when the token is
         // already cancelled. Ends the stage, not only the subscription, because a cancelled
-        // subscription sends no further signal: the stage would otherwise never end. It completes
-        // normally: after the token was cancelled that is a graceful stop by AsyncCriticalTask's
-        // contract, and unlike a cancelled stage it does not depend on the runner telling a
-        // CancellationException after cancellation from a failure (core's blocking runner, which
-        // waits with CompletableFuture.get, does not yet). Registered before the runner's own
-        // onCancel, so it runs first, and the runner's cancel of the stage finds it done.
+        // subscription sends no further signal: the stage would otherwise never end. Completing it
+        // normally after the token was cancelled is a graceful stop by AsyncCriticalTask's contract.
         Registration onCancel = cancellation.onCancel(() -> outcome.complete(null));
         outcome.whenComplete((result, failure) -> onCancel.close());
         if (!outcome.isDone()) {

@@ -13,7 +13,6 @@ import dev.criticaltask.CriticalTask;
 import dev.criticaltask.CriticalTaskHandle;
 import dev.criticaltask.CriticalTaskRegistry;
 import dev.criticaltask.TaskState;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -82,10 +81,6 @@ class AsyncAndReactiveTaskBeansTests {
     }
 
     @Test
-    @Disabled("core: AsyncStages.runBlocking waits with CompletableFuture.get, which throws a cancelled stage's "
-            + "CancellationException directly, outside its catch of ExecutionException, so the graceful check never "
-            + "runs and the task ends FAILED ('crashed: java.util.concurrent.CancellationException'); "
-            + "enable once TaskRun runs AsyncCriticalTasks without it")
     void aStageCancelledByTheContextStopEndsTheTaskGracefully() {
         this.contextRunner.withUserConfiguration(StageTasks.class).run((context) -> {
             CriticalTaskRegistry registry = context.getBean(CriticalTaskRegistry.class);
