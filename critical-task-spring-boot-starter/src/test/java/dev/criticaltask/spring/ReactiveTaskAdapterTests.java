@@ -160,6 +160,22 @@ class ReactiveTaskAdapterTests {
     // --- the task on a registry ------------------------------------------------------------------
 
     @Test
+    void asAsyncSpawnsAReactiveTaskAtRunTime() {
+        PublisherProbe<Void> probe = PublisherProbe.of(Mono.never());
+        CriticalTaskHandle handle = this.registry.spawnAsync("events",
+                ReactiveCriticalTask.asAsync((cancellation) -> probe.flux()));
+        await(probe::wasSubscribed);
+
+        handle.cancel();
+
+        assertThat(handle.join(TIMEOUT)).isTrue();
+        assertThat(handle.state()).isEqualTo(TaskState.CANCELLED);
+        probe.assertWasCancelled();
+        assertThatExceptionOfType(NullPointerException.class).isThrownBy(() -> ReactiveCriticalTask.asAsync(null))
+            .withMessage("task must not be null");
+    }
+
+    @Test
     void anErrorSignalIsAFailureOfTheTaskThatCancelsTheRoot() {
         IOException cause = new IOException("feed down");
         CriticalTaskHandle handle = spawn("failing", (token) -> Mono.delay(Duration.ofMillis(10)).then(Mono.error(cause)));
