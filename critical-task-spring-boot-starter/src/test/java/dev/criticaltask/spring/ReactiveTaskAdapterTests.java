@@ -160,7 +160,7 @@ class ReactiveTaskAdapterTests {
     // --- the task on a registry ------------------------------------------------------------------
 
     @Test
-    void asAsyncSpawnsAReactiveTaskAtRunTime() {
+    void asAsyncSpawnsAReactiveTaskAtRunTime() throws InterruptedException {
         PublisherProbe<Void> probe = PublisherProbe.of(Mono.never());
         CriticalTaskHandle handle = this.registry.spawnAsync("events",
                 ReactiveCriticalTask.asAsync((cancellation) -> probe.flux()));
