@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -61,6 +62,8 @@ public final class MemoryFootprint {
         modes.put("rawThread + child token (parked in child.await())", MemoryFootprint::rawThreadsOnTokens);
         modes.put("CriticalTaskHandle.spawn (parked in token.await())", MemoryFootprint::handles);
         modes.put("CriticalTaskRegistry.spawn (parked in token.await())", MemoryFootprint::registry);
+        modes.put("pending CompletableFuture + child token onCancel (baseline, no thread)", MemoryFootprint::futuresOnTokens);
+        modes.put("CriticalTaskRegistry.spawnAsync (pending stage, no thread)", MemoryFootprint::registryAsync);
 
         System.out.printf(Locale.ROOT, "# %s %s, %d tasks on %s threads, %d rounds, max heap %d MiB%n",
                 System.getProperty("java.vm.name"), Runtime.version(), tasks, threads, rounds,
@@ -254,6 +257,36 @@ public final class MemoryFootprint {
             });
         }
         started.await();
+        return () -> registry.stop(java.time.Duration.ofSeconds(30));
+    }
+
+    private static AutoCloseable futuresOnTokens(int n, String threads) {
+        CancellationToken root = CancellationToken.create();
+        CompletableFuture<?>[] pending = new CompletableFuture<?>[n];
+        for (int i = 0; i < n; i++) {
+            CompletableFuture<Void> stage = new CompletableFuture<>();
+            pending[i] = stage;
+            root.child().onCancel(() -> stage.cancel(false));
+        }
+        return () -> {
+            root.cancel();
+            CompletableFuture.allOf(pending).exceptionally(cancelled -> null).join();
+        };
+    }
+
+    private static AutoCloseable registryAsync(int n, String threads) throws InterruptedException {
+        CriticalTaskRegistry registry = Threads.registry(threads);
+        CountDownLatch started = new CountDownLatch(n);
+        CriticalTaskHandle[] handles = new CriticalTaskHandle[n];
+        for (int i = 0; i < n; i++) {
+            handles[i] = registry.spawnAsync("pending-" + i, token -> {
+                started.countDown();
+                return new CompletableFuture<Void>();
+            });
+        }
+        started.await();
+        // each start's thread ends right after start returns, long before the full collections that
+        // precede the measurement are done
         return () -> registry.stop(java.time.Duration.ofSeconds(30));
     }
 
