@@ -104,7 +104,9 @@ class ArchitectureTests {
             .resideInAPackage("dev.criticaltask.spring")
             .and()
             .doNotBelongToAnyOf(CriticalTaskAutoConfiguration.class, CriticalTaskProperties.class,
-                    CriticalTaskFailedEvent.class, CriticalTaskRestartedEvent.class, CriticalTaskStalledEvent.class)
+                    CriticalTaskFailedEvent.class, CriticalTaskRestartedEvent.class, CriticalTaskStalledEvent.class,
+                    CriticalSchedulingAutoConfiguration.class, Critical.class, CriticalJobs.class,
+                    CriticalJobStatus.class)
             .should()
             .notBePublic();
         rule.check(classes);
