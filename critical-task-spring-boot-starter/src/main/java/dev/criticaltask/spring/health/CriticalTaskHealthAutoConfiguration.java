@@ -39,7 +39,7 @@ public final class CriticalTaskHealthAutoConfiguration {
     @ConditionalOnMissingBean(name = { "criticalTasksHealthIndicator", "criticalTasksHealthContributor" })
     CompositeHealthContributor criticalTasksHealthContributor(CriticalTaskRegistry registry,
             ObjectProvider<CriticalJobs> jobs) {
-        return new CriticalTasksHealthContributor(registry, jobs);
+        return new CriticalTasksHealthContributor(registry, jobs::getIfAvailable);
     }
 
 }

@@ -3,6 +3,7 @@ package dev.criticaltask.spring.health;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -11,8 +12,6 @@ import dev.criticaltask.CriticalTaskRegistry;
 import dev.criticaltask.spring.CriticalJobStatus;
 import dev.criticaltask.spring.CriticalJobs;
 import org.jspecify.annotations.Nullable;
-
-import org.springframework.beans.factory.ObjectProvider;
 
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.HealthContributor;
@@ -31,16 +30,24 @@ final class CriticalTasksHealthContributor implements CompositeHealthContributor
 
     private final CriticalTaskRegistry registry;
 
-    private final ObjectProvider<CriticalJobs> jobs;
+    private final Supplier<@Nullable CriticalJobs> jobs;
 
-    CriticalTasksHealthContributor(CriticalTaskRegistry registry, ObjectProvider<CriticalJobs> jobs) {
+    CriticalTasksHealthContributor(CriticalTaskRegistry registry) {
+        this(registry, () -> null);
+    }
+
+    /**
+     * @param jobs the critical jobs, asked on every call; it may supply {@code null} when there are
+     *     none
+     */
+    CriticalTasksHealthContributor(CriticalTaskRegistry registry, Supplier<@Nullable CriticalJobs> jobs) {
         this.registry = registry;
         this.jobs = jobs;
     }
 
     @Override
     public @Nullable HealthContributor getContributor(String name) {
-        CriticalJobs criticalJobs = this.jobs.getIfAvailable();
+        CriticalJobs criticalJobs = this.jobs.get();
         CriticalJobStatus job = criticalJobs != null ? criticalJobs.find(name).orElse(null) : null;
         return registry.find(name).map(task -> new CriticalTaskHealthIndicator(task, job)).orElse(null);
     }
@@ -53,7 +60,7 @@ final class CriticalTasksHealthContributor implements CompositeHealthContributor
             newestByName.put(task.description(), task);
         }
         // one look at the schedulers for all jobs
-        CriticalJobs criticalJobs = this.jobs.getIfAvailable();
+        CriticalJobs criticalJobs = this.jobs.get();
         Map<String, CriticalJobStatus> jobsByName = criticalJobs == null ? Map.of()
                 : criticalJobs.jobs().stream().collect(Collectors.toMap(CriticalJobStatus::name, Function.identity()));
         return newestByName.values()
