@@ -18,6 +18,11 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
+import org.springframework.core.env.Environment;
 import org.springframework.scheduling.config.CronTask;
 import org.springframework.scheduling.config.FixedDelayTask;
 import org.springframework.scheduling.config.FixedRateTask;
@@ -114,8 +119,12 @@ public final class CriticalJobs {
     List<CriticalTaskSpec> specs(ListableBeanFactory beans, Set<String> taken,
             Map<String, CriticalTaskProperties.Task> properties) {
         CriticalTaskRegistry registry = beans.getBeanProvider(CriticalTaskRegistry.class).getIfUnique();
+        Environment environment = beans.getBeanProvider(Environment.class).getIfAvailable();
         List<CriticalTaskSpec> specs = new ArrayList<>();
         for (CriticalJob job : snapshot()) {
+            if (environment != null) {
+                refuseUnbracketedProperties(environment, job.name());
+            }
             if (taken.contains(job.name())) {
                 throw CriticalMethods.invalid(job.beanName(), job.method(), "its task name '" + job.name()
                         + "' is already the name of a CriticalTask, SupervisedTask or CriticalTaskSpec bean",
@@ -137,6 +146,23 @@ public final class CriticalJobs {
             specs.add(CriticalTaskSpec.async(job.name(), job));
         }
         return specs;
+    }
+
+    /**
+     * A task property that names a job without brackets binds to a task named after the bean alone,
+     * which Boot's binder then leaves empty: the setting would be ignored without a word.
+     */
+    private static void refuseUnbracketedProperties(Environment environment, String name) {
+        ConfigurationPropertyName unbracketed = ConfigurationPropertyName.adapt("critical-task.tasks." + name, '.');
+        for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+            if (source.containsDescendantOf(unbracketed) == ConfigurationPropertyState.PRESENT) {
+                throw new InvalidCriticalTaskPropertyException("critical-task.tasks." + name + ".*", null,
+                        "the task name '" + name + "' contains a dot, so without brackets the binder reads only '"
+                                + name.substring(0, name.indexOf('.')) + "' as the task name and ignores the setting",
+                        "the same setting with the name in brackets, as in critical-task.tasks[" + name
+                                + "].restart.max-restarts (in YAML: \"[" + name + "]\")");
+            }
+        }
     }
 
     private List<CriticalJob> snapshot() {
