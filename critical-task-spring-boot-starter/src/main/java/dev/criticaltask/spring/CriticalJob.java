@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * completes exceptionally with the first exception that escapes a run. The registry then applies the
  * task's restart policy: a restart calls {@link #start} again for a fresh pending stage, and an
  * escalation cancels the root. Cancelling an attempt's token (a shutdown, or the task's own
- * {@code cancel()}) cancels its stage, which is a graceful stop.
+ * {@code cancel()}) ends its stage, which is a graceful stop ({@code CANCELLED}).
  *
  * <p>A failure that arrives while no attempt is pending (before the lifecycle spawned the task, or
  * between a failure and its restart) is queued, up to {@value #MAX_QUEUED_FAILURES}, and fails the
@@ -149,10 +149,14 @@ final class CriticalJob implements AsyncCriticalTask {
             this.attempt = stage;
             this.stopped = false;
         }
-        // The registry cancels the stage itself; this tells the job that nothing will follow.
+        // The job watches the token itself and ends the attempt gracefully: it completes the stage
+        // normally, which with a cancelled token is a graceful stop. It hands out a minimal stage, so
+        // that the registry's own cancel(false) on it (through toCompletableFuture, a copy here) cannot
+        // complete it with a CancellationException first: the core's blocking wait for the stage (on
+        // main as of this writing) reports a CancellationException as a crash, even after a cancel.
         Registration watch = cancellation.onCancel(() -> attemptCancelled(stage));
         stage.whenComplete((result, thrown) -> watch.close());
-        return stage;
+        return stage.minimalCompletionStage();
     }
 
     private void attemptCancelled(CompletableFuture<@Nullable Void> stage) {
@@ -162,7 +166,7 @@ final class CriticalJob implements AsyncCriticalTask {
                 this.stopped = true;
             }
         }
-        stage.cancel(false);
+        stage.complete(null);
     }
 
     /** Records that a run started; pass what it returns to {@link #runEnded}. */
@@ -219,7 +223,7 @@ final class CriticalJob implements AsyncCriticalTask {
             }
         }
         if (current != null && !current.completeExceptionally(failure)) {
-            // the attempt was cancelled a moment ago: the task is stopping
+            // the attempt ended a moment ago because its token was cancelled: the task is stopping
             late = true;
         }
         if (late) {
