@@ -46,10 +46,14 @@ public final class CriticalTaskProperties {
 
     private final Threads threads = new Threads();
 
+    private final Scheduling scheduling = new Scheduling();
+
     /**
-     * Supervision of single tasks, by task name (the bean name of a CriticalTask, SupervisedTask,
-     * AsyncCriticalTask or ReactiveCriticalTask bean, or the name of a CriticalTaskSpec bean). A
-     * value set here wins over the same setting made in code.
+     * Supervision of single tasks, by task name: the bean name of a CriticalTask, SupervisedTask,
+     * AsyncCriticalTask or ReactiveCriticalTask bean, the name of a CriticalTaskSpec bean, or the
+     * name of a critical @Scheduled or @Async method, which contains a dot and so needs brackets:
+     * 'critical-task.tasks[bean.method].restart.max-restarts'. A value set here wins over the same
+     * setting made in code.
      */
     private final Map<String, Task> tasks = new LinkedHashMap<>();
 
@@ -75,6 +79,10 @@ public final class CriticalTaskProperties {
 
     public Threads getThreads() {
         return this.threads;
+    }
+
+    public Scheduling getScheduling() {
+        return this.scheduling;
     }
 
     public Map<String, Task> getTasks() {
@@ -177,6 +185,29 @@ public final class CriticalTaskProperties {
 
     }
 
+    /**
+     * Critical {@code @Scheduled} and {@code @Async} methods. Read from the environment when the
+     * bean post-processor that finds them is created, long before this class is bound; it is here
+     * so that the property is documented in the metadata.
+     */
+    public static final class Scheduling {
+
+        /**
+         * Whether every @Scheduled method and every @Async method that returns void is critical,
+         * as if it were annotated @Critical: an exception escaping it fails a critical task named
+         * '<beanName>.<methodName>'.
+         */
+        private boolean allCritical;
+
+        public boolean isAllCritical() {
+            return this.allCritical;
+        }
+
+        public void setAllCritical(boolean allCritical) {
+            this.allCritical = allCritical;
+        }
+
+    }
 
     /**
      * Supervision of one task. Each value left unset keeps what the task's definition sets in

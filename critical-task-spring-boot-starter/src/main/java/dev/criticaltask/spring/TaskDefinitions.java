@@ -23,7 +23,8 @@ import org.springframework.util.ClassUtils;
 /**
  * The tasks a context defines, as specs: each {@link CriticalTask}, {@link SupervisedTask},
  * {@link AsyncCriticalTask} and (with Reactor present) {@link ReactiveCriticalTask} bean under its
- * bean name, and each {@link CriticalTaskSpec} bean as it is, with the
+ * bean name, each {@link CriticalTaskSpec} bean as it is, and each critical method of
+ * {@link CriticalJobs}, with the
  * {@code critical-task.tasks.<name>.*} properties applied on top (a property wins over code).
  */
 final class TaskDefinitions {
@@ -57,12 +58,16 @@ final class TaskDefinitions {
             reactive.add(name);
         });
         beans.getBeansOfType(CriticalTaskSpec.class).values().forEach(spec -> add(specs, spec));
+        // critical @Scheduled and @Async methods last: a name they clash on is theirs to change
+        beans.getBeanProvider(CriticalJobs.class)
+            .ifAvailable(jobs -> jobs.specs(beans, specs.keySet(), properties).forEach(spec -> add(specs, spec)));
         properties.keySet().forEach(name -> {
             if (!specs.containsKey(name)) {
                 throw new InvalidCriticalTaskPropertyException(PREFIX + name, name,
                         "no critical task is named '" + name + "'",
-                        "the name of a " + KINDS + " bean (defined: "
-                                + specs.keySet() + ")");
+                        "the name of a " + KINDS + " bean or of a critical method (defined: " + specs.keySet()
+                                + "); a name with a dot needs brackets, as in "
+                                + PREFIX.substring(0, PREFIX.length() - 1) + "[bean.method].restart.max-restarts");
             }
         });
         List<CriticalTaskSpec> result = new ArrayList<>(specs.size());
@@ -110,7 +115,9 @@ final class TaskDefinitions {
     }
 
     private static CriticalTaskSpec apply(CriticalTaskSpec spec, CriticalTaskProperties.Task overrides, String kind) {
-        String prefix = PREFIX + spec.name();
+        // a critical method's name has a dot, which the binder only keeps inside brackets
+        String prefix = spec.name().contains(".") ? PREFIX.substring(0, PREFIX.length() - 1) + "[" + spec.name() + "]"
+                : PREFIX + spec.name();
         CriticalTaskSpec applied = spec;
         CriticalTaskProperties.Restart restart = overrides.getRestart();
         if (restart.isSet()) {

@@ -128,7 +128,8 @@ class ArchitectureTests {
             .and()
             .doNotBelongToAnyOf(CriticalTaskAutoConfiguration.class, CriticalTaskProperties.class,
                     CriticalTaskFailedEvent.class, CriticalTaskRestartedEvent.class, CriticalTaskStalledEvent.class,
-                    ReactiveCriticalTask.class)
+                    ReactiveCriticalTask.class, CriticalSchedulingAutoConfiguration.class, Critical.class,
+                    CriticalJobs.class, CriticalJobStatus.class)
             .should()
             .notBePublic();
         rule.check(classes);

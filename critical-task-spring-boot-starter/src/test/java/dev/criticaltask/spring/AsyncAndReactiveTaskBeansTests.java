@@ -42,10 +42,16 @@ class AsyncAndReactiveTaskBeansTests {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
+    /**
+     * Owned by the test, not fetched from the context: a failure may close the context before the
+     * test asks for a bean, and a closed context would make a new, empty one.
+     */
+    private final FailureEvents failureEvents = new FailureEvents();
+
     private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(CriticalTaskAutoConfiguration.class))
         .withPropertyValues("critical-task.shutdown.grace-period=2s")
-        .withBean(FailureEvents.class);
+        .withBean(FailureEvents.class, () -> this.failureEvents);
 
     // --- CompletionStage tasks -----------------------------------------------------------------
 
@@ -266,29 +272,31 @@ class AsyncAndReactiveTaskBeansTests {
 
     // --- helpers ---------------------------------------------------------------------------------
 
-    private static void assertFailureClosed(AssertableApplicationContext context, String task, Throwable cause) {
-        CriticalTaskRegistry registry = context.getBean(CriticalTaskRegistry.class);
-        assertFailureClosed(context, task, cause.getClass(), cause.getMessage());
+    private void assertFailureClosed(AssertableApplicationContext context, String task, Throwable cause) {
+        CriticalTaskRegistry registry = assertFailureClosed(context, task, cause.getClass(), cause.getMessage());
         assertThat(registry.firstFailure().orElseThrow()).cause().isSameAs(cause);
     }
 
-    /** Waits for the failure to close the context, and checks what it left behind. */
-    private static void assertFailureClosed(AssertableApplicationContext context, String task,
+    /**
+     * Waits for the failure to close the context, and checks what it left behind: the registry is
+     * the failure event's source, as the context may be closed before it could be asked for it.
+     */
+    private CriticalTaskRegistry assertFailureClosed(AssertableApplicationContext context, String task,
             Class<? extends Throwable> causeType, String causeMessage) {
-        // a closed context hands out no beans
-        CriticalTaskRegistry registry = context.getBean(CriticalTaskRegistry.class);
-        FailureEvents events = context.getBean(FailureEvents.class);
         ConfigurableApplicationContext source = context.getSourceApplicationContext();
-        await().atMost(TIMEOUT).until(() -> !source.isActive());
+        await().atMost(TIMEOUT).until(() -> !source.isActive() && !this.failureEvents.events.isEmpty());
+        CriticalTaskFailedEvent event = this.failureEvents.events.get(0);
+        assertThat(this.failureEvents.events).singleElement().satisfies((only) -> {
+            assertThat(only.getTaskName()).isEqualTo(task);
+            assertThat(only.getCause()).isInstanceOf(causeType).hasMessage(causeMessage);
+        });
+        CriticalTaskRegistry registry = event.getSource();
         assertThat(registry.firstFailure()).hasValueSatisfying((failure) -> {
             assertThat(failure.taskDescription()).isEqualTo(task);
             assertThat(failure).hasMessageContaining("'" + task + "'").cause().isInstanceOf(causeType).hasMessage(causeMessage);
         });
-        assertThat(events.events).singleElement().satisfies((event) -> {
-            assertThat(event.getTaskName()).isEqualTo(task);
-            assertThat(event.getCause()).isInstanceOf(causeType).hasMessage(causeMessage);
-        });
         assertThat(registry.rootToken().isCancelled()).isTrue();
+        return registry;
     }
 
     private static FailureAnalysis analyze(AssertableApplicationContext context) {

@@ -20,9 +20,11 @@ class ConfigurationMetadataTests {
         String metadata = starterMetadata();
         assertThat(metadata).contains("\"name\": \"critical-task.enabled\"", "\"name\": \"critical-task.phase\"",
                 "\"name\": \"critical-task.shutdown.grace-period\"", "\"name\": \"critical-task.shutdown.exit-code\"",
-                "\"name\": \"critical-task.shutdown.exit-process\"", "\"name\": \"critical-task.threads.virtual\"");
+                "\"name\": \"critical-task.shutdown.exit-process\"", "\"name\": \"critical-task.threads.virtual\"",
+                "\"name\": \"critical-task.scheduling.all-critical\"");
         assertThat(metadata).contains("\"defaultValue\": \"20s\"", "\"defaultValue\": 2147479551",
-                "spring.lifecycle.timeout-per-shutdown-phase", "spring.threads.virtual.enabled");
+                "spring.lifecycle.timeout-per-shutdown-phase", "spring.threads.virtual.enabled",
+                "Whether every @Scheduled method and every @Async method that returns void is critical");
     }
 
     private String starterMetadata() throws IOException {

@@ -3,7 +3,9 @@ package dev.criticaltask.spring.endpoint;
 import java.util.Set;
 
 import dev.criticaltask.CriticalTaskRegistry;
+import dev.criticaltask.spring.CriticalJobs;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -42,12 +44,13 @@ public final class CriticalTaskEndpointAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    CriticalTasksEndpoint criticalTasksEndpoint(CriticalTaskRegistry registry, Environment environment) {
+    CriticalTasksEndpoint criticalTasksEndpoint(CriticalTaskRegistry registry, ObjectProvider<CriticalJobs> jobs,
+            Environment environment) {
         Binder binder = Binder.get(environment);
         // Boot's default for health details: never
         Show showDetails = binder.bind(HEALTH_PREFIX + "show-details", Show.class).orElse(Show.NEVER);
         Set<String> roles = binder.bind(HEALTH_PREFIX + "roles", Bindable.setOf(String.class)).orElse(Set.of());
-        return new CriticalTasksEndpoint(registry, showDetails, roles);
+        return new CriticalTasksEndpoint(registry, showDetails, roles, jobs::getIfAvailable);
     }
 
 }

@@ -1,7 +1,9 @@
 package dev.criticaltask.spring.health;
 
 import dev.criticaltask.CriticalTaskRegistry;
+import dev.criticaltask.spring.CriticalJobs;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -17,7 +19,8 @@ import org.springframework.context.annotation.Bean;
  *
  * <p>A task is {@code UP} while it runs and after it completed, {@code DOWN} when it failed, and
  * {@code OUT_OF_SERVICE} while it stops (its token is cancelled) or after it was cancelled. Its
- * details (state, start and end, the failure's type and message) are shown only where
+ * details (state, start and end, the failure's type and message, and for a critical
+ * {@code @Scheduled} or {@code @Async} method its runs and schedule) are shown only where
  * {@code management.endpoint.health.show-details} allows. Turned off with
  * {@code management.health.criticaltasks.enabled=false} (or
  * {@code management.health.defaults.enabled=false}), and with {@code critical-task.enabled=false}.
@@ -34,8 +37,9 @@ public final class CriticalTaskHealthAutoConfiguration {
     // The contributor's name, criticalTasks, is the bean name without its suffix.
     @Bean
     @ConditionalOnMissingBean(name = { "criticalTasksHealthIndicator", "criticalTasksHealthContributor" })
-    CompositeHealthContributor criticalTasksHealthContributor(CriticalTaskRegistry registry) {
-        return new CriticalTasksHealthContributor(registry);
+    CompositeHealthContributor criticalTasksHealthContributor(CriticalTaskRegistry registry,
+            ObjectProvider<CriticalJobs> jobs) {
+        return new CriticalTasksHealthContributor(registry, jobs::getIfAvailable);
     }
 
 }

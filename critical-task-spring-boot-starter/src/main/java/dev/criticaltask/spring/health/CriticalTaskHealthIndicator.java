@@ -1,7 +1,12 @@
 package dev.criticaltask.spring.health;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import dev.criticaltask.CriticalTaskFailedException;
 import dev.criticaltask.CriticalTaskHandle;
+import dev.criticaltask.spring.CriticalJobStatus;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -21,8 +26,19 @@ final class CriticalTaskHealthIndicator implements HealthIndicator {
 
     private final CriticalTaskHandle task;
 
+    private final @Nullable CriticalJobStatus job;
+
     CriticalTaskHealthIndicator(CriticalTaskHandle task) {
+        this(task, null);
+    }
+
+    /**
+     * @param job the job's status when the task is a critical {@code @Scheduled} or {@code @Async}
+     *     method; {@code null} otherwise
+     */
+    CriticalTaskHealthIndicator(CriticalTaskHandle task, @Nullable CriticalJobStatus job) {
         this.task = task;
+        this.job = job;
     }
 
     @Override
@@ -43,7 +59,33 @@ final class CriticalTaskHealthIndicator implements HealthIndicator {
                 health.withDetail("message", message);
             }
         });
+        if (job != null) {
+            health.withDetail("job", describe(job));
+        }
         return health.build();
+    }
+
+    /** The job's runs and schedule; an exception's class only, as the status holds no message. */
+    private static Map<String, Object> describe(CriticalJobStatus job) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("trigger", job.trigger().name());
+        details.put("method", job.method());
+        details.put("bean", job.beanName());
+        putIfPresent(details, "schedule", job.schedule());
+        putIfPresent(details, "nextRunAt", job.nextRunAt());
+        putIfPresent(details, "lastRunStartedAt", job.lastRunStartedAt());
+        putIfPresent(details, "lastRunDuration", job.lastRunDuration());
+        putIfPresent(details, "lastOutcome", job.lastOutcome());
+        putIfPresent(details, "lastFailure", job.lastFailure());
+        details.put("runs", job.runs());
+        details.put("failures", job.failures());
+        return details;
+    }
+
+    private static void putIfPresent(Map<String, Object> details, String key, @Nullable Object value) {
+        if (value != null) {
+            details.put(key, value.toString());
+        }
     }
 
     private static String describe(Throwable cause) {

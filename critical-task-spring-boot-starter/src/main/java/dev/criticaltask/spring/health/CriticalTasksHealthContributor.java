@@ -2,10 +2,15 @@ package dev.criticaltask.spring.health;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import dev.criticaltask.CriticalTaskHandle;
 import dev.criticaltask.CriticalTaskRegistry;
+import dev.criticaltask.spring.CriticalJobStatus;
+import dev.criticaltask.spring.CriticalJobs;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
@@ -17,19 +22,34 @@ import org.springframework.boot.health.contributor.HealthContributor;
  * <p>The entries are read from the registry on every call rather than fixed when the bean is
  * created: tasks start only once the context has started, and user code may spawn more at run
  * time. When a finished task and a live one share a name, the most recent wins, as in
- * {@link CriticalTaskRegistry#find(String)}.
+ * {@link CriticalTaskRegistry#find(String)}. A task that is a critical job (a {@code @Scheduled}
+ * or {@code @Async} method) also describes the job's runs, from {@link CriticalJobs} when there is
+ * such a bean.
  */
 final class CriticalTasksHealthContributor implements CompositeHealthContributor {
 
     private final CriticalTaskRegistry registry;
 
+    private final Supplier<@Nullable CriticalJobs> jobs;
+
     CriticalTasksHealthContributor(CriticalTaskRegistry registry) {
+        this(registry, () -> null);
+    }
+
+    /**
+     * @param jobs the critical jobs, asked on every call; it may supply {@code null} when there are
+     *     none
+     */
+    CriticalTasksHealthContributor(CriticalTaskRegistry registry, Supplier<@Nullable CriticalJobs> jobs) {
         this.registry = registry;
+        this.jobs = jobs;
     }
 
     @Override
     public @Nullable HealthContributor getContributor(String name) {
-        return registry.find(name).map(CriticalTaskHealthIndicator::new).orElse(null);
+        CriticalJobs criticalJobs = this.jobs.get();
+        CriticalJobStatus job = criticalJobs != null ? criticalJobs.find(name).orElse(null) : null;
+        return registry.find(name).map(task -> new CriticalTaskHealthIndicator(task, job)).orElse(null);
     }
 
     @Override
@@ -39,9 +59,14 @@ final class CriticalTasksHealthContributor implements CompositeHealthContributor
         for (CriticalTaskHandle task : registry.tasks()) {
             newestByName.put(task.description(), task);
         }
+        // one look at the schedulers for all jobs
+        CriticalJobs criticalJobs = this.jobs.get();
+        Map<String, CriticalJobStatus> jobsByName = criticalJobs == null ? Map.of()
+                : criticalJobs.jobs().stream().collect(Collectors.toMap(CriticalJobStatus::name, Function.identity()));
         return newestByName.values()
             .stream()
-            .map(task -> new Entry(task.description(), new CriticalTaskHealthIndicator(task)));
+            .map(task -> new Entry(task.description(),
+                    new CriticalTaskHealthIndicator(task, jobsByName.get(task.description()))));
     }
 
 }

@@ -174,6 +174,31 @@ class ChildProcessTests {
     }
 
     @Test
+    void criticalScheduledMethodFailingOnItsThirdRunExitsWithTheConfiguredCode() throws Exception {
+        Child child = start("scheduled-fail", "--critical-task.shutdown.exit-code=42");
+        assertThat(child.awaitExit()).isEqualTo(42);
+        String output = child.output();
+        assertThat(output).contains("RUN 1 SUCCEEDED", "RUN 2 SUCCEEDED");
+        assertThat(count(output, "EVENT task=ticker.tick cause=java.lang.IllegalStateException: third run failed")).isOne();
+        assertThat(output).contains("Critical task 'ticker.tick' crashed: java.lang.IllegalStateException: third run failed",
+                "WORKER worker STOPPED GRACEFULLY", "Exiting the process with status 42");
+        // Spring's error handler saw it too, as it always does
+        assertThat(output).contains("Unexpected error occurred in scheduled task");
+    }
+
+    @Test
+    void criticalAsyncMethodFailureExitsWithTheConfiguredCode() throws Exception {
+        Child child = start("async-fail", "--critical-task.shutdown.exit-code=42");
+        assertThat(child.awaitExit()).isEqualTo(42);
+        String output = child.output();
+        assertThat(count(output, "EVENT task=mailer.send cause=java.lang.IllegalStateException: cannot send hello")).isOne();
+        assertThat(output).contains("Critical task 'mailer.send' crashed", "WORKER worker STOPPED GRACEFULLY",
+                "Exiting the process with status 42");
+        // and Spring's default AsyncUncaughtExceptionHandler logged it
+        assertThat(output).contains("Unexpected exception occurred invoking async method");
+    }
+
+    @Test
     void invalidPropertyFailsStartupWithTheFailureAnalysis() throws Exception {
         Child child = start("fail", "--critical-task.shutdown.exit-code=0");
         assertThat(child.awaitExit()).isNotZero();

@@ -4,10 +4,13 @@ import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.criticaltask.CancellationToken;
 import dev.criticaltask.CriticalTask;
 import dev.criticaltask.CriticalTaskRegistry;
+import dev.criticaltask.spring.Critical;
+import dev.criticaltask.spring.CriticalSchedulingAutoConfiguration;
 import dev.criticaltask.spring.CriticalTaskAutoConfiguration;
 import dev.criticaltask.spring.CriticalTaskFailedEvent;
 
@@ -25,6 +28,12 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
+import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
+import org.springframework.scheduling.annotation.Async;
+import org.springframework.scheduling.annotation.EnableAsync;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.annotation.Scheduled;
 
 /**
  * The application that the child-process tests run in a JVM of its own: the first argument names
@@ -50,6 +59,8 @@ public final class CriticalTaskTestApplication {
             case "threads" -> Threads.class;
             case "web-fail" -> WebFail.class;
             case "fail-on-close" -> FailOnClose.class;
+            case "scheduled-fail" -> ScheduledFail.class;
+            case "async-fail" -> AsyncFail.class;
             default -> throw new IllegalArgumentException("Unknown scenario " + args[0]);
         };
         SpringApplication application = new SpringApplication(scenario);
@@ -393,6 +404,79 @@ public final class CriticalTaskTestApplication {
                 token.await(java.time.Duration.ofMillis(500));
                 System.out.println("TASK COMPLETED");
             };
+        }
+
+    }
+
+    /** Imports what an application with the starter, scheduling and async execution has. */
+    @Configuration(proxyBeanMethods = false)
+    @Import(Common.class)
+    @ImportAutoConfiguration({ CriticalSchedulingAutoConfiguration.class, TaskSchedulingAutoConfiguration.class,
+            TaskExecutionAutoConfiguration.class })
+    @EnableScheduling
+    @EnableAsync
+    static class Jobs {
+
+        @Bean
+        CriticalTask worker() {
+            return CriticalTaskTestApplication.worker("worker");
+        }
+
+    }
+
+    /** A critical scheduled method whose third run throws. */
+    @Configuration(proxyBeanMethods = false)
+    @Import(Jobs.class)
+    static class ScheduledFail {
+
+        @Bean
+        Ticker ticker() {
+            return new Ticker();
+        }
+
+    }
+
+    static class Ticker {
+
+        private final AtomicInteger runs = new AtomicInteger();
+
+        @Critical
+        @Scheduled(fixedDelay = 50)
+        void tick() {
+            int run = this.runs.incrementAndGet();
+            if (run == 3) {
+                throw new IllegalStateException("third run failed");
+            }
+            if (run < 3) {
+                System.out.println("RUN " + run + " SUCCEEDED");
+            }
+        }
+
+    }
+
+    /** A critical void @Async method that throws, called once the application is ready. */
+    @Configuration(proxyBeanMethods = false)
+    @Import(Jobs.class)
+    static class AsyncFail {
+
+        @Bean
+        Mailer mailer() {
+            return new Mailer();
+        }
+
+        @EventListener
+        void ready(ApplicationReadyEvent event) {
+            event.getApplicationContext().getBean(Mailer.class).send("hello");
+        }
+
+    }
+
+    static class Mailer {
+
+        @Critical
+        @Async
+        public void send(String message) {
+            throw new IllegalStateException("cannot send " + message);
         }
 
     }
