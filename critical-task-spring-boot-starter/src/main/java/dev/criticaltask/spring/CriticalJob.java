@@ -150,10 +150,8 @@ final class CriticalJob implements AsyncCriticalTask {
             this.stopped = false;
         }
         // The job watches the token itself and ends the attempt gracefully: it completes the stage
-        // normally, which with a cancelled token is a graceful stop. It hands out a minimal stage, so
-        // that the registry's own cancel(false) on it (through toCompletableFuture, a copy here) cannot
-        // complete it with a CancellationException first: the core's blocking wait for the stage (on
-        // main as of this writing) reports a CancellationException as a crash, even after a cancel.
+        // normally, which with a cancelled token is a graceful stop. It hands out a minimal stage (whose
+        // toCompletableFuture is a copy), so that the job alone decides how its attempt ends.
         Registration watch = cancellation.onCancel(() -> attemptCancelled(stage));
         stage.whenComplete((result, thrown) -> watch.close());
         return stage.minimalCompletionStage();

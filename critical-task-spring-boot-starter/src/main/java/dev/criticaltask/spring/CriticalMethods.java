@@ -94,7 +94,7 @@ final class CriticalMethods {
                     + ": Spring subscribes to it, and its errors never escape the method call, so they cannot be "
                     + "seen as a failure of the job",
                     "Make it a blocking method that returns void, or " + unless
-                            + " and run the reactive pipeline as a CriticalTask or AsyncCriticalTask bean.");
+                            + " and run the reactive pipeline as a ReactiveCriticalTask bean.");
         }
         String name = critical != null && !critical.value().isBlank() ? critical.value() : null;
         return new Found(method, scheduled ? CriticalJobStatus.Trigger.SCHEDULED : CriticalJobStatus.Trigger.ASYNC, name);

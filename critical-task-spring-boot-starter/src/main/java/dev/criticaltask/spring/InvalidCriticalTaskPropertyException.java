@@ -19,7 +19,8 @@ final class InvalidCriticalTaskPropertyException extends RuntimeException {
     private final String expected;
 
     InvalidCriticalTaskPropertyException(String property, @Nullable Object value, String reason, String expected) {
-        super("Invalid value '" + value + "' for property '" + property + "': " + reason);
+        super((value != null ? "Invalid value '" + value + "' for property '" + property + "'"
+                : "Property '" + property + "' cannot be used") + ": " + reason);
         this.property = property;
         this.value = (value != null) ? value.toString() : null;
         this.reason = reason;
@@ -31,6 +32,7 @@ final class InvalidCriticalTaskPropertyException extends RuntimeException {
         return this.property;
     }
 
+    /** The value as set; null when the problem is the property's name, not its value. */
     @Nullable String getValue() {
         return this.value;
     }

@@ -12,8 +12,9 @@ final class InvalidCriticalTaskPropertyFailureAnalyzer
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, InvalidCriticalTaskPropertyException cause) {
-        String description = "The property '" + cause.getProperty() + "' has the invalid value '"
-                + cause.getValue() + "': " + cause.getReason() + ".";
+        String description = (cause.getValue() != null
+                ? "The property '" + cause.getProperty() + "' has the invalid value '" + cause.getValue() + "'"
+                : "The property '" + cause.getProperty() + "' cannot be used") + ": " + cause.getReason() + ".";
         String action = "Update the property '" + cause.getProperty() + "' in your configuration to "
                 + cause.getExpected() + ", or remove it to use the default.";
         return new FailureAnalysis(description, action, cause);

@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.criticaltask.CriticalTask;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -39,6 +40,17 @@ class CriticalMethodValidationTests {
                 "The method AsyncReturnsFuture.work() of bean 'bean' cannot be a critical job: it is annotated @Critical "
                         + "and it is @Async, but it returns CompletableFuture: its exception goes to the caller",
                 "Make it return void, or remove @Critical");
+    }
+
+    @Test
+    void criticalScheduledMethodThatReturnsAMono() {
+        this.contextRunner.withUserConfiguration(Scheduling.class).withBean("bean", ScheduledMono.class).run((context) -> {
+            FailureAnalysis analysis = analyze(context.getStartupFailure());
+            assertThat(analysis.getDescription()).contains("The method ScheduledMono.tick() of bean 'bean' cannot be a "
+                    + "critical job", "but it returns the reactive type reactor.core.publisher.Mono: Spring subscribes "
+                    + "to it, and its errors never escape the method call");
+            assertThat(analysis.getAction()).contains("run the reactive pipeline as a ReactiveCriticalTask bean");
+        });
     }
 
     @Test
@@ -128,8 +140,8 @@ class CriticalMethodValidationTests {
                 FailureAnalysis analysis = new InvalidCriticalTaskPropertyFailureAnalyzer()
                     .analyze(context.getStartupFailure());
                 // without the check, the binder would bind a task 'bean' with nothing set: silently ignored
-                assertThat(analysis.getDescription()).isEqualTo("The property 'critical-task.tasks.bean.tick.*' has the "
-                        + "invalid value 'null': the task name 'bean.tick' contains a dot, so without brackets the "
+                assertThat(analysis.getDescription()).isEqualTo("The property 'critical-task.tasks.bean.tick.*' cannot be "
+                        + "used: the task name 'bean.tick' contains a dot, so without brackets the "
                         + "binder reads only 'bean' as the task name and ignores the setting.");
                 assertThat(analysis.getAction()).contains("critical-task.tasks[bean.tick].restart.max-restarts");
             });
@@ -180,6 +192,16 @@ class CriticalMethodValidationTests {
         @Async
         public CompletableFuture<String> work() {
             return CompletableFuture.completedFuture("done");
+        }
+
+    }
+
+    static class ScheduledMono {
+
+        @Critical
+        @Scheduled(fixedDelay = 60_000)
+        public Mono<Void> tick() {
+            return Mono.empty();
         }
 
     }
