@@ -80,8 +80,7 @@ class ChaosOverHttpTests {
         // no scheduler left to ask for the job's schedule
         AtomicReference<CriticalJobStatus> jobWhenItFailed = new AtomicReference<>();
         ConfigurableApplicationContext context = new SpringApplicationBuilder(SampleApplication.class)
-            .properties("server.port=0", "spring.main.banner-mode=off", "sample.chaos.http-enabled=true",
-                    "sample.orders.audit.interval=100ms", "sample.orders.audit.max-pending-age=3s")
+            .properties("server.port=0", "spring.main.banner-mode=off", "sample.chaos.http-enabled=true")
             .listeners((ApplicationListener<CriticalTaskFailedEvent>) (event) -> {
                 events.add(event);
                 CriticalJobs criticalJobs = jobs.get();
@@ -89,7 +88,8 @@ class ChaosOverHttpTests {
                     criticalJobs.find(AUDIT_JOB).ifPresent(jobWhenItFailed::set);
                 }
             })
-            .run();
+            // as arguments: application.properties sets both, and builder properties are only defaults
+            .run("--sample.orders.audit.interval=100ms", "--sample.orders.audit.max-pending-age=3s");
         try {
             jobs.set(context.getBean(CriticalJobs.class));
             int port = context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
