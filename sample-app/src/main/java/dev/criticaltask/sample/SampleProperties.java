@@ -2,6 +2,7 @@ package dev.criticaltask.sample;
 
 import java.time.Duration;
 
+import dev.criticaltask.sample.orders.OrderLedgerAudit;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -28,12 +29,34 @@ public record SampleProperties(@DefaultValue Orders orders, @DefaultValue Prices
      * @param drainTimeout how long the processor keeps processing queued orders after it was told to
      *     stop; what is left then is handed back and logged with its id. Keep it well below
      *     {@code critical-task.shutdown.grace-period}
+     * @param audit the scheduled audit of the order ledger
      */
-    public record Orders(@DefaultValue("100") int queueCapacity, @DefaultValue("5s") Duration drainTimeout) {
+    public record Orders(@DefaultValue("100") int queueCapacity, @DefaultValue("5s") Duration drainTimeout,
+            @DefaultValue Audit audit) {
 
         public Orders {
             require(queueCapacity >= 1, "sample.orders.queue-capacity", queueCapacity, "at least 1");
             require(!drainTimeout.isNegative(), "sample.orders.drain-timeout", drainTimeout, "zero or positive");
+        }
+
+    }
+
+    /**
+     * The critical {@code @Scheduled} audit of the order ledger ({@link OrderLedgerAudit}).
+     *
+     * @param interval time between the end of one audit and the start of the next (a fixed delay).
+     *     {@code @Scheduled} reads the same property, {@code sample.orders.audit.interval}; it is
+     *     checked here when the properties are bound, before the scheduler reads it
+     * @param maxPendingAge how long an order may stay {@code ACCEPTED} while orders are being taken;
+     *     an older one means the processor has stalled or lost it, and the audit fails the service.
+     *     Processing takes milliseconds, so this is a bound on a stall, not on a busy queue
+     */
+    public record Audit(@DefaultValue(OrderLedgerAudit.DEFAULT_INTERVAL) Duration interval,
+            @DefaultValue("30s") Duration maxPendingAge) {
+
+        public Audit {
+            require(isPositive(interval), "sample.orders.audit.interval", interval, "positive");
+            require(isPositive(maxPendingAge), "sample.orders.audit.max-pending-age", maxPendingAge, "positive");
         }
 
     }

@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import dev.criticaltask.CriticalTask;
 import dev.criticaltask.sample.orders.OrderLedger;
+import dev.criticaltask.sample.orders.OrderLedgerAudit;
 import dev.criticaltask.sample.orders.OrderProcessor;
 import dev.criticaltask.sample.orders.OrderQueue;
 import dev.criticaltask.sample.prices.PriceCache;
@@ -14,13 +15,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
- * The shared state of the service and its three critical workers. Each {@code CriticalTask} bean is
- * started by the critical-task starter under its bean name: {@code orderProcessor},
- * {@code priceRefresher} and {@code heartbeat} are the names health, metrics and logs use.
+ * The shared state of the service, its three critical workers and its critical scheduled job. Each
+ * {@code CriticalTask} bean is started by the critical-task starter under its bean name:
+ * {@code orderProcessor}, {@code priceRefresher} and {@code heartbeat} are the names health, metrics
+ * and logs use. The ledger audit is a {@code @Critical @Scheduled} method, run by Spring's scheduler
+ * (Boot's auto-configured one) and supervised as the critical task {@code orderLedgerAudit.audit}.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableScheduling
 class WorkerConfiguration {
 
     @Bean
@@ -36,6 +41,12 @@ class WorkerConfiguration {
     @Bean
     OrderLedger orderLedger() {
         return new OrderLedger();
+    }
+
+    @Bean
+    OrderLedgerAudit orderLedgerAudit(OrderLedger orderLedger, OrderQueue orderQueue, SampleProperties properties,
+            Clock clock) {
+        return new OrderLedgerAudit(orderLedger, orderQueue, properties.orders().audit().maxPendingAge(), clock);
     }
 
     @Bean

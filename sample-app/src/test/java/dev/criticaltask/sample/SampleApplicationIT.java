@@ -60,6 +60,36 @@ class SampleApplicationIT {
     }
 
     @Test
+    void failingCriticalScheduledJobStopsTheWorkersAndExitsWithTheConfiguredCode() throws Exception {
+        int port = freePort();
+        Process process = startJar("audit", "--server.port=" + port, "--sample.chaos.http-enabled=true",
+                "--sample.orders.audit.interval=250ms", "--sample.orders.audit.max-pending-age=1s",
+                "--critical-task.shutdown.exit-code=" + EXIT_CODE);
+        Path log = this.logs.resolve("audit.log");
+        try {
+            await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
+                .until(() -> !process.isAlive() || Files.readString(log).contains("Started SampleApplication"));
+            assertThat(process.isAlive()).as(Files.readString(log)).isTrue();
+            String id = JsonPath.parse(Http.postJson(port, "/chaos/lose-order", "").body()).read("$.order");
+
+            assertThat(process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).as(Files.readString(log)).isTrue();
+            String output = Files.readString(log);
+            assertThat(process.exitValue()).as(output).isEqualTo(EXIT_CODE);
+            assertThat(output).contains("Critical task 'orderLedgerAudit.audit' crashed: java.lang.IllegalStateException: "
+                    + "Order ledger audit failed: 1 order(s) ACCEPTED for longer than PT1S")
+                .contains("the oldest " + id + " accepted at")
+                .contains("Heartbeat stopped after")
+                .contains("Order processor stopped")
+                .contains("Critical tasks stopped gracefully")
+                .contains("Exiting the process with status " + EXIT_CODE);
+        }
+        finally {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void sigtermDrainsTheWorkersAfterTheAcceptedOrders() throws Exception {
         int port = freePort();
         Process process = startJar("sigterm", "--server.port=" + port);

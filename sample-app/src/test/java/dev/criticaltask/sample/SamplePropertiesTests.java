@@ -10,11 +10,18 @@ class SamplePropertiesTests {
 
     @Test
     void invalidValuesAreRefusedWithThePropertyName() {
-        assertThatIllegalArgumentException().isThrownBy(() -> new SampleProperties.Orders(0, Duration.ZERO))
+        SampleProperties.Audit audit = new SampleProperties.Audit(Duration.ofSeconds(10), Duration.ofSeconds(30));
+        assertThatIllegalArgumentException().isThrownBy(() -> new SampleProperties.Orders(0, Duration.ZERO, audit))
             .withMessageContaining("sample.orders.queue-capacity");
         assertThatIllegalArgumentException()
-            .isThrownBy(() -> new SampleProperties.Orders(1, Duration.ofSeconds(-1)))
+            .isThrownBy(() -> new SampleProperties.Orders(1, Duration.ofSeconds(-1), audit))
             .withMessageContaining("sample.orders.drain-timeout");
+        assertThatIllegalArgumentException()
+            .isThrownBy(() -> new SampleProperties.Audit(Duration.ZERO, Duration.ofSeconds(30)))
+            .withMessageContaining("sample.orders.audit.interval");
+        assertThatIllegalArgumentException()
+            .isThrownBy(() -> new SampleProperties.Audit(Duration.ofSeconds(10), Duration.ofSeconds(-1)))
+            .withMessageContaining("sample.orders.audit.max-pending-age");
         assertThatIllegalArgumentException().isThrownBy(() -> new SampleProperties.Prices(Duration.ZERO))
             .withMessageContaining("sample.prices.refresh-interval");
         assertThatIllegalArgumentException().isThrownBy(() -> new SampleProperties.Heartbeat(Duration.ZERO))

@@ -1,9 +1,16 @@
 package dev.criticaltask.sample.chaos;
 
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.criticaltask.CriticalTaskRegistry;
+import dev.criticaltask.sample.SampleProperties;
+import dev.criticaltask.sample.orders.Order;
+import dev.criticaltask.sample.orders.OrderLedger;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.http.HttpStatus;
@@ -12,12 +19,20 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /chaos/fail}: spawns, at run time, a critical task that crashes at once, which shuts
- * the whole service down. It shows that tasks spawned on the registry by application code are as
- * critical as the {@code @Bean} ones.
+ * Failures on request, each of which shuts the whole service down:
+ * <ul>
+ * <li>{@code POST /chaos/fail} spawns, at run time, a critical task that crashes at once. It shows
+ * that tasks spawned on the registry by application code are as critical as the {@code @Bean}
+ * ones.</li>
+ * <li>{@code POST /chaos/lose-order} records an order in the ledger as {@code ACCEPTED} without
+ * queuing it: the classic lost write between a database and a queue. No worker fails, the processor
+ * never sees the order, and every probe stays UP; once the order is older than
+ * {@code sample.orders.audit.max-pending-age}, the critical scheduled ledger audit
+ * ({@code orderLedgerAudit.audit}) throws and takes the service down.</li>
+ * </ul>
  *
  * <p>It exists only with {@code sample.chaos.http-enabled=true}: by default no HTTP request can make
- * anything fail (the path answers 404).
+ * anything fail (both paths answer 404).
  */
 @RestController
 @ConditionalOnBooleanProperty("sample.chaos.http-enabled")
@@ -25,10 +40,19 @@ class ChaosController {
 
     private final CriticalTaskRegistry registry;
 
+    private final OrderLedger ledger;
+
+    private final Duration maxPendingAge;
+
+    private final Clock clock;
+
     private final AtomicInteger requests = new AtomicInteger();
 
-    ChaosController(CriticalTaskRegistry registry) {
+    ChaosController(CriticalTaskRegistry registry, OrderLedger ledger, SampleProperties properties, Clock clock) {
         this.registry = registry;
+        this.ledger = ledger;
+        this.maxPendingAge = properties.orders().audit().maxPendingAge();
+        this.clock = clock;
     }
 
     @PostMapping("/chaos/fail")
@@ -44,6 +68,17 @@ class ChaosController {
             return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", String.valueOf(ex.getMessage())));
         }
         return ResponseEntity.accepted().body(Map.of("task", name, "result", "crashing; the service shuts down"));
+    }
+
+    @PostMapping("/chaos/lose-order")
+    ResponseEntity<Map<String, String>> loseOrder() {
+        Order order = new Order(UUID.randomUUID().toString(), "coffee", 1, this.clock.instant());
+        // What OrderController does, minus the queue: the record says ACCEPTED, nothing will process it.
+        this.ledger.accepted(order);
+        return ResponseEntity.accepted()
+            .location(URI.create("/orders/" + order.id()))
+            .body(Map.of("order", order.id(), "result", "recorded as ACCEPTED but never queued; the ledger audit "
+                    + "fails the service once it is older than " + this.maxPendingAge));
     }
 
 }

@@ -3,6 +3,7 @@ package dev.criticaltask.sample.orders;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -45,6 +46,11 @@ public final class OrderLedger {
     /** The order with this id, if it is still remembered. */
     public synchronized Optional<OrderRecord> find(String id) {
         return Optional.ofNullable(this.records.get(id));
+    }
+
+    /** A copy of every remembered record, oldest first, taken at one moment. */
+    public synchronized List<OrderRecord> records() {
+        return List.copyOf(this.records.values());
     }
 
 }
