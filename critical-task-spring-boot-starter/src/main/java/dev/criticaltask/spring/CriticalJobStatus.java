@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * @param schedule how the scheduler runs it (such as {@code fixed delay PT5S} or
  *     {@code cron 0 * * * * *}, several separated by {@code ; }); {@code null} for an
  *     {@code @Async} method, or when the scheduler has not registered it
- * @param nextRunAt when the scheduler runs it next; {@code null} when unknown or never again
+ * @param nextRunAt when the scheduler runs it next; {@code null} when Spring does not know (a run is
+ *     under way or overdue, or the job is not scheduled) or it never runs again
  * @param lastRunStartedAt when the latest run started; {@code null} before the first run
  * @param lastRunDuration how long the latest run took; {@code null} before it ended
  * @param lastOutcome how the latest run ended, or {@link Outcome#RUNNING}; {@code null} before the

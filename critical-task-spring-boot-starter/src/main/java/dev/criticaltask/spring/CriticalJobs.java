@@ -49,7 +49,11 @@ public final class CriticalJobs {
     /** By task name, in the order the beans were created; guarded by lock. */
     private final Map<String, CriticalJob> byName = new LinkedHashMap<>();
 
-    private volatile @Nullable ListableBeanFactory beanFactory;
+    /**
+     * Spring's holders of scheduled tasks, looked up once the singletons exist: looking them up on
+     * every read could, once the context is closed, create them anew.
+     */
+    private volatile List<ScheduledTaskHolder> scheduledTaskHolders = List.of();
 
     CriticalJobs() {
     }
@@ -77,8 +81,8 @@ public final class CriticalJobs {
         return Optional.of(status(job, schedules(List.of(job)).getOrDefault(job, List.of())));
     }
 
-    void setBeanFactory(ListableBeanFactory beanFactory) {
-        this.beanFactory = beanFactory;
+    void useScheduledTaskHolders(List<ScheduledTaskHolder> holders) {
+        this.scheduledTaskHolders = List.copyOf(holders);
     }
 
     /**
@@ -212,14 +216,14 @@ public final class CriticalJobs {
 
     /** The scheduled tasks that run each job's method, from every {@link ScheduledTaskHolder} bean. */
     private Map<CriticalJob, List<ScheduledTask>> schedules(List<CriticalJob> jobs) {
-        ListableBeanFactory beans = this.beanFactory;
-        if (beans == null || jobs.stream().noneMatch(job -> job.trigger() == CriticalJobStatus.Trigger.SCHEDULED)) {
+        List<ScheduledTaskHolder> holders = this.scheduledTaskHolders;
+        if (holders.isEmpty() || jobs.stream().noneMatch(job -> job.trigger() == CriticalJobStatus.Trigger.SCHEDULED)) {
             return Map.of();
         }
         // the annotation post-processor and a registrar may both hold the same task: count it once
         Set<ScheduledTask> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         Map<CriticalJob, List<ScheduledTask>> schedules = new IdentityHashMap<>();
-        beans.getBeanProvider(ScheduledTaskHolder.class).orderedStream().forEach(holder -> {
+        holders.forEach(holder -> {
             for (ScheduledTask task : holder.getScheduledTasks()) {
                 if (!seen.add(task)) {
                     continue;

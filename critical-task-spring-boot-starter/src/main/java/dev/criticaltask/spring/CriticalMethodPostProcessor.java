@@ -18,8 +18,6 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
 import org.springframework.aop.framework.AopProxyUtils;
-import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.config.AutowireCapableBeanFactory;
 import org.springframework.core.BridgeMethodResolver;
 import org.springframework.core.Ordered;
@@ -62,14 +60,6 @@ final class CriticalMethodPostProcessor extends AbstractBeanFactoryAwareAdvising
 
     CriticalJobs jobs() {
         return this.jobs;
-    }
-
-    @Override
-    public void setBeanFactory(BeanFactory beanFactory) {
-        super.setBeanFactory(beanFactory);
-        if (beanFactory instanceof ListableBeanFactory listable) {
-            this.jobs.setBeanFactory(listable);
-        }
     }
 
     @Override

@@ -8,7 +8,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.annotation.Bean;
+import org.springframework.scheduling.config.ScheduledTaskHolder;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -44,6 +47,13 @@ public final class CriticalSchedulingAutoConfiguration {
     @Bean
     CriticalJobs criticalJobs(CriticalMethodPostProcessor criticalMethodPostProcessor) {
         return criticalMethodPostProcessor.jobs();
+    }
+
+    /** Hands the jobs Spring's scheduled-task holders, for their schedules and next runs. */
+    @Bean
+    SmartInitializingSingleton criticalJobsScheduleSource(CriticalJobs criticalJobs,
+            ObjectProvider<ScheduledTaskHolder> scheduledTaskHolders) {
+        return () -> criticalJobs.useScheduledTaskHolders(scheduledTaskHolders.orderedStream().toList());
     }
 
 }
