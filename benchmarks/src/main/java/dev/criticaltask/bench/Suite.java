@@ -44,10 +44,10 @@ public final class Suite {
             common.addAll(List.of("-p", "threads=platform", "-e", "CancelTreeBenchmark\\.(cancelParked|latchParked)"));
         }
 
-        // items 1 and 4: average time
+        // items 1, 4 and 7: average time
         run(tag, "throughput", jdk, common, extra, quick
                 ? List.of("-f", "1", "-wi", "1", "-i", "2", "-w", "1s", "-r", "1s")
-                : List.of(), "SpawnJoinBenchmark|SpawnJoinBatchBenchmark|SpawnSiteBenchmark|TokenBenchmark");
+                : List.of(), "SpawnJoinBenchmark|SpawnJoinBatchBenchmark|SpawnSiteBenchmark|TokenBenchmark|AsyncTaskBenchmark");
         // items 2 and 3: single shot, a fresh set-up before each measured invocation
         run(tag, "singleshot", jdk, common, extra, quick
                 ? List.of("-f", "1", "-wi", "3", "-i", "5")
