@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
 
@@ -342,6 +343,7 @@ final class TaskRun implements Runnable {
     private void scheduleRestart(long backoffNanos) {
         AtomicBoolean decided = new AtomicBoolean();
         Registration[] onCancel = new Registration[1];
+        AtomicReference<@Nullable ScheduledFuture<?>> pending = new AtomicReference<>();
         Runnable restart = () -> {
             if (decided.compareAndSet(false, true)) {
                 onCancel[0].close();
@@ -350,6 +352,11 @@ final class TaskRun implements Runnable {
         };
         onCancel[0] = token.onCancel(() -> {
             if (decided.compareAndSet(false, true)) {
+                ScheduledFuture<?> due = pending.get();
+                if (due != null) {
+                    // out of the timer's queue: it would hold this run until the backoff ran out
+                    due.cancel(false);
+                }
                 // shutdown during the backoff: no restart after the parent was cancelled
                 finish(TaskState.CANCELLED, null);
             }
@@ -360,12 +367,18 @@ final class TaskRun implements Runnable {
             return;
         }
         try {
-            timer.schedule(restart, backoffNanos);
+            ScheduledFuture<?> due = timer.schedule(restart, backoffNanos);
+            pending.set(due);
+            if (decided.get()) {
+                // decided while it was being scheduled: the cancel may not have seen it
+                due.cancel(false);
+            }
         }
         catch (RejectedExecutionException stopped) {
-            // the timer stops only after its registry cancelled the root, and so this token
+            // the timer stops only once its registry's root is cancelled, though a cancel that
+            // another thread is still carrying down the tree may not have reached this token yet
             if (decided.compareAndSet(false, true)) {
-                if (token.isCancelled()) {
+                if (isBeingCancelled()) {
                     finish(TaskState.CANCELLED, null);
                 }
                 else {
@@ -373,6 +386,11 @@ final class TaskRun implements Runnable {
                 }
             }
         }
+    }
+
+    /** Whether this task's token is cancelled, or is about to be by a cancel of its parent under way. */
+    private boolean isBeingCancelled() {
+        return token.isCancelled() || parent.isCancelled();
     }
 
     /** Hands the next asynchronous attempt to the executor; a refusal ends the task with its last failure. */
@@ -387,7 +405,7 @@ final class TaskRun implements Runnable {
             synchronized (this) {
                 relaunching = false;
             }
-            if (token.isCancelled()) {
+            if (isBeingCancelled()) {
                 finish(TaskState.CANCELLED, null);
                 return;
             }

@@ -221,6 +221,55 @@ class AsyncCriticalTaskTest {
         assertThat(registry.firstFailure()).isEmpty();
     }
 
+    /**
+     * A cancel of the root still walking the tree on another thread when stop() shuts the timer
+     * down: a restartable failure of a task the walk has not reached yet is refused by the timer
+     * while its own token is not cancelled yet. It must end CANCELLED, as it would a moment later.
+     * (Found by review.)
+     */
+    @Test
+    void aRestartRefusedByTheStoppedTimerWhileTheRootsCancelIsUnderWayIsNotAFailure() throws Exception {
+        CountDownLatch walkEntered = new CountDownLatch(1);
+        CountDownLatch releaseWalk = new CountDownLatch(1);
+        // registered before any task, so the canceller runs it before it reaches a task's token
+        registry.rootToken().onCancel(() -> {
+            walkEntered.countDown();
+            try {
+                releaseWalk.await();
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        CompletableFuture<Void> stage = new CompletableFuture<>();
+        CriticalTaskHandle task = registry.spawn(CriticalTaskSpec.async("consumer", token -> stage)
+            .withRestartPolicy(RestartPolicy.limited(3, Duration.ofMinutes(1))
+                .withBackoff(Duration.ofMillis(50), Duration.ofMillis(50))));
+        await().atMost(LONG).until(() -> task.attempt() == 1);
+        Thread canceller = new Thread(registry.rootToken()::cancel, "canceller");
+        canceller.start();
+        assertThat(walkEntered.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread stopper = new Thread(() -> {
+            try {
+                registry.stop(LONG);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }, "stopper");
+        stopper.start();
+        // stop() waits with a deadline only once it has shut the timer down
+        await().atMost(LONG).until(() -> stopper.getState() == Thread.State.TIMED_WAITING);
+
+        stage.completeExceptionally(new IOException("broker gone"));
+        releaseWalk.countDown();
+        canceller.join();
+        stopper.join();
+
+        assertThat(task.state()).isEqualTo(TaskState.CANCELLED);
+        assertThat(registry.firstFailure()).isEmpty();
+    }
+
     @Test
     void anExecutorThatRefusesTheRestartFailsTheTaskWithItsLastCause() throws Exception {
         AtomicInteger executions = new AtomicInteger();
