@@ -206,10 +206,18 @@ final class CriticalJob implements AsyncCriticalTask {
         boolean late = false;
         boolean dropped = false;
         synchronized (this.lock) {
-            current = this.attempt;
-            this.attempt = null;
-            if (current == null) {
-                if (this.stopped || isClosing()) {
+            if (isClosing()) {
+                // the registry stops: whether or not its cancel has reached this job's attempt yet,
+                // the failure is not what shuts the application down
+                current = null;
+                late = true;
+            }
+            else {
+                current = this.attempt;
+                this.attempt = null;
+            }
+            if (current == null && !late) {
+                if (this.stopped) {
                     late = true;
                 }
                 else if (this.queued.size() < MAX_QUEUED_FAILURES) {

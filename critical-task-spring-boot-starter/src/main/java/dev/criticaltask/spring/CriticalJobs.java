@@ -14,6 +14,8 @@ import java.util.Set;
 
 import dev.criticaltask.CriticalTaskRegistry;
 import dev.criticaltask.CriticalTaskSpec;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.support.AopUtils;
@@ -44,6 +46,8 @@ import org.springframework.scheduling.support.ScheduledMethodRunnable;
  */
 public final class CriticalJobs {
 
+    private static final Log logger = LogFactory.getLog(CriticalJobs.class);
+
     private final Object lock = new Object();
 
     /** By task name, in the order the beans were created; guarded by lock. */
@@ -54,6 +58,12 @@ public final class CriticalJobs {
      * every read could, once the context is closed, create them anew.
      */
     private volatile List<ScheduledTaskHolder> scheduledTaskHolders = List.of();
+
+    /**
+     * Set once the lifecycle has taken the jobs' specs; guarded by lock. A job registered later (the
+     * method of a lazy, prototype or scoped bean created after start-up) is spawned at once with it.
+     */
+    private @Nullable LateSpawn lateSpawn;
 
     CriticalJobs() {
     }
@@ -94,20 +104,49 @@ public final class CriticalJobs {
     CriticalJob register(String beanName, CriticalMethods.Found found) {
         Method method = found.method();
         String name = found.name() != null ? found.name() : beanName + "." + method.getName();
+        CriticalJob job;
+        LateSpawn late;
         synchronized (this.lock) {
             CriticalJob existing = this.byName.get(name);
-            if (existing == null) {
-                CriticalJob job = new CriticalJob(name, beanName, method, found.trigger());
-                this.byName.put(name, job);
-                return job;
+            if (existing != null) {
+                if (existing.beanName().equals(beanName) && existing.method().equals(method)) {
+                    return existing;
+                }
+                throw CriticalMethods.invalid(beanName, method, "its task name '" + name + "' is already the name of "
+                        + existing.methodDescription() + " of bean '" + existing.beanName()
+                        + "' (a critical method is named <beanName>.<methodName> unless @Critical names it)",
+                        "Give one of the two methods a distinct task name with @Critical(\"...\").");
             }
-            if (existing.beanName().equals(beanName) && existing.method().equals(method)) {
-                return existing;
-            }
-            throw CriticalMethods.invalid(beanName, method, "its task name '" + name + "' is already the name of "
-                    + existing.methodDescription() + " of bean '" + existing.beanName()
-                    + "' (a critical method is named <beanName>.<methodName> unless @Critical names it)",
-                    "Give one of the two methods a distinct task name with @Critical(\"...\").");
+            job = new CriticalJob(name, beanName, method, found.trigger());
+            this.byName.put(name, job);
+            late = this.lateSpawn;
+        }
+        if (late != null) {
+            spawnLate(job, late);
+        }
+        return job;
+    }
+
+    /** Spawns a job registered after the lifecycle took the others, as the lifecycle would have. */
+    private void spawnLate(CriticalJob job, LateSpawn late) {
+        CriticalTaskSpec spec = specOf(job, Set.of(), late.properties(), late.environment());
+        CriticalTaskProperties.Task overrides = late.properties().get(job.name());
+        if (overrides != null) {
+            spec = TaskDefinitions.apply(spec, overrides);
+        }
+        job.supervisedBy(late.registry());
+        try {
+            late.registry().spawn(spec);
+        }
+        catch (IllegalStateException stopping) {
+            // the registry stops, so the application is closing: the job's failures are only logged
+            logger.warn("Critical job '" + job.name() + "' was created while the application is stopping; "
+                    + "its failures are only logged");
+        }
+        catch (IllegalArgumentException taken) {
+            throw CriticalMethods.invalid(job.beanName(), job.method(), "its task name '" + job.name()
+                    + "' is already the name of a running critical task",
+                    "Give the method another task name with @Critical(\"...\").");
         }
     }
 
@@ -124,32 +163,48 @@ public final class CriticalJobs {
             Map<String, CriticalTaskProperties.Task> properties) {
         CriticalTaskRegistry registry = beans.getBeanProvider(CriticalTaskRegistry.class).getIfUnique();
         Environment environment = beans.getBeanProvider(Environment.class).getIfAvailable();
+        List<CriticalJob> jobs;
+        synchronized (this.lock) {
+            // together: a job registered from now on is spawned by itself, one registered before is here
+            jobs = new ArrayList<>(this.byName.values());
+            this.lateSpawn = registry != null ? new LateSpawn(registry, Map.copyOf(properties), environment) : null;
+        }
         List<CriticalTaskSpec> specs = new ArrayList<>();
-        for (CriticalJob job : snapshot()) {
-            if (environment != null) {
-                refuseUnbracketedProperties(environment, job.name());
-            }
-            if (taken.contains(job.name())) {
-                throw CriticalMethods.invalid(job.beanName(), job.method(), "its task name '" + job.name()
-                        + "' is already the name of a CriticalTask, SupervisedTask or CriticalTaskSpec bean",
-                        "Give the method another task name with @Critical(\"...\"), or rename the task bean.");
-            }
-            CriticalTaskProperties.Task overrides = properties.get(job.name());
-            if (overrides != null && overrides.getHeartbeat().getTimeout() != null) {
-                throw new InvalidCriticalTaskPropertyException(
-                        "critical-task.tasks[" + job.name() + "].heartbeat.timeout", overrides.getHeartbeat().getTimeout(),
-                        "'" + job.name() + "' is a critical " + (job.trigger() == CriticalJobStatus.Trigger.SCHEDULED
-                                ? "@Scheduled" : "@Async") + " method, which the "
-                                + (job.trigger() == CriticalJobStatus.Trigger.SCHEDULED ? "scheduler" : "executor")
-                                + " runs: it has no TaskContext to send heartbeats with",
-                        "no value (a job cannot have a heartbeat; bound its runs with a timeout of their own)");
-            }
+        for (CriticalJob job : jobs) {
+            specs.add(specOf(job, taken, properties, environment));
             if (registry != null) {
                 job.supervisedBy(registry);
             }
-            specs.add(CriticalTaskSpec.async(job.name(), job));
         }
         return specs;
+    }
+
+    private static CriticalTaskSpec specOf(CriticalJob job, Set<String> taken,
+            Map<String, CriticalTaskProperties.Task> properties, @Nullable Environment environment) {
+        if (environment != null) {
+            refuseUnbracketedProperties(environment, job.name());
+        }
+        if (taken.contains(job.name())) {
+            throw CriticalMethods.invalid(job.beanName(), job.method(), "its task name '" + job.name()
+                    + "' is already the name of a CriticalTask, SupervisedTask or CriticalTaskSpec bean",
+                    "Give the method another task name with @Critical(\"...\"), or rename the task bean.");
+        }
+        CriticalTaskProperties.Task overrides = properties.get(job.name());
+        if (overrides != null && overrides.getHeartbeat().getTimeout() != null) {
+            boolean scheduled = job.trigger() == CriticalJobStatus.Trigger.SCHEDULED;
+            throw new InvalidCriticalTaskPropertyException(
+                    "critical-task.tasks[" + job.name() + "].heartbeat.timeout", overrides.getHeartbeat().getTimeout(),
+                    "'" + job.name() + "' is a critical " + (scheduled ? "@Scheduled" : "@Async") + " method, which the "
+                            + (scheduled ? "scheduler" : "executor")
+                            + " runs: it has no TaskContext to send heartbeats with",
+                    "no value (a job cannot have a heartbeat; bound its runs with a timeout of their own)");
+        }
+        return CriticalTaskSpec.async(job.name(), job);
+    }
+
+    /** What a job registered after start-up needs to be spawned as the lifecycle would have. */
+    private record LateSpawn(CriticalTaskRegistry registry, Map<String, CriticalTaskProperties.Task> properties,
+            @Nullable Environment environment) {
     }
 
     /**

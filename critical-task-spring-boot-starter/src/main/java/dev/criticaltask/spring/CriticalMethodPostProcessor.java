@@ -1,15 +1,17 @@
 package dev.criticaltask.spring;
 
+import java.lang.ref.WeakReference;
 import java.lang.reflect.Method;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.Advisor;
-import org.springframework.aop.framework.AdvisedSupport;
 import org.springframework.aop.framework.Advised;
 import org.springframework.aop.framework.AopInfrastructureBean;
 import org.springframework.aop.framework.ProxyFactory;
@@ -21,6 +23,7 @@ import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.beans.factory.config.AutowireCapableBeanFactory;
 import org.springframework.core.BridgeMethodResolver;
 import org.springframework.core.Ordered;
+import org.springframework.scheduling.annotation.AsyncAnnotationAdvisor;
 
 /**
  * Finds the critical {@code @Scheduled} and {@code void @Async} methods of each bean, registers
@@ -29,14 +32,20 @@ import org.springframework.core.Ordered;
  * {@code ErrorHandler} and the {@code AsyncUncaughtExceptionHandler} still see every exception, and
  * the user's scheduler and executor are never touched.
  *
- * <p>Where the advice sits, and why:
+ * <p>Where the advice sits, and why: it must see what escapes the proxied call, which is what
+ * reaches the scheduler's {@code ErrorHandler} or the {@code AsyncUncaughtExceptionHandler}.
  * <ul>
- *   <li>It runs before Spring's {@code ScheduledAnnotationBeanPostProcessor} (order
- *       {@code LOWEST_PRECEDENCE}, and an internal post-processor, which Spring runs last), so that
- *       the runnable it schedules invokes the method on the proxy, through the interceptor.
- *   <li>The advisor is appended after the existing ones, while {@code @Async}'s advisor always puts
- *       itself first: the interceptor runs inside the asynchronous execution, on the executor's
- *       thread, where the exception is thrown.
+ *   <li>Outermost, but inside {@code @Async}'s advisor: outside a retry (a failure that a retry
+ *       recovers from is no failure of the job) and outside a transaction (a commit that fails after
+ *       the method returned is one), and on the executor's thread for an {@code @Async} method,
+ *       where the exception is thrown. The post-processors that apply such advice either run before
+ *       this one (auto-proxy creators, and those the application enables itself, which are
+ *       registered before any auto-configuration), or put their advisor first, as {@code @Async}'s
+ *       does; {@link #placeOutermost()} puts this one back in place once every singleton exists,
+ *       for any that came later.
+ *   <li>It runs before Spring's {@code ScheduledAnnotationBeanPostProcessor}, an internal
+ *       post-processor that Spring runs last, so that the runnable it schedules invokes the method
+ *       on the proxy, through the interceptor.
  * </ul>
  *
  * <p>Each bean gets an advisor of its own, which knows the bean's jobs: the interceptor never has to
@@ -50,12 +59,14 @@ final class CriticalMethodPostProcessor extends AbstractBeanFactoryAwareAdvising
 
     private final boolean allCritical;
 
+    /** The proxies this post-processor advised, to place its advisors again once all exist. */
+    private final transient List<Placed> advised = new CopyOnWriteArrayList<>();
+
     CriticalMethodPostProcessor(CriticalJobs jobs, boolean allCritical) {
         this.jobs = jobs;
         this.allCritical = allCritical;
         setProxyTargetClass(true);
-        setBeforeExistingAdvisors(false);
-        setOrder(Ordered.LOWEST_PRECEDENCE - 1);
+        setOrder(Ordered.LOWEST_PRECEDENCE);
     }
 
     CriticalJobs jobs() {
@@ -82,16 +93,11 @@ final class CriticalMethodPostProcessor extends AbstractBeanFactoryAwareAdvising
         return exposed;
     }
 
-    /** What the base class does with its single advisor, with this bean's own. */
+    /** What the base class does with its single advisor, with this bean's own, placed outermost. */
     private Object advise(Object bean, String beanName, Advisor advisor) {
         if (bean instanceof Advised advised && !advised.isFrozen()) {
-            if (advised.getTargetSource() == AdvisedSupport.EMPTY_TARGET_SOURCE && advised.getAdvisorCount() > 0) {
-                // no target: the last advisor does the work, and must stay last
-                advised.addAdvisor(advised.getAdvisorCount() - 1, advisor);
-            }
-            else {
-                advised.addAdvisor(advisor);
-            }
+            advised.addAdvisor(outermostIndex(advised), advisor);
+            this.advised.add(new Placed(new WeakReference<>(advised), advisor));
             return bean;
         }
         ProxyFactory proxyFactory = prepareProxyFactory(bean, beanName);
@@ -99,7 +105,45 @@ final class CriticalMethodPostProcessor extends AbstractBeanFactoryAwareAdvising
         customizeProxyFactory(proxyFactory);
         proxyFactory.setFrozen(isFrozen());
         proxyFactory.setPreFiltered(true);
-        return proxyFactory.getProxy(getProxyClassLoader());
+        Object proxy = proxyFactory.getProxy(getProxyClassLoader());
+        if (proxy instanceof Advised advised) {
+            this.advised.add(new Placed(new WeakReference<>(advised), advisor));
+        }
+        return proxy;
+    }
+
+    /** Just inside {@code @Async}'s advisor, or first. */
+    private static int outermostIndex(Advised advised) {
+        Advisor[] advisors = advised.getAdvisors();
+        for (int i = 0; i < advisors.length; i++) {
+            if (advisors[i] instanceof AsyncAnnotationAdvisor) {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Moves each of this post-processor's advisors back to the outermost place, for the beans whose
+     * proxies got advice from a post-processor that ran after this one and put itself first.
+     */
+    void placeOutermost() {
+        for (Placed placed : this.advised) {
+            Advised proxy = placed.proxy().get();
+            if (proxy == null || proxy.isFrozen()) {
+                continue;
+            }
+            int current = proxy.indexOf(placed.advisor());
+            int wanted = outermostIndex(proxy);
+            if (current >= 0 && current != wanted) {
+                proxy.removeAdvisor(placed.advisor());
+                proxy.addAdvisor(outermostIndex(proxy), placed.advisor());
+            }
+        }
+        this.advised.removeIf(placed -> placed.proxy().get() == null);
+    }
+
+    private record Placed(WeakReference<Advised> proxy, Advisor advisor) {
     }
 
     /** Matches the critical methods of one bean. */

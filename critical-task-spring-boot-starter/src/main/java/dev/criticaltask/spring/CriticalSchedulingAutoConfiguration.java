@@ -49,6 +49,16 @@ public final class CriticalSchedulingAutoConfiguration {
         return criticalMethodPostProcessor.jobs();
     }
 
+    /**
+     * Puts the critical methods' advice back outermost (inside {@code @Async}) on the proxies that
+     * post-processors running later advised again.
+     */
+    @Bean
+    static SmartInitializingSingleton criticalMethodAdvicePlacement(
+            ObjectProvider<CriticalMethodPostProcessor> criticalMethodPostProcessor) {
+        return () -> criticalMethodPostProcessor.ifAvailable(CriticalMethodPostProcessor::placeOutermost);
+    }
+
     /** Hands the jobs Spring's scheduled-task holders, for their schedules and next runs. */
     @Bean
     SmartInitializingSingleton criticalJobsScheduleSource(CriticalJobs criticalJobs,

@@ -62,7 +62,7 @@ final class TaskDefinitions {
         beans.getBeanProvider(CriticalJobs.class)
             .ifAvailable(jobs -> jobs.specs(beans, specs.keySet(), properties).forEach(spec -> add(specs, spec)));
         properties.keySet().forEach(name -> {
-            if (!specs.containsKey(name)) {
+            if (!specs.containsKey(name) && !isMethodOfABeanNotCreatedYet(beans, name)) {
                 throw new InvalidCriticalTaskPropertyException(PREFIX + name, name,
                         "no critical task is named '" + name + "'",
                         "the name of a " + KINDS + " bean or of a critical method (defined: " + specs.keySet()
@@ -76,6 +76,19 @@ final class TaskDefinitions {
             result.add(overrides != null ? apply(spec, overrides, kind(spec, reactive.contains(name))) : spec);
         });
         return result;
+    }
+
+    /**
+     * Whether a name could be the default task name of a critical method of a lazy, prototype or
+     * scoped bean: such a job is registered, checked and spawned when its bean is first created.
+     */
+    private static boolean isMethodOfABeanNotCreatedYet(ListableBeanFactory beans, String name) {
+        int dot = name.indexOf('.');
+        if (dot <= 0 || !beans.containsBeanDefinition(name.substring(0, dot))) {
+            return false;
+        }
+        String beanName = name.substring(0, dot);
+        return !(beans instanceof ConfigurableBeanFactory configurable) || !configurable.containsSingleton(beanName);
     }
 
     private static void add(Map<String, CriticalTaskSpec> specs, CriticalTaskSpec spec) {

@@ -1,6 +1,8 @@
 package dev.criticaltask.spring;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CountDownLatch;
 
 import dev.criticaltask.CriticalTaskHandle;
 import dev.criticaltask.CriticalTaskRegistry;
@@ -62,6 +64,41 @@ class CriticalJobTests {
             await().atMost(TIMEOUT).until(() -> task.state() == TaskState.FAILED);
             assertThat(task.failure().orElseThrow().getCause()).hasMessage("second, during the backoff");
         }
+    }
+
+    /** The root's cancel has begun but not reached the job's attempt yet (found by review). */
+    @Test
+    void aFailureWhileTheRootIsBeingCancelledIsOnlyLogged(CapturedOutput output) throws Exception {
+        try (CriticalTaskRegistry registry = new CriticalTaskRegistry()) {
+            CountDownLatch walkEntered = new CountDownLatch(1);
+            CountDownLatch releaseWalk = new CountDownLatch(1);
+            // registered before the task, so the cancel runs it before it reaches the job's attempt
+            registry.rootToken().onCancel(() -> {
+                walkEntered.countDown();
+                try {
+                    releaseWalk.await();
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            CriticalTaskHandle task = registry.spawn(CriticalTaskSpec.async(job.name(), job));
+            job.supervisedBy(registry);
+            await().atMost(TIMEOUT).until(() -> task.attempt() == 1);
+            Thread canceller = new Thread(registry.rootToken()::cancel, "canceller");
+            canceller.start();
+            assertThat(walkEntered.await(10, TimeUnit.SECONDS)).isTrue();
+
+            job.fail(new IllegalStateException("while closing"));
+
+            releaseWalk.countDown();
+            canceller.join();
+            assertThat(task.join(TIMEOUT)).isTrue();
+            assertThat(task.state()).isEqualTo(TaskState.CANCELLED);
+            assertThat(registry.firstFailure()).isEmpty();
+        }
+        assertThat(output).contains("Critical job 'bean.tick' (CriticalJobTests.tick() of bean 'bean') failed after its "
+                + "task had stopped; the application is shutting down: java.lang.IllegalStateException: while closing");
     }
 
     @Test
