@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -11,9 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.stream.Collectors;
@@ -31,6 +36,14 @@ import org.junit.jupiter.api.condition.JRE;
  * registry, tries a late spawn, then releases the tasks that ignore cancellation. After every round
  * it checks the invariants of issue 5; a failing round prints its seed, and
  * {@code -Dreliability.seed=N} replays that one round.
+ *
+ * <p>About one round in {@link #ASYNC_ROUND_SHARE} also spawns 1 to 3 {@link AsyncCriticalTask}s
+ * among the blocking ones ({@code spawnAsync}, or {@code CriticalTaskSpec.async} with or without a
+ * restart policy). Their stages complete normally, exceptionally, or never, on the round's own
+ * completer threads or before {@code start} returns; some fail in {@code start} itself, some fail and
+ * then recover, and some return a minimal stage that cannot be cancelled, so only the end of the
+ * round releases them. Their draws come from a second stream of the same seed, so the blocking part
+ * of every round is the one it was before.
  */
 class SeededStressTest {
 
@@ -45,6 +58,93 @@ class SeededStressTest {
     static final long VIRTUAL_BASE_SEED = 0x7A11_0000L;
 
     static final Duration JOIN_SLACK = Duration.ofSeconds(2);
+
+    /** One round in this many spawns asynchronous tasks too; -Dreliability.asyncShare=N changes it (0: none). */
+    static final int ASYNC_ROUND_SHARE = Integer.getInteger("reliability.asyncShare", 2);
+
+    /** What the stages of an asynchronous task do, attempt after attempt. */
+    enum AsyncKind {
+        /** Every attempt's stage completes normally. */
+        COMPLETE,
+        /** Every attempt fails: its stage completes exceptionally, or start throws. */
+        FAIL,
+        /** The stage never completes: only the token's cancel ends it. */
+        NEVER,
+        /** Fails its first attempts (within its budget), then completes normally. */
+        RECOVER_COMPLETE,
+        /** Fails its first attempts (within its budget), then never completes. */
+        RECOVER_NEVER,
+        /** Returns a minimal stage that the token cannot cancel, and that completes only when the round releases it. */
+        UNCANCELLABLE
+    }
+
+    /** How an attempt's stage ends, when it ends by itself. */
+    enum How { BEFORE_START_RETURNS, ON_COMPLETER, START_THROWS }
+
+    /**
+     * One asynchronous task's script, drawn before the round starts. Arrays are per attempt (budget + 1).
+     *
+     * @param slot spawned after the blocking task with this index (-1: before all)
+     * @param failureKind 0 checked, 1 unchecked, 2 {@link Error} (never restarted)
+     * @param handleCancel the driver cancels its handle; {@code cancelEarly}: before the timed joins
+     */
+    record AsyncPlan(String name, AsyncKind kind, int budget, boolean viaSpawnAsync, int recoverAfter, How[] how,
+            int[] delayMicros, int[] failureKind, boolean handleCancel, boolean cancelEarly, int slot) {
+
+        /** The outcome of attempt {@code n} (from 1): COMPLETE, FAIL, NEVER or UNCANCELLABLE. */
+        AsyncKind outcome(int n) {
+            return switch (kind) {
+                case RECOVER_COMPLETE -> n <= recoverAfter ? AsyncKind.FAIL : AsyncKind.COMPLETE;
+                case RECOVER_NEVER -> n <= recoverAfter ? AsyncKind.FAIL : AsyncKind.NEVER;
+                default -> kind;
+            };
+        }
+
+        /** Ends by itself (or by a failure escalating) without any cancel. */
+        boolean finite() {
+            return kind == AsyncKind.COMPLETE || kind == AsyncKind.FAIL || kind == AsyncKind.RECOVER_COMPLETE;
+        }
+
+        @Override
+        public String toString() {
+            return name + "(" + kind + ", budget " + budget + (viaSpawnAsync ? ", spawnAsync" : ", spec")
+                    + (kind == AsyncKind.RECOVER_COMPLETE || kind == AsyncKind.RECOVER_NEVER ? ", recovers after "
+                            + recoverAfter : "") + ", " + java.util.Arrays.toString(how) + ", failures "
+                    + java.util.Arrays.toString(failureKind) + (handleCancel ? ", handle cancel "
+                            + (cancelEarly ? "early" : "late") : "") + ")";
+        }
+    }
+
+    /** What one asynchronous task did while the round ran. */
+    static final class AsyncRun {
+        final AsyncPlan plan;
+        final AtomicInteger starts = new AtomicInteger();
+        /** starts may not exceed this: lowered to the attempt whose failure came after its token was seen cancelled, or was an Error. */
+        final AtomicInteger cap;
+        final CountDownLatch firstReturned = new CountDownLatch(1);
+        final List<CompletableFuture<Void>> stages = new CopyOnWriteArrayList<>();
+        final List<Throwable> injected = new CopyOnWriteArrayList<>();
+        final AtomicInteger doneBeforeReturn = new AtomicInteger();
+        final AtomicInteger startThrows = new AtomicInteger();
+        volatile boolean errorDelivered;
+        volatile CompletableFuture<Void> uncancellable;
+        volatile boolean handleCancelled;
+        CriticalTaskHandle handle;
+
+        AsyncRun(AsyncPlan plan) {
+            this.plan = plan;
+            this.cap = new AtomicInteger(plan.budget() + 1);
+        }
+
+        void delivered(int attempt, boolean tokenSeenCancelled, Throwable failure) {
+            if (failure instanceof Error) {
+                errorDelivered = true;
+            }
+            if (tokenSeenCancelled || failure instanceof Error) {
+                cap.accumulateAndGet(attempt, Math::min);
+            }
+        }
+    }
 
     enum Kind { SUCCEED, FAIL_CHECKED, FAIL_UNCHECKED, FAIL_ERROR, AWAIT_CANCEL, IGNORE_CANCEL, NESTED }
 
@@ -171,6 +271,19 @@ class SeededStressTest {
         int slowToStop;
         int firstFailureMismatches;
         int throwingListeners;
+        int asyncRounds;
+        int asyncTasks;
+        int asyncWithBudget;
+        int asyncStarts;
+        int asyncRestarts;
+        int asyncCompleted;
+        int asyncCancelled;
+        int asyncFailed;
+        int asyncDoneBeforeReturn;
+        int asyncStartThrows;
+        int asyncHandleCancels;
+        int asyncUncancellable;
+        int asyncSlowToStop;
 
         @Override
         public String toString() {
@@ -178,7 +291,13 @@ class SeededStressTest {
                     + gracefulCancels + " graceful handle cancels, " + timedJoins + " timed joins, " + detaches
                     + " detaches, " + ignoring + " tasks ignoring cancellation, " + lateSpawns + " late spawns refused, " + slowToStop + " waiting tasks slower than the 20 ms grace, " + firstFailureMismatches
                     + " rounds where firstFailure() was not the root's reason (core bug 2), " + throwingListeners
-                    + " rounds with a throwing listener";
+                    + " rounds with a throwing listener; async: " + asyncTasks + " tasks in " + asyncRounds + " rounds ("
+                    + asyncWithBudget + " with a restart budget), " + asyncStarts + " starts, " + asyncRestarts
+                    + " restarts, " + asyncCompleted + " completed, " + asyncCancelled + " cancelled, " + asyncFailed
+                    + " failed, " + asyncDoneBeforeReturn + " stages done before start returned, " + asyncStartThrows
+                    + " starts that threw, " + asyncHandleCancels + " handle cancels, " + asyncUncancellable
+                    + " uncancellable stages reported unstopped, " + asyncSlowToStop
+                    + " cancellable ones slower than the 20 ms grace";
         }
     }
 
@@ -209,11 +328,146 @@ class SeededStressTest {
         /** The thread each task ran on: each must have ended by the end of the round. */
         final List<Thread> ranOn = new CopyOnWriteArrayList<>();
 
+        /** The asynchronous part's draws: a second stream of the seed, so the blocking draws are unchanged. */
+        final SplittableRandom asyncRandom;
+
+        final List<AsyncRun> asyncRuns = new ArrayList<>();
+
+        /** The round's own completer threads, created with its first asynchronous task. */
+        ScheduledExecutorService completers;
+
+        /** Set once stop has returned: no task may start after it. */
+        volatile boolean stopped;
+
         Round(long seed, Stats stats, boolean virtual) {
             this.virtual = virtual;
             this.seed = seed;
             this.random = new SplittableRandom(seed);
+            this.asyncRandom = new SplittableRandom(seed).split();
             this.stats = stats;
+        }
+
+        AsyncPlan asyncPlan(String name, int slot) {
+            AsyncKind[] kinds = AsyncKind.values();
+            // the uncancellable kind costs the round the whole grace and interrupt wait: drawn 1 time in 16
+            AsyncKind kind = asyncRandom.nextInt(16) == 0 ? AsyncKind.UNCANCELLABLE
+                    : kinds[asyncRandom.nextInt(kinds.length - 1)];
+            int budget = asyncRandom.nextInt(3);
+            if (budget == 0 && (kind == AsyncKind.RECOVER_COMPLETE || kind == AsyncKind.RECOVER_NEVER)) {
+                budget = 1 + asyncRandom.nextInt(2);
+            }
+            boolean viaSpawnAsync = budget == 0 && asyncRandom.nextBoolean();
+            int recoverAfter = 1 + asyncRandom.nextInt(budget == 0 ? 1 : budget);
+            How[] how = new How[budget + 1];
+            int[] delays = new int[budget + 1];
+            int[] failures = new int[budget + 1];
+            for (int i = 0; i <= budget; i++) {
+                int draw = asyncRandom.nextInt(8);
+                how[i] = draw < 2 ? How.BEFORE_START_RETURNS : draw == 2 ? How.START_THROWS : How.ON_COMPLETER;
+                delays[i] = asyncRandom.nextInt(2_000);
+                // an Error is never restarted: rare, and never in a task that is to recover
+                failures[i] = asyncRandom.nextInt(8) == 0 && kind == AsyncKind.FAIL ? 2 : asyncRandom.nextInt(2);
+            }
+            boolean handleCancel = asyncRandom.nextInt(4) == 0;
+            boolean cancelEarly = asyncRandom.nextBoolean();
+            return new AsyncPlan(name, kind, budget, viaSpawnAsync, recoverAfter, how, delays, failures, handleCancel,
+                    cancelEarly, slot);
+        }
+
+        CriticalTaskHandle spawnAsync(CriticalTaskRegistry registry, AsyncRun run) {
+            AsyncPlan plan = run.plan;
+            AsyncCriticalTask task = asyncTask(run);
+            if (plan.viaSpawnAsync()) {
+                return registry.spawnAsync(plan.name(), task);
+            }
+            CriticalTaskSpec spec = CriticalTaskSpec.async(plan.name(), task);
+            if (plan.budget() > 0) {
+                spec = spec.withRestartPolicy(RestartPolicy.limited(plan.budget(), Duration.ofMinutes(1))
+                    .withBackoff(Duration.ofNanos(1 + asyncRandom.nextInt(500_000)), Duration.ofMillis(1)));
+            }
+            return registry.spawn(spec);
+        }
+
+        AsyncCriticalTask asyncTask(AsyncRun run) {
+            AsyncPlan plan = run.plan;
+            return token -> {
+                ranOn.add(Thread.currentThread());
+                int attempt = run.starts.incrementAndGet();
+                try {
+                    if (stopped) {
+                        problems.add("attempt " + attempt + " of " + plan.name() + " started after stop returned");
+                    }
+                    if (attempt > plan.budget() + 1) {
+                        // checked again at the end; returning a stage that never ends would hide nothing
+                        problems.add("attempt " + attempt + " of " + plan.name() + " exceeds its budget");
+                    }
+                    if (!start.await(10, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("start latch never opened");
+                    }
+                    int index = Math.min(attempt, plan.budget() + 1) - 1;
+                    CompletableFuture<Void> stage = new CompletableFuture<>();
+                    run.stages.add(stage);
+                    switch (plan.outcome(attempt)) {
+                        case NEVER -> {
+                            return stage;
+                        }
+                        case UNCANCELLABLE -> {
+                            run.uncancellable = stage;
+                            // its toCompletableFuture() is a copy: cancelling that leaves this stage pending
+                            return stage.minimalCompletionStage();
+                        }
+                        case COMPLETE -> {
+                            if (plan.how()[index] == How.ON_COMPLETER) {
+                                completers.schedule(() -> stage.complete(null), plan.delayMicros()[index],
+                                        TimeUnit.MICROSECONDS);
+                            }
+                            else {
+                                stage.complete(null);
+                                run.doneBeforeReturn.incrementAndGet();
+                            }
+                            return stage;
+                        }
+                        default -> {
+                            Throwable failure = switch (plan.failureKind()[index]) {
+                                case 0 -> new IOException("injected async checked " + plan.name() + " #" + attempt);
+                                case 1 -> new IllegalStateException("injected async unchecked " + plan.name() + " #"
+                                        + attempt);
+                                default -> new InjectedError("injected async error " + plan.name() + " #" + attempt);
+                            };
+                            run.injected.add(failure);
+                            switch (plan.how()[index]) {
+                                case START_THROWS -> {
+                                    run.delivered(attempt, token.isCancelled(), failure);
+                                    run.startThrows.incrementAndGet();
+                                    if (failure instanceof Error error) {
+                                        throw error;
+                                    }
+                                    throw (Exception) failure;
+                                }
+                                case BEFORE_START_RETURNS -> {
+                                    deliver(run, attempt, token, stage, failure);
+                                    run.doneBeforeReturn.incrementAndGet();
+                                }
+                                case ON_COMPLETER -> completers.schedule(() -> deliver(run, attempt, token, stage, failure),
+                                        plan.delayMicros()[index], TimeUnit.MICROSECONDS);
+                            }
+                            return stage;
+                        }
+                    }
+                }
+                finally {
+                    run.firstReturned.countDown();
+                }
+            };
+        }
+
+        /** Fails the stage, noting whether its token was cancelled before: then no restart may follow. */
+        static void deliver(AsyncRun run, int attempt, CancellationToken token, CompletableFuture<Void> stage,
+                Throwable failure) {
+            boolean seenCancelled = token.isCancelled();
+            if (stage.completeExceptionally(failure)) {
+                run.delivered(attempt, seenCancelled, failure);
+            }
         }
 
         Plan plan(String name, int depth) {
@@ -316,6 +570,8 @@ class SeededStressTest {
             boolean throwingListener = random.nextInt(4) == 0;
             java.util.concurrent.atomic.AtomicInteger failedEvents = new java.util.concurrent.atomic.AtomicInteger();
             java.util.concurrent.atomic.AtomicInteger endEvents = new java.util.concurrent.atomic.AtomicInteger();
+            // the terminal state each top task was announced with: exactly one per task
+            Map<CriticalTaskHandle, List<TaskState>> ends = java.util.Collections.synchronizedMap(new IdentityHashMap<>());
             if (throwingListener) {
                 stats.throwingListeners++;
                 registry.addListener(new CriticalTaskListener() {
@@ -334,29 +590,54 @@ class SeededStressTest {
                 @Override
                 public void completed(CriticalTaskHandle task) {
                     endEvents.incrementAndGet();
+                    ends.computeIfAbsent(task, t -> new CopyOnWriteArrayList<>()).add(TaskState.COMPLETED);
                 }
 
                 @Override
                 public void cancelled(CriticalTaskHandle task) {
                     endEvents.incrementAndGet();
+                    ends.computeIfAbsent(task, t -> new CopyOnWriteArrayList<>()).add(TaskState.CANCELLED);
                 }
 
                 @Override
                 public void failed(CriticalTaskHandle task, CriticalTaskFailedException failure) {
                     failedEvents.incrementAndGet();
                     endEvents.incrementAndGet();
+                    ends.computeIfAbsent(task, t -> new CopyOnWriteArrayList<>()).add(TaskState.FAILED);
                 }
             });
             int count = 1 + random.nextInt(6);
             List<Plan> plans = new ArrayList<>();
             List<CriticalTaskHandle> tops = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                Plan plan = plan("s" + seed + "-t" + i, 0);
-                plans.add(plan);
+                plans.add(plan("s" + seed + "-t" + i, 0));
+            }
+            int asyncCount = ASYNC_ROUND_SHARE > 0 && asyncRandom.nextInt(ASYNC_ROUND_SHARE) == 0
+                    ? 1 + asyncRandom.nextInt(3) : 0;
+            for (int j = 0; j < asyncCount; j++) {
+                asyncRuns.add(new AsyncRun(asyncPlan("s" + seed + "-a" + j, asyncRandom.nextInt(count + 1) - 1)));
+            }
+            if (asyncCount > 0) {
+                stats.asyncRounds++;
+                AtomicInteger completerNumber = new AtomicInteger();
+                completers = Executors.newScheduledThreadPool(2, runnable -> {
+                    Thread thread = new Thread(runnable, "stress-completer-" + seed + "-" + completerNumber.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+            }
+            // the asynchronous tasks go between the blocking ones, each after the blocking task of its slot
+            spawnAsyncAfter(registry, -1);
+            for (int i = 0; i < count; i++) {
+                Plan plan = plans.get(i);
                 CriticalTaskHandle handle = registry.spawn(plan.name(), task(plan));
                 tops.add(handle);
                 allHandles.add(handle);
+                spawnAsyncAfter(registry, i);
             }
+            List<CriticalTaskHandle> asyncHandles = asyncRuns.stream().map(run -> run.handle).collect(Collectors.toList());
+            List<CriticalTaskHandle> allTops = new ArrayList<>(tops);
+            allTops.addAll(asyncHandles);
             boolean explicitCancel = random.nextInt(8) == 0;
             boolean expectFailure = plans.stream().anyMatch(Plan::fails);
             start.countDown();
@@ -364,6 +645,7 @@ class SeededStressTest {
                 stats.explicitCancels++;
                 registry.rootToken().cancel();
             }
+            cancelAsyncHandles(true);
             // graceful cancels and timed joins of the tasks that would otherwise wait
             for (int i = 0; i < count; i++) {
                 Plan plan = plans.get(i);
@@ -381,6 +663,7 @@ class SeededStressTest {
                     checkWithin(before, bound, "timed join of " + plan.name());
                 }
             }
+            cancelAsyncHandles(false);
             // the finite tasks end on their own
             for (int i = 0; i < count; i++) {
                 Plan plan = plans.get(i);
@@ -391,15 +674,41 @@ class SeededStressTest {
                 }
                 awaitEnd(handle, plan);
             }
-            // the parent is cancelled iff a failure or an explicit cancel occurred
+            // the asynchronous tasks that end by themselves, or were cancelled (a cancelled handle's
+            // failure in flight still escalates: it must be in before the root is looked at)
             CancellationToken root = registry.rootToken();
-            if (expectFailure) {
+            for (AsyncRun run : asyncRuns) {
+                if (run.plan.kind() != AsyncKind.UNCANCELLABLE
+                        && (run.plan.finite() || run.handleCancelled || root.isCancelled())) {
+                    awaitEnd(run.handle, run.plan);
+                }
+            }
+            // an asynchronous task fails only by a spent budget (which cancels the root) or once its
+            // token was cancelled, so its failure is counted with what cancels the root
+            boolean asyncFailed = asyncHandles.stream().anyMatch(handle -> handle.state() == TaskState.FAILED);
+            // the parent is cancelled iff a failure or an explicit cancel occurred
+            if (expectFailure || asyncFailed) {
                 // failures reach the root whatever else happens; a failure is observable only after it did
                 check(root.isCancelled(), "a task failed but the root is not cancelled");
             }
             else {
                 check(root.isCancelled() == explicitCancel, "root cancelled=" + root.isCancelled()
                         + " without a failure, explicit cancel=" + explicitCancel);
+            }
+            for (AsyncRun run : asyncRuns) {
+                if (!run.plan.finite() || !run.handle.isFinished()) {
+                    continue;
+                }
+                TaskState state = run.handle.state();
+                // a finite script ends as written unless something cancelled it first (a task that was to
+                // recover fails only then: its failure came once its token was cancelled)
+                boolean cancelSeen = run.handleCancelled || root.isCancelled();
+                boolean ok = switch (run.plan.kind()) {
+                    case COMPLETE -> state == TaskState.COMPLETED || state == TaskState.CANCELLED && cancelSeen;
+                    case FAIL -> state == TaskState.FAILED || state == TaskState.CANCELLED && cancelSeen;
+                    default -> state == TaskState.COMPLETED || state != TaskState.COMPLETED && cancelSeen;
+                };
+                check(ok, run.plan + " ended " + state + " before the stop, root cancelled=" + root.isCancelled());
             }
             for (int i = 0; i < count; i++) {
                 Plan plan = plans.get(i);
@@ -411,8 +720,14 @@ class SeededStressTest {
             }
             // the first failure is recorded, and it is the root's reason
             Optional<CriticalTaskFailedException> first = registry.firstFailure();
-            check(first.isPresent() == expectFailure, "firstFailure present=" + first.isPresent()
-                    + ", failure expected=" + expectFailure);
+            if (asyncRuns.isEmpty()) {
+                check(first.isPresent() == expectFailure, "firstFailure present=" + first.isPresent()
+                        + ", failure expected=" + expectFailure);
+            }
+            else if (expectFailure) {
+                // an asynchronous failure in flight may be recorded at any time: checked exactly at the end
+                check(first.isPresent(), "firstFailure absent, though a failure was expected");
+            }
             Optional<Throwable> reason = root.reason();
             if (!explicitCancel && expectFailure) {
                 check(reason.isPresent(), "the root was cancelled by a failure without a reason");
@@ -430,10 +745,15 @@ class SeededStressTest {
                             + first.get());
                 }
             }
+            // every asynchronous task's first start has returned, so that a stage, not a thread, is stopped
+            for (AsyncRun run : asyncRuns) {
+                check(run.firstReturned.await(10, TimeUnit.SECONDS), "the first start of " + run.plan + " never returned");
+            }
             // stop: explicit, bounded; only the tasks ignoring cancellation outlive the grace
             Duration grace = Duration.ofMillis(20);
             long before = System.nanoTime();
             StopReport report = registry.stop(grace);
+            stopped = true;
             checkWithin(before, grace.plusMillis(20), "stop");
             // (a task waiting for cancellation may wake later than 20 ms on a loaded machine: it may be
             // named too, and is then interrupted out of its await, which is still a graceful stop)
@@ -449,6 +769,25 @@ class SeededStressTest {
                             + plan.kind() + ")");
                 }
             }
+            // an uncancellable stage outlives the stop, without a thread; every other stage was cancelled
+            for (AsyncRun run : asyncRuns) {
+                Optional<UnstoppedTask> named = report.unstopped().stream()
+                    .filter(task -> task.name().equals(run.plan.name())).findFirst();
+                if (run.plan.kind() == AsyncKind.UNCANCELLABLE) {
+                    stats.asyncUncancellable++;
+                    check(named.isPresent(), "the stop report misses the uncancellable " + run.plan);
+                    named.ifPresent(task -> check(task.stackTrace().isEmpty(), "the uncancellable " + run.plan
+                            + " is reported with a stack: " + task.stackTrace()));
+                }
+                else if (named.isPresent()) {
+                    // only a thread slower than the grace to run the cancel (a restart handed to the
+                    // executor, or a callback of another thread's cancel) can be late; it must be over
+                    // by the time stop returns
+                    stats.asyncSlowToStop++;
+                    check(run.handle.isFinished(), "the stop report names " + run.plan + ", still running after stop: "
+                            + run.handle.state());
+                }
+            }
             // a late spawn is refused and changes nothing
             List<CriticalTaskHandle> snapshot = registry.tasks();
             String late = "s" + seed + "-late";
@@ -459,20 +798,55 @@ class SeededStressTest {
             catch (IllegalStateException refused) {
                 stats.lateSpawns++;
             }
+            if (!asyncRuns.isEmpty()) {
+                try {
+                    registry.spawnAsync(late, token -> fail("a late asynchronous spawn started"));
+                    check(false, "an asynchronous spawn after stop was accepted");
+                }
+                catch (IllegalStateException refused) {
+                    stats.lateSpawns++;
+                }
+            }
             check(registry.tasks().equals(snapshot), "a refused spawn changed the task list");
             check(registry.find(late).isEmpty(), "a refused spawn is findable");
             // release what ignored cancellation; everything ends
             release.countDown();
+            for (AsyncRun run : asyncRuns) {
+                CompletableFuture<Void> stuck = run.uncancellable;
+                if (stuck != null) {
+                    stuck.complete(null);
+                }
+            }
             for (int i = 0; i < count; i++) {
                 awaitEnd(tops.get(i), plans.get(i));
             }
             for (CriticalTaskHandle handle : allHandles) {
                 awaitEnd(handle, null);
             }
+            if (completers != null) {
+                completers.shutdownNow();
+                check(completers.awaitTermination(10, TimeUnit.SECONDS), "the completer threads did not end");
+            }
             Awaitility.await("critical-task-* threads of round " + seed)
                 .atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(2))
                 .until(() -> ourThreads().isEmpty() && ranOn.stream().noneMatch(Thread::isAlive));
+            checkAsync(root, report);
+            // the first failure, once everything has ended: present iff a task failed, and the root's reason if it has one
+            Optional<CriticalTaskFailedException> recorded = registry.firstFailure();
+            boolean anyTopFailed = allTops.stream().anyMatch(handle -> handle.state() == TaskState.FAILED);
+            check(recorded.isPresent() == anyTopFailed, "firstFailure present=" + recorded.isPresent()
+                    + " at the end, a task failed=" + anyTopFailed);
+            recorded.ifPresent(failure -> check(allTops.stream().anyMatch(handle -> handle.failure().orElse(null) == failure),
+                    "firstFailure " + failure + " is not the failure of one of the round's tasks"));
+            root.reason().ifPresent(why -> check(why == recorded.orElse(null), "the root's reason " + why
+                    + " is not firstFailure " + recorded.orElse(null)));
+            // exactly one terminal state per task, the one it keeps
+            for (CriticalTaskHandle handle : allTops) {
+                List<TaskState> heard = ends.getOrDefault(handle, List.of());
+                check(heard.size() == 1 && heard.get(0) == handle.state(), handle + " announced the end states " + heard
+                        + ", state " + handle.state());
+            }
             // no child token outlives its task
             check(root.linkedCount() == 0, "the root still links " + root.linkedCount() + " records");
             for (Map.Entry<CancellationToken, Plan> sub : subTokens.entrySet()) {
@@ -511,19 +885,105 @@ class SeededStressTest {
             }
             check(logged.size() == causes.size(), logged.size() + " failure logs for " + causes.size() + " failures");
             // listeners: every top task's end heard once, by the listener after a throwing one too
-            long failedTops = tops.stream().filter(handle -> handle.state() == TaskState.FAILED).count();
+            long failedTops = allTops.stream().filter(handle -> handle.state() == TaskState.FAILED).count();
+            int topCount = allTops.size();
             check(failedEvents.get() == failedTops, failedEvents.get() + " failed events for " + failedTops
                     + " failed tasks");
-            check(endEvents.get() == count, endEvents.get() + " end events for " + count + " tasks");
+            check(endEvents.get() == topCount, endEvents.get() + " end events for " + topCount + " tasks");
             if (throwingListener) {
-                check(logger.listenerWarnings.get() == count + failedTops, logger.listenerWarnings.get()
-                        + " warnings for a listener that threw " + (count + failedTops) + " times");
+                check(logger.listenerWarnings.get() == topCount + failedTops, logger.listenerWarnings.get()
+                        + " warnings for a listener that threw " + (topCount + failedTops) + " times");
             }
             for (Plan plan : plans) {
                 countActions(plan);
             }
             if (!problems.isEmpty()) {
-                throw new AssertionError("seed " + seed + ": " + problems + "\nplans: " + plans);
+                throw new AssertionError("seed " + seed + ": " + problems + "\nplans: " + plans + "\nasync: "
+                        + asyncRuns.stream().map(run -> run.plan.toString() + " started " + run.starts.get() + " times, "
+                                + run.handle.state()).collect(Collectors.toList()));
+            }
+        }
+
+        void spawnAsyncAfter(CriticalTaskRegistry registry, int slot) {
+            for (AsyncRun run : asyncRuns) {
+                if (run.plan.slot() == slot) {
+                    run.handle = spawnAsync(registry, run);
+                    allHandles.add(run.handle);
+                }
+            }
+        }
+
+        void cancelAsyncHandles(boolean early) {
+            for (AsyncRun run : asyncRuns) {
+                if (run.plan.handleCancel() && run.plan.cancelEarly() == early) {
+                    stats.asyncHandleCancels++;
+                    run.handleCancelled = true; // before the cancel: a failure it lets through may escalate
+                    run.handle.cancel();
+                }
+            }
+        }
+
+        /** The asynchronous tasks' own invariants, once every task has ended. */
+        void checkAsync(CancellationToken root, StopReport report) {
+            Throwable reason = root.reason().orElse(null);
+            for (AsyncRun run : asyncRuns) {
+                AsyncPlan plan = run.plan;
+                CriticalTaskHandle handle = run.handle;
+                TaskState state = handle.state();
+                int starts = run.starts.get();
+                String what = plan + " (started " + starts + " times, cap " + run.cap.get() + ", " + state + ")";
+                check(handle.isFinished(), what + " did not finish");
+                // starts: at least one, never over 1 + budget, none after its token was seen cancelled
+                check(starts >= 1 && starts <= plan.budget() + 1, what + ": starts out of budget");
+                check(starts <= run.cap.get(), what + ": restarted after a failure that came once its token was "
+                        + "cancelled (or after an Error)");
+                check(handle.attempt() == starts, what + ": the handle counts " + handle.attempt() + " attempts");
+                // a restart announced but cancelled during its backoff is counted, and never started
+                check(handle.restartCount() == starts - 1
+                        || (handle.restartCount() == starts && state == TaskState.CANCELLED),
+                        what + ": the handle counts " + handle.restartCount() + " restarts");
+                // the terminal state is one the script allows
+                boolean allowed = switch (plan.kind()) {
+                    case COMPLETE -> state == TaskState.COMPLETED || state == TaskState.CANCELLED;
+                    case FAIL -> state == TaskState.FAILED || state == TaskState.CANCELLED;
+                    case RECOVER_COMPLETE -> state != TaskState.COMPLETED || starts == plan.recoverAfter() + 1;
+                    case RECOVER_NEVER -> state == TaskState.FAILED || state == TaskState.CANCELLED;
+                    case NEVER, UNCANCELLABLE -> state == TaskState.CANCELLED;
+                };
+                check(allowed, what + ": a terminal state its script does not allow");
+                // a stage that the token cancelled ends the task CANCELLED, never FAILED
+                List<CompletableFuture<Void>> stages = run.stages;
+                if (!stages.isEmpty() && stages.get(stages.size() - 1).isCancelled() && starts == stages.size()) {
+                    check(state == TaskState.CANCELLED, what + ": its last stage was cancelled by its token");
+                }
+                if (state == TaskState.FAILED) {
+                    Throwable cause = handle.failure().orElseThrow().getCause();
+                    check(run.injected.contains(cause), what + ": fails with " + cause + ", not an injected failure");
+                    // a failure that cancelled the root spent the budget (or was an Error), unless its own
+                    // handle was cancelled: then any failure of the attempt is final
+                    // (a task that was to recover never spends it: its last attempt cannot fail)
+                    boolean spent = plan.kind() == AsyncKind.FAIL && (starts == plan.budget() + 1 || cause instanceof Error);
+                    if (reason == handle.failure().orElseThrow() && !run.handleCancelled) {
+                        check(spent, what + ": its failure cancelled the root with budget left");
+                    }
+                }
+                if (state == TaskState.COMPLETED) {
+                    check(plan.kind() == AsyncKind.COMPLETE ? starts == 1 : starts == plan.recoverAfter() + 1,
+                            what + ": completed on the wrong attempt");
+                }
+                stats.asyncTasks++;
+                stats.asyncWithBudget += plan.budget() > 0 ? 1 : 0;
+                stats.asyncStarts += starts;
+                stats.asyncRestarts += starts - 1;
+                stats.asyncDoneBeforeReturn += run.doneBeforeReturn.get();
+                stats.asyncStartThrows += run.startThrows.get();
+                switch (state) {
+                    case COMPLETED -> stats.asyncCompleted++;
+                    case CANCELLED -> stats.asyncCancelled++;
+                    case FAILED -> stats.asyncFailed++;
+                    default -> {
+                    }
+                }
             }
         }
 
@@ -546,7 +1006,7 @@ class SeededStressTest {
             }
         }
 
-        void awaitEnd(CriticalTaskHandle handle, Plan plan) throws InterruptedException {
+        void awaitEnd(CriticalTaskHandle handle, Object plan) throws InterruptedException {
             if (!handle.run().awaitDone(TimeUnit.SECONDS.toNanos(10))) {
                 throw new AssertionError("seed " + seed + ": " + handle + " did not end within 10 s; plan " + plan);
             }
