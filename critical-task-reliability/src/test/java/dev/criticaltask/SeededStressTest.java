@@ -127,6 +127,8 @@ class SeededStressTest {
         final AtomicInteger doneBeforeReturn = new AtomicInteger();
         final AtomicInteger startThrows = new AtomicInteger();
         volatile boolean errorDelivered;
+        /** The first attempt whose failure must be final (delivered once its token was seen cancelled, or an Error); 0: none. */
+        final AtomicInteger finalFailure = new AtomicInteger();
         volatile CompletableFuture<Void> uncancellable;
         volatile boolean handleCancelled;
         CriticalTaskHandle handle;
@@ -142,6 +144,7 @@ class SeededStressTest {
             }
             if (tokenSeenCancelled || failure instanceof Error) {
                 cap.accumulateAndGet(attempt, Math::min);
+                finalFailure.accumulateAndGet(attempt, (was, now) -> was == 0 ? now : Math.min(was, now));
             }
         }
     }
@@ -937,6 +940,12 @@ class SeededStressTest {
                 check(starts >= 1 && starts <= plan.budget() + 1, what + ": starts out of budget");
                 check(starts <= run.cap.get(), what + ": restarted after a failure that came once its token was "
                         + "cancelled (or after an Error)");
+                if (run.finalFailure.get() == starts) {
+                    // a failure once the token was cancelled is final: FAILED, with no restart announced
+                    check(state == TaskState.FAILED && handle.restartCount() == starts - 1, what
+                            + ": a failure that came once its token was cancelled (or an Error) did not end it FAILED"
+                            + " (restarts counted: " + handle.restartCount() + ")");
+                }
                 check(handle.attempt() == starts, what + ": the handle counts " + handle.attempt() + " attempts");
                 // a restart announced but cancelled during its backoff is counted, and never started
                 check(handle.restartCount() == starts - 1
