@@ -82,6 +82,8 @@ class CriticalMethodAdviceTests {
                 assertThatIllegalStateException().isThrownBy(proxy::sync).withMessage("commit failed");
 
                 assertThat(ledger.runs).hasValue(1);
+                // the failure shutdown publishes the event from its own thread, then closes the context
+                await().atMost(TIMEOUT).until(() -> !context.getSourceApplicationContext().isActive());
                 assertThat(this.failed.events).singleElement().satisfies((event) -> {
                     assertThat(event.getTaskName()).isEqualTo("ledger.sync");
                     assertThat(event.getCause()).hasMessage("commit failed");
