@@ -2,6 +2,8 @@ package dev.criticaltask.spring;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -47,6 +49,9 @@ import org.springframework.scheduling.support.ScheduledMethodRunnable;
 public final class CriticalJobs {
 
     private static final Log logger = LogFactory.getLog(CriticalJobs.class);
+
+    /** Each wrapper class's runnable field, looked up once per class. */
+    private static final RunnableFields RUNNABLE_FIELDS = new RunnableFields();
 
     private final Object lock = new Object();
 
@@ -193,7 +198,7 @@ public final class CriticalJobs {
         if (overrides != null && overrides.getHeartbeat().getTimeout() != null) {
             boolean scheduled = job.trigger() == CriticalJobStatus.Trigger.SCHEDULED;
             throw new InvalidCriticalTaskPropertyException(
-                    "critical-task.tasks[" + job.name() + "].heartbeat.timeout", overrides.getHeartbeat().getTimeout(),
+                    TaskDefinitions.propertyPrefix(job.name()) + ".heartbeat.timeout", overrides.getHeartbeat().getTimeout(),
                     "'" + job.name() + "' is a critical " + (scheduled ? "@Scheduled" : "@Async") + " method, which the "
                             + (scheduled ? "scheduler" : "executor")
                             + " runs: it has no TaskContext to send heartbeats with",
@@ -218,8 +223,8 @@ public final class CriticalJobs {
                 throw new InvalidCriticalTaskPropertyException("critical-task.tasks." + name + ".*", null,
                         "the task name '" + name + "' contains a dot, so without brackets the binder reads only '"
                                 + name.substring(0, name.indexOf('.')) + "' as the task name and ignores the setting",
-                        "the same setting with the name in brackets, as in critical-task.tasks[" + name
-                                + "].restart.max-restarts (in YAML: \"[" + name + "]\")");
+                        "the same setting with the name in brackets, as in " + TaskDefinitions.propertyPrefix(name)
+                                + ".restart.max-restarts (in YAML: \"[" + name + "]\")");
             }
         }
     }
@@ -265,7 +270,7 @@ public final class CriticalJobs {
         return task.getClass().getSimpleName();
     }
 
-    private static String initialDelay(java.time.Duration delay) {
+    private static String initialDelay(Duration delay) {
         return delay.isZero() || delay.isNegative() ? "" : ", initial delay " + delay;
     }
 
@@ -329,18 +334,40 @@ public final class CriticalJobs {
     }
 
     private static @Nullable Object wrapped(Object wrapper) {
-        for (Field field : wrapper.getClass().getDeclaredFields()) {
-            if (Runnable.class.isAssignableFrom(field.getType()) && !java.lang.reflect.Modifier.isStatic(field.getModifiers())) {
-                try {
-                    field.setAccessible(true);
-                    return field.get(wrapper);
-                }
-                catch (RuntimeException | IllegalAccessException ex) {
-                    return null;
+        Field field = RUNNABLE_FIELDS.get(wrapper.getClass()).orElse(null);
+        if (field == null) {
+            return null;
+        }
+        try {
+            return field.get(wrapper);
+        }
+        catch (IllegalAccessException ex) {
+            return null;
+        }
+    }
+
+    /**
+     * A wrapper class's own runnable field, made accessible once per class rather than looked up
+     * on every read of health or the endpoint; empty when the class has none or hides it.
+     */
+    private static final class RunnableFields extends ClassValue<Optional<Field>> {
+
+        @Override
+        protected Optional<Field> computeValue(Class<?> type) {
+            for (Field field : type.getDeclaredFields()) {
+                if (Runnable.class.isAssignableFrom(field.getType()) && !Modifier.isStatic(field.getModifiers())) {
+                    try {
+                        field.setAccessible(true);
+                        return Optional.of(field);
+                    }
+                    catch (RuntimeException inaccessible) {
+                        return Optional.empty();
+                    }
                 }
             }
+            return Optional.empty();
         }
-        return null;
+
     }
 
 }

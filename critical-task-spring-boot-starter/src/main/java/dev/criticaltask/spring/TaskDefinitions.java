@@ -67,7 +67,7 @@ final class TaskDefinitions {
                         "no critical task is named '" + name + "'",
                         "the name of a " + KINDS + " bean or of a critical method (defined: " + specs.keySet()
                                 + "); a name with a dot needs brackets, as in "
-                                + PREFIX.substring(0, PREFIX.length() - 1) + "[bean.method].restart.max-restarts");
+                                + propertyPrefix("bean.method") + ".restart.max-restarts");
             }
         });
         List<CriticalTaskSpec> result = new ArrayList<>(specs.size());
@@ -76,6 +76,15 @@ final class TaskDefinitions {
             result.add(overrides != null ? apply(spec, overrides, kind(spec, reactive.contains(name))) : spec);
         });
         return result;
+    }
+
+    /**
+     * The prefix of a task's properties as a user writes it: {@code critical-task.tasks.<name>}, or
+     * with the name in brackets when it has a dot (a critical method's), which the binder only keeps
+     * inside brackets.
+     */
+    static String propertyPrefix(String taskName) {
+        return taskName.contains(".") ? "critical-task.tasks[" + taskName + "]" : PREFIX + taskName;
     }
 
     /**
@@ -128,9 +137,7 @@ final class TaskDefinitions {
     }
 
     private static CriticalTaskSpec apply(CriticalTaskSpec spec, CriticalTaskProperties.Task overrides, String kind) {
-        // a critical method's name has a dot, which the binder only keeps inside brackets
-        String prefix = spec.name().contains(".") ? PREFIX.substring(0, PREFIX.length() - 1) + "[" + spec.name() + "]"
-                : PREFIX + spec.name();
+        String prefix = propertyPrefix(spec.name());
         CriticalTaskSpec applied = spec;
         CriticalTaskProperties.Restart restart = overrides.getRestart();
         if (restart.isSet()) {
