@@ -32,7 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       thread parked in {@code child.await()}, until every thread has returned, against the same
  *       threads released by one {@code countDown} ({@link CancelTreeBenchmark}), both called from
  *       the benchmark's (platform) thread. Target: ≤ 1.1×. {@code cancelParkedFromVirtualThread}:
- *       the same, with {@code cancel()} and {@code countDown()} called from a new virtual thread.
+ *       the same, with {@code cancel()} and {@code countDown()} called from a new thread of the
+ *       parameter's kind (virtual by default).
  *   <li>Cancel of 100,000 children without waiters has no floor of its own: {@code
  *       CancelTreeBenchmark.cancelNoWaiters} (a met target).
  * </ul>
