@@ -8,15 +8,16 @@ import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
 
 /**
- * Runs the whole suite in phases: {@code quick} (under 5 minutes on 2 cores: one fork, 1+2 short
- * iterations, 3+5 single shots, one JVM per Boot figure, one memory round) or {@code full} (the iteration counts and
- * forks in each benchmark's annotations, three memory rounds). Further arguments are passed to JMH
+ * Runs the whole suite in phases (issue 18's {@link JvmFloorBenchmark} rows first), either
+ * {@code quick} (one fork, 1+2 short iterations, 3+5 single shots, one JVM per Boot figure, one
+ * memory round: a smoke test) or {@code full} (the iteration counts and forks in each benchmark's
+ * annotations, three memory rounds). Further arguments are passed to JMH
  * in every phase (e.g. {@code -prof gc}). Each phase writes {@code jmh-<mode>-<phase>-jdk<N>.json}
  * into the working directory.
  *
  * <p>On Java 17 to 20 the thread kind is {@code platform} and the benchmarks that park 100,000
- * threads are left out (100,000 platform threads is not what this measures); the Boot shutdown runs
- * without its virtual-thread variant.
+ * threads are left out (100,000 platform threads is not what this measures; the floor rows park
+ * 1,000 there); the Boot shutdown runs without its virtual-thread variant.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.criticaltask.bench.Suite quick
@@ -44,10 +45,20 @@ public final class Suite {
             common.addAll(List.of("-p", "threads=platform", "-e", "CancelTreeBenchmark\\.(cancelParked|latchParked)"));
         }
 
+        // issue 18: each row against the JVM's floor, both sides in the same invocation
+        List<String> floor = new ArrayList<>(List.of("-p", "siblings=100,10000"));
+        if (!virtual) {
+            floor.addAll(List.of("-p", "threads=platform", "-p", "children=1000"));
+        }
+        if (quick) {
+            floor.addAll(List.of("-f", "1", "-wi", "2", "-i", "5", "-w", "1s", "-r", "1s"));
+        }
+        run(tag, "floor", jdk, List.of(), extra, floor, "JvmFloorBenchmark");
         // items 1, 4 and 7: average time
         run(tag, "throughput", jdk, common, extra, quick
                 ? List.of("-f", "1", "-wi", "1", "-i", "2", "-w", "1s", "-r", "1s")
-                : List.of(), "SpawnJoinBenchmark|SpawnJoinBatchBenchmark|SpawnSiteBenchmark|TokenBenchmark|AsyncTaskBenchmark");
+                : List.of(), "SpawnJoinBenchmark|SpawnJoinBatchBenchmark|SpawnSiteBenchmark|TokenBenchmark"
+                        + "|AsyncTaskBenchmark|FailureRecordBenchmark");
         // items 2 and 3: single shot, a fresh set-up before each measured invocation
         run(tag, "singleshot", jdk, common, extra, quick
                 ? List.of("-f", "1", "-wi", "3", "-i", "5")
@@ -60,7 +71,9 @@ public final class Suite {
         run(tag, "boot", jdk, List.of(), extra, boot, "dev\\.criticaltask\\.bench\\.boot\\.");
         // item 5: one-shot memory measurement, in this JVM
         System.out.println("# item 5: MemoryFootprint");
-        MemoryFootprint.main(new String[] { "100000", quick ? "1" : "3" });
+        // on platform threads 2,000 tasks (as RESULTS.md's JDK 17 table), not 100,000 OS threads
+        String rounds = quick ? "1" : "3";
+        MemoryFootprint.main(virtual ? new String[] { "100000", rounds } : new String[] { "2000", rounds, Threads.PLATFORM });
     }
 
     private static void run(String mode, String phase, int jdk, List<String> common, List<String> extra,
