@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
  * The sample service: {@code POST /orders} feeds an order processor, a refresher keeps a price
  * cache fresh, and a heartbeat reports that the workers are alive. All three are
  * {@link dev.criticaltask.CriticalTask} beans, started and supervised by the critical-task starter.
- * Beside them, a {@link dev.criticaltask.spring.Critical @Critical} {@code @Scheduled} method audits
+ * Beside them, a {@link dev.criticaltask.spring.scheduling.Critical @Critical} {@code @Scheduled} method audits
  * the order ledger: when it throws, the service shuts down as when a worker fails.
  */
 @SpringBootApplication

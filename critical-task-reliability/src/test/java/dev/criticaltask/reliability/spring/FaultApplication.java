@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.criticaltask.CriticalTask;
 import dev.criticaltask.CriticalTaskRegistry;
-import dev.criticaltask.spring.CriticalTaskAutoConfiguration;
+import dev.criticaltask.spring.autoconfigure.CriticalTaskAutoConfiguration;
 import dev.criticaltask.spring.CriticalTaskFailedEvent;
 
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;

@@ -15,9 +15,9 @@ import java.util.stream.Collectors;
 
 import dev.criticaltask.CriticalTask;
 import dev.criticaltask.CriticalTaskRegistry;
-import dev.criticaltask.spring.CriticalTaskAutoConfiguration;
+import dev.criticaltask.spring.autoconfigure.CriticalTaskAutoConfiguration;
 import dev.criticaltask.spring.CriticalTaskFailedEvent;
-import dev.criticaltask.spring.health.CriticalTaskHealthAutoConfiguration;
+import dev.criticaltask.spring.autoconfigure.health.CriticalTaskHealthAutoConfiguration;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;

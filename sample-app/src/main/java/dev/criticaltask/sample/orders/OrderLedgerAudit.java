@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.criticaltask.spring.Critical;
+import dev.criticaltask.spring.scheduling.Critical;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,0 @@
-/**
- * Micrometer metrics of critical tasks.
- */
-@NullMarked
-package dev.criticaltask.spring.metrics;
-
-import org.jspecify.annotations.NullMarked;
