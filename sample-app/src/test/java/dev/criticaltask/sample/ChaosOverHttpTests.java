@@ -15,6 +15,7 @@ import dev.criticaltask.spring.scheduling.CriticalJobStatus;
 import dev.criticaltask.spring.scheduling.CriticalJobs;
 import dev.criticaltask.spring.CriticalTaskFailedEvent;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -37,6 +38,7 @@ import static org.awaitility.Awaitility.await;
  * tries to restart the closed context it cached, even with {@code @DirtiesContext}. A context the
  * test starts and closes itself has no such cache.
  */
+@Tag("spring")
 class ChaosOverHttpTests {
 
     private static final String AUDIT_JOB = "orderLedgerAudit.audit";

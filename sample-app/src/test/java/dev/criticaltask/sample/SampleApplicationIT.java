@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import com.jayway.jsonpath.JsonPath;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,8 @@ import static org.awaitility.Awaitility.await;
  * test JVM cannot show in-process, because the starter never exits a test's JVM. Run by failsafe
  * after the jar has been repackaged.
  */
+@Tag("spring")
+@Tag("child-jvm")
 class SampleApplicationIT {
 
     /** Far more than a start and a stop take even on a busy 2-core machine; a hang fails the test. */

@@ -10,6 +10,7 @@ import java.util.Map;
 import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
 import dev.criticaltask.sample.prices.PriceCache;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -25,6 +26,7 @@ import static org.awaitility.Awaitility.await;
  * ledger audit runs on its schedule, and the actuator shows every worker and the job. No task fails
  * here, so the cached context stays usable.
  */
+@Tag("spring")
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 class SampleApplicationTests {
 

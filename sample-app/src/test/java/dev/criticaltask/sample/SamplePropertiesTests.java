@@ -2,10 +2,12 @@ package dev.criticaltask.sample;
 
 import java.time.Duration;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+@Tag("spring")
 class SamplePropertiesTests {
 
     @Test

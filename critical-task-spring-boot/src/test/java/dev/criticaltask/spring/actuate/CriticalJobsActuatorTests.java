@@ -12,6 +12,7 @@ import dev.criticaltask.CriticalTaskRegistry;
 import dev.criticaltask.spring.scheduling.Critical;
 import dev.criticaltask.spring.scheduling.CriticalJobStatus;
 import dev.criticaltask.spring.scheduling.CriticalJobs;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -31,6 +32,7 @@ import static org.awaitility.Awaitility.await;
  * that failed once, was restarted, and runs on: its runs, schedule and next run, and never the
  * exception's message where details may not be shown.
  */
+@Tag("spring")
 class CriticalJobsActuatorTests {
 
     private static final String SECRET = "password=hunter2";

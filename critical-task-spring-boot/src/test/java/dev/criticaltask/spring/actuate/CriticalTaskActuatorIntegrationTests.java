@@ -11,6 +11,7 @@ import dev.criticaltask.CriticalTaskRegistry;
 import dev.criticaltask.TaskState;
 import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -32,6 +33,7 @@ import static org.awaitility.Awaitility.await;
                 "management.endpoint.health.show-details=always",
                 "management.endpoint.health.group.liveness.include=livenessState,criticalTasks" })
 // a failing task cancels the registry's root: no later test may reuse this context
+@Tag("spring")
 @DirtiesContext
 class CriticalTaskActuatorIntegrationTests {
 

@@ -9,6 +9,7 @@ import dev.criticaltask.CriticalTaskHandle;
 import dev.criticaltask.CriticalTaskRegistry;
 import dev.criticaltask.TaskState;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,6 +31,7 @@ import static org.awaitility.Awaitility.await;
                 "management.endpoints.web.exposure.include=health,criticaltasks",
                 "management.endpoint.health.show-components=always" })
 // a failing task cancels the registry's root: no later test may reuse this context
+@Tag("spring")
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
 class CriticalTaskActuatorSecurityTests {
 

@@ -15,6 +15,7 @@ import dev.criticaltask.CriticalTaskRegistry;
 import dev.criticaltask.TaskState;
 import dev.criticaltask.reactor.ReactiveCriticalTask;
 import dev.criticaltask.spring.CriticalTaskFailedEvent;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -40,6 +41,7 @@ import static org.awaitility.Awaitility.await;
  * down, the context's stop cancelling them, the per-task properties applied to them, and the
  * starter without Reactor.
  */
+@Tag("spring")
 class AsyncAndReactiveTaskBeansTests {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -51,7 +53,8 @@ class AsyncAndReactiveTaskBeansTests {
     private final FailureEvents failureEvents = new FailureEvents();
 
     private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(CriticalTaskAutoConfiguration.class))
+        .withConfiguration(
+                AutoConfigurations.of(CriticalTaskAutoConfiguration.class, ReactiveCriticalTaskAutoConfiguration.class))
         .withPropertyValues("critical-task.shutdown.grace-period=2s")
         .withBean(FailureEvents.class, () -> this.failureEvents);
 

@@ -12,6 +12,7 @@ import dev.criticaltask.CriticalTask;
 import dev.criticaltask.CriticalTaskRegistry;
 import dev.criticaltask.TaskState;
 import dev.criticaltask.spring.lifecycle.CriticalTaskLifecycle;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -35,6 +36,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Tests for {@link CriticalTaskAutoConfiguration}.
  */
+@Tag("spring")
 @ExtendWith(OutputCaptureExtension.class)
 class CriticalTaskAutoConfigurationTests {
 

@@ -19,6 +19,7 @@ import dev.criticaltask.spring.CriticalTaskStalledEvent;
 import dev.criticaltask.spring.autoconfigure.health.CriticalTaskHealthAutoConfiguration;
 import dev.criticaltask.spring.autoconfigure.metrics.CriticalTaskMetricsAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -42,6 +43,7 @@ import static org.awaitility.Awaitility.await;
  * Restart policies and heartbeats set per task, by property or by a definition bean, with their
  * events, metrics and health.
  */
+@Tag("spring")
 class CriticalTaskSupervisionTests {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);

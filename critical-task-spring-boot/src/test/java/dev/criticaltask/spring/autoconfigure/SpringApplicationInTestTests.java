@@ -5,6 +5,7 @@ import java.util.concurrent.CountDownLatch;
 
 import dev.criticaltask.CancellationToken;
 import dev.criticaltask.CriticalTask;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.WebApplicationType;
@@ -26,6 +27,7 @@ import static org.awaitility.Awaitility.await;
  * <p>Not a {@code @SpringBootTest} itself: the TestContext framework refuses to hand a closed
  * context to its own after-test callbacks, so a test in which a task fails cannot be one.
  */
+@Tag("spring")
 class SpringApplicationInTestTests {
 
     @Test

@@ -9,6 +9,7 @@ import dev.criticaltask.CriticalTaskHandle;
 import dev.criticaltask.CriticalTaskRegistry;
 import dev.criticaltask.TaskState;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.health.contributor.Health;
@@ -22,6 +23,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Tests for {@link CriticalTasksHealthContributor} and {@link CriticalTaskHealthIndicator}.
  */
+@Tag("spring")
 class CriticalTasksHealthContributorTests {
 
     private final CriticalTaskRegistry registry = new CriticalTaskRegistry();

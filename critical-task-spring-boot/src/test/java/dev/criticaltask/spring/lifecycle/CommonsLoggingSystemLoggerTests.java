@@ -1,5 +1,6 @@
 package dev.criticaltask.spring.lifecycle;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -11,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Tests for {@link CommonsLoggingSystemLogger}.
  */
+@Tag("spring")
 @ExtendWith(OutputCaptureExtension.class)
 class CommonsLoggingSystemLoggerTests {
 

@@ -14,6 +14,7 @@ import dev.criticaltask.CriticalTask;
 import dev.criticaltask.CriticalTaskRegistry;
 import dev.criticaltask.spring.CriticalTaskFailedEvent;
 import dev.criticaltask.spring.autoconfigure.CriticalTaskAutoConfiguration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -40,6 +41,7 @@ import static org.awaitility.Awaitility.await;
  * Tests for what a task failure does to an application context. These contexts belong to a test:
  * the JVM must never be exited (if it were, this test run would end here).
  */
+@Tag("spring")
 @ExtendWith(OutputCaptureExtension.class)
 class CriticalTaskFailureShutdownTests {
 

@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,6 +23,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Tests for {@link CriticalTaskMetrics}.
  */
+@Tag("spring")
 class CriticalTaskMetricsTests {
 
     private final CriticalTaskRegistry registry = new CriticalTaskRegistry();

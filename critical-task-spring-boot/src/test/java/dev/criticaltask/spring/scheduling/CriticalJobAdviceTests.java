@@ -12,6 +12,7 @@ import dev.criticaltask.spring.CriticalTaskFailedEvent;
 import dev.criticaltask.spring.autoconfigure.CriticalTaskAutoConfiguration;
 import dev.criticaltask.spring.autoconfigure.scheduling.CriticalJobAutoConfiguration;
 import org.aopalliance.intercept.MethodInterceptor;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.aop.framework.autoproxy.BeanNameAutoProxyCreator;
@@ -36,6 +37,7 @@ import static org.awaitility.Awaitility.await;
  * sees it. (The three cases were found by review.) The methods are called as Spring's scheduled
  * runnable calls them, through the proxy, on the test's thread.
  */
+@Tag("spring")
 class CriticalJobAdviceTests {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);

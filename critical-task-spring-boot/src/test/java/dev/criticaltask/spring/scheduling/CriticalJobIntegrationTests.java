@@ -17,6 +17,7 @@ import dev.criticaltask.spring.CriticalTaskRestartedEvent;
 import dev.criticaltask.spring.autoconfigure.CriticalTaskAutoConfiguration;
 import dev.criticaltask.spring.autoconfigure.scheduling.CriticalJobAutoConfiguration;
 import org.aopalliance.intercept.MethodInterceptor;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -50,6 +51,7 @@ import static org.awaitility.Awaitility.await;
  * schedulers and executors: a failure escaping the method is a critical task failure, and the
  * application's own scheduler, executor and handlers keep working as before.
  */
+@Tag("spring")
 @ExtendWith(OutputCaptureExtension.class)
 class CriticalJobIntegrationTests {
 

@@ -9,6 +9,7 @@ import dev.criticaltask.CriticalTaskRegistry;
 import dev.criticaltask.CriticalTaskSpec;
 import dev.criticaltask.RestartPolicy;
 import dev.criticaltask.TaskState;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -22,6 +23,7 @@ import static org.awaitility.Awaitility.await;
  * A job's task on a real registry: pending while runs succeed, failed by a run's exception, re-armed
  * by a restart, stopped gracefully by cancellation, and quiet (a WARN line) once stopped.
  */
+@Tag("spring")
 @ExtendWith(OutputCaptureExtension.class)
 class CriticalJobTests {
 

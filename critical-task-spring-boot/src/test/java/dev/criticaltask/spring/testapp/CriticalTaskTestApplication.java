@@ -13,16 +13,14 @@ import dev.criticaltask.spring.CriticalTaskFailedEvent;
 import dev.criticaltask.spring.autoconfigure.CriticalTaskAutoConfiguration;
 import dev.criticaltask.spring.autoconfigure.scheduling.CriticalJobAutoConfiguration;
 import dev.criticaltask.spring.scheduling.Critical;
+import dev.criticaltask.testsupport.boot.ChildApplication;
 
 import org.springframework.beans.factory.InitializingBean;
-import org.springframework.boot.SpringApplication;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
-import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
@@ -40,8 +38,6 @@ import org.springframework.scheduling.annotation.Scheduled;
  * a scenario, the others are Spring Boot arguments. It prints markers the tests look for.
  */
 public final class CriticalTaskTestApplication {
-
-    static final CountDownLatch READY = new CountDownLatch(1);
 
     private CriticalTaskTestApplication() {
     }
@@ -63,18 +59,11 @@ public final class CriticalTaskTestApplication {
             case "async-fail" -> AsyncFail.class;
             default -> throw new IllegalArgumentException("Unknown scenario " + args[0]);
         };
-        SpringApplication application = new SpringApplication(scenario);
-        if (!args[0].startsWith("web-")) {
-            application.setWebApplicationType(WebApplicationType.NONE);
-        }
-        application.run(Arrays.copyOfRange(args, 1, args.length));
-        System.out.println("MAIN RETURNED");
+        ChildApplication.run(scenario, args[0].startsWith("web-"), Arrays.copyOfRange(args, 1, args.length));
     }
 
     static void awaitReady() throws InterruptedException {
-        if (!READY.await(30, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("application did not become ready");
-        }
+        ChildApplication.awaitReady();
     }
 
     /** Runs until cancelled, then says so. */
@@ -87,28 +76,13 @@ public final class CriticalTaskTestApplication {
 
     @Configuration(proxyBeanMethods = false)
     @ImportAutoConfiguration({ CriticalTaskAutoConfiguration.class, ApplicationAvailabilityAutoConfiguration.class })
+    @Import(ChildApplication.Markers.class)
     static class Common {
-
-        @EventListener
-        void ready(ApplicationReadyEvent event) {
-            System.out.println("READY");
-            READY.countDown();
-        }
 
         @EventListener
         void failed(CriticalTaskFailedEvent event) {
             System.out.println("EVENT task=" + event.getTaskName() + " cause=" + event.getCause() + " thread="
                     + Thread.currentThread().getName());
-        }
-
-        @EventListener
-        void availability(AvailabilityChangeEvent<?> event) {
-            System.out.println("AVAILABILITY " + event.getState());
-        }
-
-        @EventListener
-        void closed(ContextClosedEvent event) {
-            System.out.println("CLOSED thread=" + Thread.currentThread().getName());
         }
 
     }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -15,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThatNoException;
  * The ledger audit's invariants, on a real ledger and queue at a fixed time: a healthy ledger
  * passes, and each broken invariant throws with a message that says which, how many, and an example.
  */
+@Tag("spring")
 class OrderLedgerAuditTests {
 
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");

@@ -10,6 +10,7 @@ import java.util.Map;
 import dev.criticaltask.CancellationToken;
 import dev.criticaltask.CriticalTaskHandle;
 import dev.criticaltask.sample.prices.PriceCache;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -19,6 +20,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+@Tag("spring")
 @ExtendWith(OutputCaptureExtension.class)
 class OrderProcessorTests {
 

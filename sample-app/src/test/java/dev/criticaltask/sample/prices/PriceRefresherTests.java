@@ -8,11 +8,13 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.criticaltask.CancellationToken;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIOException;
 
+@Tag("spring")
 class PriceRefresherTests {
 
     private final PriceCache cache = new PriceCache();

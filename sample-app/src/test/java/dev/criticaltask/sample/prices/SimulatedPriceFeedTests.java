@@ -3,11 +3,13 @@ package dev.criticaltask.sample.prices;
 import java.io.IOException;
 import java.time.Duration;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
+@Tag("spring")
 class SimulatedPriceFeedTests {
 
     @Test

@@ -12,6 +12,7 @@ import dev.criticaltask.spring.actuate.endpoint.CriticalTasksEndpoint.FailureDes
 import dev.criticaltask.spring.actuate.endpoint.CriticalTasksEndpoint.TaskDescriptor;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.endpoint.SecurityContext;
@@ -23,6 +24,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Tests for {@link CriticalTasksEndpoint}.
  */
+@Tag("spring")
 class CriticalTasksEndpointTests {
 
     private final CriticalTaskRegistry registry = new CriticalTaskRegistry();

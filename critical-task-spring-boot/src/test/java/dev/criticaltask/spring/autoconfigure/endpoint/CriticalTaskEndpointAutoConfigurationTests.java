@@ -7,6 +7,7 @@ import dev.criticaltask.CriticalTaskHandle;
 import dev.criticaltask.CriticalTaskRegistry;
 import dev.criticaltask.TaskState;
 import dev.criticaltask.spring.actuate.endpoint.CriticalTasksEndpoint;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.endpoint.SecurityContext;
@@ -24,6 +25,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Tests for {@link CriticalTaskEndpointAutoConfiguration}.
  */
+@Tag("spring")
 class CriticalTaskEndpointAutoConfigurationTests {
 
     private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()

@@ -3,6 +3,7 @@ package dev.criticaltask.spring.autoconfigure.health;
 import java.time.Duration;
 
 import dev.criticaltask.CriticalTaskRegistry;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -23,6 +24,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Tests for {@link CriticalTaskHealthAutoConfiguration}.
  */
+@Tag("spring")
 class CriticalTaskHealthAutoConfigurationTests {
 
     private static final String BEAN_NAME = "criticalTasksHealthContributor";

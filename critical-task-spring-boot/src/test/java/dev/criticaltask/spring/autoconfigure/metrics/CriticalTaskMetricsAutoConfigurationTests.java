@@ -7,6 +7,7 @@ import dev.criticaltask.CriticalTaskRegistry;
 import dev.criticaltask.spring.metrics.CriticalTaskMetrics;
 import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -25,6 +26,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Tests for {@link CriticalTaskMetricsAutoConfiguration}.
  */
+@Tag("spring")
 class CriticalTaskMetricsAutoConfigurationTests {
 
     private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()

@@ -4,8 +4,9 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.criticaltask.CriticalTask;
 import dev.criticaltask.spring.autoconfigure.CriticalTaskAutoConfiguration;
-import dev.criticaltask.spring.autoconfigure.InvalidCriticalTaskPropertyFailureAnalyzer;
+import dev.criticaltask.spring.autoconfigure.FailureAnalyses;
 import dev.criticaltask.spring.scheduling.Critical;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
@@ -22,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Each way a method cannot be a critical job fails start-up with a message that names the bean, the
  * method and the fix, through {@link InvalidCriticalJobFailureAnalyzer}.
  */
+@Tag("spring")
 class CriticalJobValidationTests {
 
     private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
@@ -97,7 +99,7 @@ class CriticalJobValidationTests {
                 FailureAnalysis analysis = analyze(context.getStartupFailure());
                 assertThat(analysis.getDescription()).isEqualTo("The method SameNameB.tick() of bean 'second' cannot be "
                         + "a critical job: its task name 'refresh' is already the name of SameNameA.tick() of bean "
-                        + "'first' (a critical method is named <beanName>.<methodName> unless @Critical names it).");
+                        + "'first' (a critical job is named <beanName>.<methodName> unless @Critical names it).");
                 assertThat(analysis.getAction())
                     .isEqualTo("Give one of the two methods a distinct task name with @Critical(\"...\").");
             });
@@ -124,8 +126,7 @@ class CriticalJobValidationTests {
             .withPropertyValues("critical-task.tasks[bean.tick].heartbeat.timeout=5s")
             .run((context) -> {
                 assertThat(context).hasFailed();
-                FailureAnalysis analysis = new InvalidCriticalTaskPropertyFailureAnalyzer()
-                    .analyze(context.getStartupFailure());
+                FailureAnalysis analysis = FailureAnalyses.ofInvalidProperty(context.getStartupFailure());
                 assertThat(analysis.getDescription()).isEqualTo("The property 'critical-task.tasks[bean.tick].heartbeat.timeout' "
                         + "has the invalid value 'PT5S': 'bean.tick' is a critical @Scheduled method, which the "
                         + "scheduler runs: it has no TaskContext to send heartbeats with.");
@@ -140,8 +141,7 @@ class CriticalJobValidationTests {
             .withPropertyValues("critical-task.tasks.bean.tick.restart.max-restarts=2")
             .run((context) -> {
                 assertThat(context).hasFailed();
-                FailureAnalysis analysis = new InvalidCriticalTaskPropertyFailureAnalyzer()
-                    .analyze(context.getStartupFailure());
+                FailureAnalysis analysis = FailureAnalyses.ofInvalidProperty(context.getStartupFailure());
                 // without the check, the binder would bind a task 'bean' with nothing set: silently ignored
                 assertThat(analysis.getDescription()).isEqualTo("The property 'critical-task.tasks.bean.tick.*' cannot be "
                         + "used: the task name 'bean.tick' contains a dot, so without brackets the "
