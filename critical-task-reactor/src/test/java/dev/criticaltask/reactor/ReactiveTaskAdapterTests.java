@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.reactor;
 
 import java.io.IOException;
@@ -29,8 +45,9 @@ import static org.assertj.core.api.Assertions.assertThatIOException;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
- * The adapter that runs a {@link ReactiveCriticalTask} as an {@link dev.criticaltask.AsyncCriticalTask}:
- * its stage on its own, and the task it makes on a registry.
+ * The adapter that runs a {@link ReactiveCriticalTask} as an
+ * {@link dev.criticaltask.AsyncCriticalTask}: its stage on its own, and the task it makes
+ * on a registry.
  */
 @Tag("reactor")
 class ReactiveTaskAdapterTests {
@@ -50,7 +67,8 @@ class ReactiveTaskAdapterTests {
         this.registry.stop(TIMEOUT);
     }
 
-    // --- the stage -----------------------------------------------------------------------------
+    // --- the stage
+    // -----------------------------------------------------------------------------
 
     @Test
     void theStageCompletesWhenTheMonoCompletes() throws Exception {
@@ -80,8 +98,9 @@ class ReactiveTaskAdapterTests {
         for (Throwable signalled : new Throwable[] { checked, unchecked, error }) {
             CompletionStage<?> stage = adapt((token) -> Flux.concat(Flux.just(1, 2), Flux.error(signalled)))
                 .start(this.token);
-            StepVerifier.create(Mono.fromCompletionStage(stage)).expectErrorSatisfies(
-                    (thrown) -> assertThat(thrown).isSameAs(signalled)).verify(TIMEOUT);
+            StepVerifier.create(Mono.fromCompletionStage(stage))
+                .expectErrorSatisfies((thrown) -> assertThat(thrown).isSameAs(signalled))
+                .verify(TIMEOUT);
         }
     }
 
@@ -125,7 +144,8 @@ class ReactiveTaskAdapterTests {
 
     @Test
     void aTokenCancelledWhileAPublisherEmitsInsideSubscribeStopsIt() {
-        // Flux.generate emits on the subscribing thread until cancelled: without the registration
+        // Flux.generate emits on the subscribing thread until cancelled: without the
+        // registration
         // made before subscribing, start would never return
         AtomicInteger emitted = new AtomicInteger();
         CompletableFuture<?> stage = assertTimeoutPreemptively(TIMEOUT, () -> adapt((token) -> Flux.generate((sink) -> {
@@ -160,7 +180,8 @@ class ReactiveTaskAdapterTests {
         assertThat(flux).isNotNull();
     }
 
-    // --- the task on a registry ------------------------------------------------------------------
+    // --- the task on a registry
+    // ------------------------------------------------------------------
 
     @Test
     void asAsyncSpawnsAReactiveTaskAtRunTime() throws InterruptedException {
@@ -181,7 +202,8 @@ class ReactiveTaskAdapterTests {
     @Test
     void anErrorSignalIsAFailureOfTheTaskThatCancelsTheRoot() {
         IOException cause = new IOException("feed down");
-        CriticalTaskHandle handle = spawn("failing", (token) -> Mono.delay(Duration.ofMillis(10)).then(Mono.error(cause)));
+        CriticalTaskHandle handle = spawn("failing",
+                (token) -> Mono.delay(Duration.ofMillis(10)).then(Mono.error(cause)));
         StepVerifier.create(Mono.fromCompletionStage(handle.completion()))
             .expectErrorSatisfies((thrown) -> assertThat(thrown).isInstanceOf(CriticalTaskFailedException.class)
                 .hasMessageContaining("failing")
@@ -208,8 +230,8 @@ class ReactiveTaskAdapterTests {
             throw new IOException("no connection");
         });
         StepVerifier.create(Mono.fromCompletionStage(throwing.completion()))
-            .expectErrorSatisfies((thrown) -> assertThat(thrown).hasCauseInstanceOf(IOException.class)
-                .hasMessageContaining("failed"))
+            .expectErrorSatisfies(
+                    (thrown) -> assertThat(thrown).hasCauseInstanceOf(IOException.class).hasMessageContaining("failed"))
             .verify(TIMEOUT);
         assertThat(this.registry.rootToken().isCancelled()).isTrue();
     }
@@ -252,15 +274,15 @@ class ReactiveTaskAdapterTests {
     @Test
     void aRestartCallsRunAgainAndSubscribesAgain() throws InterruptedException {
         AtomicInteger runs = new AtomicInteger();
-        PublisherProbe<Object> probe = PublisherProbe.of(Flux.defer(() -> (runs.get() < 3)
-                ? Flux.error(new IOException("attempt " + runs.get())) : Flux.never()));
-        CriticalTaskHandle handle = this.registry.spawn(CriticalTaskSpec
-            .async("flaky", new ReactiveTaskAdapter((token) -> {
+        PublisherProbe<Object> probe = PublisherProbe.of(Flux
+            .defer(() -> (runs.get() < 3) ? Flux.error(new IOException("attempt " + runs.get())) : Flux.never()));
+        CriticalTaskHandle handle = this.registry
+            .spawn(CriticalTaskSpec.async("flaky", new ReactiveTaskAdapter((token) -> {
                 runs.incrementAndGet();
                 return probe.flux();
             }))
-            .withRestartPolicy(RestartPolicy.limited(5, Duration.ofMinutes(1))
-                .withBackoff(Duration.ofMillis(1), Duration.ofMillis(1))));
+                .withRestartPolicy(RestartPolicy.limited(5, Duration.ofMinutes(1))
+                    .withBackoff(Duration.ofMillis(1), Duration.ofMillis(1))));
         await(() -> probe.subscribeCount() == 3);
         assertThat(runs).hasValue(3);
         assertThat(handle.restartCount()).isEqualTo(2);

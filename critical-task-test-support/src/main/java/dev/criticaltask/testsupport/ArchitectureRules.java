@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.testsupport;
 
 import java.util.List;
@@ -21,13 +37,14 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * The architecture rules of every module, in one set: each module's {@code ArchitectureTests}
- * checks them on the main classes it sees (its own and those of the modules it depends on) and on
- * its own test classes.
+ * The architecture rules of every module, in one set: each module's
+ * {@code ArchitectureTests} checks them on the main classes it sees (its own and those of
+ * the modules it depends on) and on its own test classes.
  *
- * <p>Annotations are named by their class names, so that a module without Spring on its class path
- * (the core) applies the same set. A rule about a part that a module does not have passes there
- * without checking anything.
+ * <p>
+ * Annotations are named by their class names, so that a module without Spring on its
+ * class path (the core) applies the same set. A rule about a part that a module does not
+ * have passes there without checking anything.
  */
 public final class ArchitectureRules {
 
@@ -53,7 +70,9 @@ public final class ArchitectureRules {
             "org.junit.jupiter.params.ParameterizedTest", "org.junit.jupiter.api.RepeatedTest",
             "org.junit.jupiter.api.TestFactory", "org.junit.jupiter.api.TestTemplate");
 
-    /** No package depends, directly or through others, on a package that depends on it. */
+    /**
+     * No package depends, directly or through others, on a package that depends on it.
+     */
     public static final ArchRule NO_PACKAGE_CYCLES = slices().matching("dev.criticaltask.(**)")
         .should()
         .beFreeOfCycles();
@@ -66,7 +85,9 @@ public final class ArchitectureRules {
         .resideInAnyPackage("java..", "org.jspecify..", "dev.criticaltask")
         .allowEmptyShould(true);
 
-    /** Reactor is optional for everything but the reactor module, which needs no Spring. */
+    /**
+     * Reactor is optional for everything but the reactor module, which needs no Spring.
+     */
     public static final ArchRule ONLY_THE_REACTOR_MODULE_USES_REACTOR = noClasses().that()
         .resideInAPackage("dev.criticaltask..")
         .and()
@@ -84,7 +105,10 @@ public final class ArchitectureRules {
         .resideInAnyPackage("org.springframework..")
         .allowEmptyShould(true);
 
-    /** What a user handles directly, the events, is all that the root Spring package holds. */
+    /**
+     * What a user handles directly, the events, is all that the root Spring package
+     * holds.
+     */
     public static final ArchRule THE_SPRING_PACKAGE_HOLDS_THE_EVENTS = classes().that()
         .resideInAPackage("dev.criticaltask.spring")
         .and()
@@ -95,7 +119,10 @@ public final class ArchitectureRules {
         .bePublic()
         .allowEmptyShould(true);
 
-    /** Runtime classes, as in Spring Boot's own modules, know nothing of their auto-configuration. */
+    /**
+     * Runtime classes, as in Spring Boot's own modules, know nothing of their
+     * auto-configuration.
+     */
     public static final ArchRule RUNTIME_NEVER_NEEDS_AUTO_CONFIGURATION = noClasses().that()
         .resideInAPackage("dev.criticaltask..")
         .and()
@@ -116,7 +143,10 @@ public final class ArchitectureRules {
         .resideInAPackage("..autoconfigure..")
         .allowEmptyShould(true);
 
-    /** An autoconfigure package shows users its auto-configurations, properties, callbacks and exceptions only. */
+    /**
+     * An autoconfigure package shows users its auto-configurations, properties, callbacks
+     * and exceptions only.
+     */
     public static final ArchRule AUTO_CONFIGURE_PACKAGES_SHOW_ONLY_WHAT_USERS_NAME = classes().that()
         .resideInAPackage("..autoconfigure..")
         .and()
@@ -142,7 +172,9 @@ public final class ArchitectureRules {
         .notBePublic()
         .allowEmptyShould(true);
 
-    /** Every bean of an auto-configuration backs off when the application defines its own. */
+    /**
+     * Every bean of an auto-configuration backs off when the application defines its own.
+     */
     public static final ArchRule BEAN_METHODS_ARE_PACKAGE_PRIVATE_AND_BACK_OFF = methods().that()
         .areAnnotatedWith(BEAN)
         .and()
@@ -154,7 +186,10 @@ public final class ArchitectureRules {
         .beAnnotatedWith(ON_MISSING_BEAN)
         .allowEmptyShould(true);
 
-    /** A class condition on a bean method is evaluated after its class was loaded, too late. */
+    /**
+     * A class condition on a bean method is evaluated after its class was loaded, too
+     * late.
+     */
     public static final ArchRule NO_CLASS_CONDITION_ON_A_BEAN_METHOD = noMethods().that()
         .areAnnotatedWith(BEAN)
         .should()
@@ -167,7 +202,10 @@ public final class ArchitectureRules {
         .beMetaAnnotatedWith(ON_MISSING_CLASS)
         .allowEmptyShould(true);
 
-    /** An auto-configuration of an optional integration is guarded by that integration's classes. */
+    /**
+     * An auto-configuration of an optional integration is guarded by that integration's
+     * classes.
+     */
     public static final ArchRule INTEGRATIONS_ARE_GUARDED_BY_A_CLASS_CONDITION = classes().that()
         .areAnnotatedWith(AUTO_CONFIGURATION)
         .and()
@@ -176,7 +214,9 @@ public final class ArchitectureRules {
         .beAnnotatedWith(ON_CLASS)
         .allowEmptyShould(true);
 
-    /** Classes of the integrations are final (actuator endpoints excepted, as Boot's are). */
+    /**
+     * Classes of the integrations are final (actuator endpoints excepted, as Boot's are).
+     */
     public static final ArchRule INTEGRATION_CLASSES_ARE_FINAL = classes().that()
         .resideInAnyPackage("dev.criticaltask.spring..", "dev.criticaltask.reactor..")
         .and()
@@ -209,8 +249,8 @@ public final class ArchitectureRules {
         .and(INTEGRATION_CLASSES_ARE_FINAL);
 
     /**
-     * Every test class carries a JUnit tag, which is how builds select tests (see {@code .ci/run}):
-     * an untagged test would silently drop out of a tagged run.
+     * Every test class carries a JUnit tag, which is how builds select tests (see
+     * {@code .ci/run}): an untagged test would silently drop out of a tagged run.
      */
     public static final ArchRule TEST_CLASSES_ARE_TAGGED = classes().that(haveTestMethods())
         .should(beTaggedThemselvesOrByAnEnclosingClass());
@@ -220,7 +260,8 @@ public final class ArchitectureRules {
 
     /**
      * Checks {@link #MAIN_CLASSES} on every main class of the project on the class path.
-     * @param expected a class that must be among them, so that the rules cannot pass on nothing
+     * @param expected a class that must be among them, so that the rules cannot pass on
+     * nothing
      */
     public static void checkMainClasses(Class<?> expected) {
         JavaClasses main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -246,9 +287,10 @@ public final class ArchitectureRules {
     }
 
     private static DescribedPredicate<JavaClass> haveTestMethods() {
-        return DescribedPredicate.describe("have test methods", (javaClass) -> javaClass.getMethods()
-            .stream()
-            .anyMatch((method) -> TEST_ANNOTATIONS.stream().anyMatch(method::isAnnotatedWith)));
+        return DescribedPredicate.describe("have test methods",
+                (javaClass) -> javaClass.getMethods()
+                    .stream()
+                    .anyMatch((method) -> TEST_ANNOTATIONS.stream().anyMatch(method::isAnnotatedWith)));
     }
 
     private static ArchCondition<JavaClass> beTaggedThemselvesOrByAnEnclosingClass() {

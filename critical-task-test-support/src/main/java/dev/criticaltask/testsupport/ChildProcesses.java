@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.testsupport;
 
 import java.io.IOException;
@@ -16,19 +32,21 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Starts JVMs of their own, each running one main class on the test's class path, for what only a
- * real process shows: exit codes, SIGTERM, a JVM that must end although a thread ignores it.
- * Register it with {@code @RegisterExtension}; it kills what is still running after each test.
+ * Starts JVMs of their own, each running one main class on the test's class path, for
+ * what only a real process shows: exit codes, SIGTERM, a JVM that must end although a
+ * thread ignores it. Register it with {@code @RegisterExtension}; it kills what is still
+ * running after each test.
  *
  * <pre>{@code
- * @RegisterExtension
+ * &#64;RegisterExtension
  * final ChildProcesses children = new ChildProcesses(MyApplication.class);
  *
  * ChildProcess child = this.children.start("scenario", "--some.property=1");
  * assertThat(child.awaitExit()).isEqualTo(1);
  * }</pre>
  *
- * <p>Each child's standard output and error go to one log file in a temporary directory.
+ * <p>
+ * Each child's standard output and error go to one log file in a temporary directory.
  */
 public final class ChildProcesses implements AfterEachCallback {
 
@@ -119,7 +137,8 @@ public final class ChildProcesses implements AfterEachCallback {
     }
 
     /**
-     * This JVM's {@code java} when it is 21 or later, else that of a sibling installation that is.
+     * This JVM's {@code java} when it is 21 or later, else that of a sibling installation
+     * that is.
      * @return the executable, or {@code null} when there is none
      */
     public static @Nullable Path java21OrLater() {

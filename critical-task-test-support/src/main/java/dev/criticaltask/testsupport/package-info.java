@@ -5,4 +5,3 @@
 package dev.criticaltask.testsupport;
 
 import org.jspecify.annotations.NullMarked;
-

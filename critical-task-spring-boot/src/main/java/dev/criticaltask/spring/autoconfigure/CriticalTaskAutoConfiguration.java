@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.spring.autoconfigure;
 
 import java.time.Duration;
@@ -24,14 +40,16 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for
- * critical tasks: a root {@link CancellationToken}, a {@link CriticalTaskRegistry} under it, and a
- * {@link CriticalTaskLifecycle} that runs every task the {@link CriticalTaskContributor
- * contributors} define (here the {@code CriticalTask}, {@code SupervisedTask},
- * {@code AsyncCriticalTask} and {@code CriticalTaskSpec} beans) and turns the first failure into a
- * shutdown of the application with a non-zero exit code.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} for critical tasks: a root {@link CancellationToken}, a
+ * {@link CriticalTaskRegistry} under it, and a {@link CriticalTaskLifecycle} that runs
+ * every task the {@link CriticalTaskContributor contributors} define (here the
+ * {@code CriticalTask}, {@code SupervisedTask}, {@code AsyncCriticalTask} and
+ * {@code CriticalTaskSpec} beans) and turns the first failure into a shutdown of the
+ * application with a non-zero exit code.
  *
- * <p>Each bean backs off when the application defines its own; all of it is off with
+ * <p>
+ * Each bean backs off when the application defines its own; all of it is off with
  * {@code critical-task.enabled=false}.
  */
 @AutoConfiguration
@@ -67,7 +85,8 @@ public final class CriticalTaskAutoConfiguration {
         return CancellationToken.create();
     }
 
-    // The lifecycle owns stopping: closing the registry a second time would wait the grace again.
+    // The lifecycle owns stopping: closing the registry a second time would wait the
+    // grace again.
     @Bean(destroyMethod = "")
     @ConditionalOnMissingBean
     CriticalTaskRegistry criticalTaskRegistry(CancellationToken criticalTaskRootToken) {
@@ -79,7 +98,8 @@ public final class CriticalTaskAutoConfiguration {
             builder.virtualThreads(true);
         }
         else {
-            // The keep-alive thread, not the task threads, keeps the JVM alive: a task that ignores
+            // The keep-alive thread, not the task threads, keeps the JVM alive: a task
+            // that ignores
             // its cancellation must not keep a stopped application from exiting.
             builder.daemonThreads(true);
         }
@@ -126,7 +146,8 @@ public final class CriticalTaskAutoConfiguration {
         Duration grace = this.properties.getShutdown().getGracePeriod();
         Duration stopTime = grace.plus(CriticalTaskRegistry.DEFAULT_INTERRUPT_WAIT);
         if (stopTime.compareTo(timeout) >= 0) {
-            logger.warn("critical-task.shutdown.grace-period (" + grace + ", plus " + CriticalTaskRegistry.DEFAULT_INTERRUPT_WAIT
+            logger.warn("critical-task.shutdown.grace-period (" + grace + ", plus "
+                    + CriticalTaskRegistry.DEFAULT_INTERRUPT_WAIT
                     + " for interrupted tasks) does not fit inside spring.lifecycle.timeout-per-shutdown-phase ("
                     + timeout + "): Spring may stop waiting before the critical tasks have stopped, and the "
                     + "report naming the tasks that did not stop would be lost. Lower the grace period or raise the timeout.");

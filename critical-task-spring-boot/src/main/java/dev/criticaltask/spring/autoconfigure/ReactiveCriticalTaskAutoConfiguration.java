@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.spring.autoconfigure;
 
 import java.util.Arrays;
@@ -17,12 +33,13 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for
- * {@link ReactiveCriticalTask} beans (module {@code critical-task-reactor}): each runs under its
- * bean name, adapted by {@link ReactiveCriticalTask#asAsync}, through a
- * {@link CriticalTaskContributor}.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} for {@link ReactiveCriticalTask} beans (module
+ * {@code critical-task-reactor}): each runs under its bean name, adapted by
+ * {@link ReactiveCriticalTask#asAsync}, through a {@link CriticalTaskContributor}.
  *
- * <p>Without Reactor itself on the class path, such a bean fails start-up rather than never
+ * <p>
+ * Without Reactor itself on the class path, such a bean fails start-up rather than never
  * running. Off with {@code critical-task.enabled=false}, and without the lifecycle of
  * {@link CriticalTaskAutoConfiguration} to run the tasks.
  */
@@ -44,8 +61,8 @@ public final class ReactiveCriticalTaskAutoConfiguration {
         @Order(0)
         CriticalTaskContributor reactiveCriticalTaskContributor(ListableBeanFactory beanFactory) {
             return (definitions) -> beanFactory.getBeansOfType(ReactiveCriticalTask.class)
-                .forEach((name, task) -> definitions.add(CriticalTaskSpec.async(name, ReactiveCriticalTask.asAsync(task)),
-                        "a ReactiveCriticalTask"));
+                .forEach((name, task) -> definitions
+                    .add(CriticalTaskSpec.async(name, ReactiveCriticalTask.asAsync(task)), "a ReactiveCriticalTask"));
         }
 
     }

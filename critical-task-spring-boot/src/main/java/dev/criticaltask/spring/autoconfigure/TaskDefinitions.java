@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.spring.autoconfigure;
 
 import java.time.Duration;
@@ -14,8 +30,9 @@ import dev.criticaltask.RestartPolicy;
 import dev.criticaltask.StallAction;
 
 /**
- * The tasks of one start, as the {@link CriticalTaskContributor contributors} define them, with the
- * {@code critical-task.tasks.<name>.*} properties applied on top (a property wins over code).
+ * The tasks of one start, as the {@link CriticalTaskContributor contributors} define
+ * them, with the {@code critical-task.tasks.<name>.*} properties applied on top (a
+ * property wins over code).
  */
 final class TaskDefinitions implements CriticalTaskDefinitions {
 
@@ -33,10 +50,10 @@ final class TaskDefinitions implements CriticalTaskDefinitions {
     }
 
     /**
-     * Asks every contributor, then checks and applies the properties. Every definition is checked
-     * before the first task starts.
-     * @throws InvalidCriticalTaskPropertyException when a property names no task, or cannot apply
-     *     to the task it names
+     * Asks every contributor, then checks and applies the properties. Every definition is
+     * checked before the first task starts.
+     * @throws InvalidCriticalTaskPropertyException when a property names no task, or
+     * cannot apply to the task it names
      * @throws IllegalStateException when two definitions share a name
      */
     static List<CriticalTaskSpec> collect(List<CriticalTaskContributor> contributors,
@@ -82,7 +99,10 @@ final class TaskDefinitions implements CriticalTaskDefinitions {
         return (overrides != null) ? apply(spec, overrides, kind) : spec;
     }
 
-    /** What a spec's task is, in a message: "a plain CriticalTask", "an AsyncCriticalTask". */
+    /**
+     * What a spec's task is, in a message: "a plain CriticalTask", "an
+     * AsyncCriticalTask".
+     */
     static String kind(CriticalTaskSpec spec) {
         return spec.isAsync() ? "an AsyncCriticalTask" : "a plain CriticalTask";
     }
@@ -104,12 +124,11 @@ final class TaskDefinitions implements CriticalTaskDefinitions {
         StallAction onStall = (heartbeat.getOnStall() != null) ? heartbeat.getOnStall() : spec.stallAction();
         if (timeout != null) {
             if (!spec.canHeartbeat()) {
-                throw new InvalidCriticalTaskPropertyException(prefix + ".heartbeat.timeout", timeout,
-                        "'" + spec.name() + "' is " + kind + ", which has no TaskContext to send heartbeats with",
-                        spec.isAsync()
-                                ? "no value: asynchronous tasks have no heartbeat; give a stage or publisher that "
-                                        + "could hang a timeout of its own"
-                                : "no value, or define the task as a SupervisedTask bean that calls context.heartbeat()");
+                throw new InvalidCriticalTaskPropertyException(prefix + ".heartbeat.timeout", timeout, "'" + spec
+                    .name() + "' is " + kind + ", which has no TaskContext to send heartbeats with", spec.isAsync()
+                            ? "no value: asynchronous tasks have no heartbeat; give a stage or publisher that "
+                                    + "could hang a timeout of its own"
+                            : "no value, or define the task as a SupervisedTask bean that calls context.heartbeat()");
             }
             applied = applied.withHeartbeat(timeout, onStall);
         }
@@ -121,7 +140,8 @@ final class TaskDefinitions implements CriticalTaskDefinitions {
                 || restart.getBackoff().getInitial() != null || restart.getBackoff().getMax() != null;
     }
 
-    private static RestartPolicy restartPolicy(String prefix, RestartPolicy base, CriticalTaskProperties.Restart restart) {
+    private static RestartPolicy restartPolicy(String prefix, RestartPolicy base,
+            CriticalTaskProperties.Restart restart) {
         int maxRestarts = (restart.getMaxRestarts() != null) ? restart.getMaxRestarts() : base.maxRestarts();
         Duration within = (restart.getWithin() != null) ? restart.getWithin()
                 : base.allowsRestarts() ? base.within() : Duration.ofMinutes(1);
@@ -134,7 +154,8 @@ final class TaskDefinitions implements CriticalTaskDefinitions {
         Duration max = (backoff.getMax() != null) ? backoff.getMax() : policy.maxBackoff();
         if (max.compareTo(initial) < 0) {
             // one of the two comes from code: name the property that was set
-            String property = prefix + ((backoff.getMax() != null) ? ".restart.backoff.max" : ".restart.backoff.initial");
+            String property = prefix
+                    + ((backoff.getMax() != null) ? ".restart.backoff.max" : ".restart.backoff.initial");
             throw new InvalidCriticalTaskPropertyException(property, (backoff.getMax() != null) ? max : initial,
                     "the maximum backoff (" + max + ") would be below the initial one (" + initial + ")",
                     "a backoff.max at least as long as backoff.initial");

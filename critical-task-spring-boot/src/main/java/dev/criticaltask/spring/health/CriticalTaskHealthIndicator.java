@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.spring.health;
 
 import java.util.LinkedHashMap;
@@ -15,12 +31,15 @@ import org.springframework.boot.health.contributor.Status;
 /**
  * The health of one critical task.
  *
- * <p>UP while running or completed, DOWN when failed or stalled (its heartbeat is overdue), and
- * OUT_OF_SERVICE while stopping or after it was cancelled.
+ * <p>
+ * UP while running or completed, DOWN when failed or stalled (its heartbeat is overdue),
+ * and OUT_OF_SERVICE while stopping or after it was cancelled.
  *
- * <p>Everything that describes the task, above all the failure's message, goes into the details,
- * which the health endpoint drops unless {@code show-details} allows them. The status carries no
- * description, because a status description is shown even when details are not.
+ * <p>
+ * Everything that describes the task, above all the failure's message, goes into the
+ * details, which the health endpoint drops unless {@code show-details} allows them. The
+ * status carries no description, because a status description is shown even when details
+ * are not.
  */
 final class CriticalTaskHealthIndicator implements HealthIndicator {
 
@@ -33,8 +52,8 @@ final class CriticalTaskHealthIndicator implements HealthIndicator {
     }
 
     /**
-     * @param job the job's status when the task is a critical {@code @Scheduled} or {@code @Async}
-     *     method; {@code null} otherwise
+     * @param job the job's status when the task is a critical {@code @Scheduled} or
+     * {@code @Async} method; {@code null} otherwise
      */
     CriticalTaskHealthIndicator(CriticalTaskHandle task, @Nullable CriticalJobStatus job) {
         this.task = task;
@@ -65,7 +84,10 @@ final class CriticalTaskHealthIndicator implements HealthIndicator {
         return health.build();
     }
 
-    /** The job's runs and schedule; an exception's class only, as the status holds no message. */
+    /**
+     * The job's runs and schedule; an exception's class only, as the status holds no
+     * message.
+     */
     private static Map<String, Object> describe(CriticalJobStatus job) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("trigger", job.trigger().name());
@@ -95,7 +117,8 @@ final class CriticalTaskHealthIndicator implements HealthIndicator {
 
     static Status status(CriticalTaskHandle task) {
         return switch (task.state()) {
-            // a running task whose token is cancelled is stopping: it should get no more work
+            // a running task whose token is cancelled is stopping: it should get no more
+            // work
             case RUNNING -> task.isCancelled() ? Status.OUT_OF_SERVICE : Status.UP;
             // alive but making no progress: its heartbeat is overdue
             case STALLED -> Status.DOWN;

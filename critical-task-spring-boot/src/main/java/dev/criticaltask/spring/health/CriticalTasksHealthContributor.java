@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.spring.health;
 
 import java.util.LinkedHashMap;
@@ -19,12 +35,13 @@ import org.springframework.boot.health.contributor.HealthContributor;
 /**
  * One {@link CriticalTaskHealthIndicator} per task of a registry.
  *
- * <p>The entries are read from the registry on every call rather than fixed when the bean is
- * created: tasks start only once the context has started, and user code may spawn more at run
- * time. When a finished task and a live one share a name, the most recent wins, as in
- * {@link CriticalTaskRegistry#find(String)}. A task that is a critical job (a {@code @Scheduled}
- * or {@code @Async} method) also describes the job's runs, from {@link CriticalJobs} when there is
- * such a bean.
+ * <p>
+ * The entries are read from the registry on every call rather than fixed when the bean is
+ * created: tasks start only once the context has started, and user code may spawn more at
+ * run time. When a finished task and a live one share a name, the most recent wins, as in
+ * {@link CriticalTaskRegistry#find(String)}. A task that is a critical job (a
+ * {@code @Scheduled} or {@code @Async} method) also describes the job's runs, from
+ * {@link CriticalJobs} when there is such a bean.
  */
 public final class CriticalTasksHealthContributor implements CompositeHealthContributor {
 
@@ -43,8 +60,8 @@ public final class CriticalTasksHealthContributor implements CompositeHealthCont
     /**
      * Creates the contributor of a registry's tasks, some of which may be critical jobs.
      * @param registry the tasks
-     * @param jobs the critical jobs, asked on every call; it may supply {@code null} when there are
-     *     none
+     * @param jobs the critical jobs, asked on every call; it may supply {@code null} when
+     * there are none
      */
     public CriticalTasksHealthContributor(CriticalTaskRegistry registry, Supplier<@Nullable CriticalJobs> jobs) {
         this.registry = registry;
@@ -60,7 +77,8 @@ public final class CriticalTasksHealthContributor implements CompositeHealthCont
 
     @Override
     public Stream<Entry> stream() {
-        // tasks() lists finished tasks first, then live ones: the last handle of a name is the newest
+        // tasks() lists finished tasks first, then live ones: the last handle of a name
+        // is the newest
         Map<String, CriticalTaskHandle> newestByName = new LinkedHashMap<>();
         for (CriticalTaskHandle task : registry.tasks()) {
             newestByName.put(task.description(), task);

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.spring.lifecycle;
 
 import java.time.Duration;
@@ -17,19 +33,23 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Runs the tasks a context defines on its {@link CriticalTaskRegistry}: spawns them when the context
- * starts, and stops them all when it stops. What it spawns is asked for at each start, from the
- * definitions given to it; with Spring Boot's auto-configuration, the task beans, the
- * {@code ReactiveCriticalTask} beans and the {@code @Critical} jobs, with their properties applied.
+ * Runs the tasks a context defines on its {@link CriticalTaskRegistry}: spawns them when
+ * the context starts, and stops them all when it stops. What it spawns is asked for at
+ * each start, from the definitions given to it; with Spring Boot's auto-configuration,
+ * the task beans, the {@code ReactiveCriticalTask} beans and the {@code @Critical} jobs,
+ * with their properties applied.
  *
- * <p>From the moment it is created it watches the registry's root token: the first task failure,
- * whether of a bean or of a task spawned at run time, before or after start, is handed to the
- * {@link FailureShutdown}.
+ * <p>
+ * From the moment it is created it watches the registry's root token: the first task
+ * failure, whether of a bean or of a task spawned at run time, before or after start, is
+ * handed to the {@link FailureShutdown}.
  *
- * <p>{@link #stop(Runnable)} returns at once and calls back from its own thread once the registry
- * has stopped: {@code DefaultLifecycleProcessor} times out waiting for the callback (after
- * {@code spring.lifecycle.timeout-per-shutdown-phase}) but never a blocking {@code stop}. The
- * registry refuses spawns once stopped, so this lifecycle cannot be restarted.
+ * <p>
+ * {@link #stop(Runnable)} returns at once and calls back from its own thread once the
+ * registry has stopped: {@code DefaultLifecycleProcessor} times out waiting for the
+ * callback (after {@code spring.lifecycle.timeout-per-shutdown-phase}) but never a
+ * blocking {@code stop}. The registry refuses spawns once stopped, so this lifecycle
+ * cannot be restarted.
  */
 public final class CriticalTaskLifecycle implements SmartLifecycle {
 
@@ -52,14 +72,14 @@ public final class CriticalTaskLifecycle implements SmartLifecycle {
     private volatile boolean running;
 
     /**
-     * Creates the lifecycle of one context, and from then on watches the registry's root token.
-     * Create it while the context refreshes, on the thread that refreshes it.
+     * Creates the lifecycle of one context, and from then on watches the registry's root
+     * token. Create it while the context refreshes, on the thread that refreshes it.
      * @param registry the registry the tasks run on; this lifecycle stops it
      * @param context the context whose lifecycle this is, closed after a failure
      * @param tasks what to spawn, asked for at each start; it may throw to fail the start
      * @param phase the lifecycle phase
-     * @param gracePeriod how long the tasks get to stop before they are interrupted; also how long
-     *     a failure during start-up waits for the context to finish starting
+     * @param gracePeriod how long the tasks get to stop before they are interrupted; also
+     * how long a failure during start-up waits for the context to finish starting
      * @param processExit how the process ends after a failure
      */
     public CriticalTaskLifecycle(CriticalTaskRegistry registry, ConfigurableApplicationContext context,
@@ -72,14 +92,16 @@ public final class CriticalTaskLifecycle implements SmartLifecycle {
         this.keepAlive = new KeepAlive(registry, this.failureShutdown);
         registry.addListener(this.keepAlive);
         registry.addListener(new SupervisionEvents(registry, context));
-        // Runs at once when the root is already cancelled, e.g. by a task spawned while beans were
+        // Runs at once when the root is already cancelled, e.g. by a task spawned while
+        // beans were
         // being created.
         registry.rootToken().onCancel(this::rootCancelled);
     }
 
     private void rootCancelled() {
         CancellationToken root = this.registry.rootToken();
-        // Trigger first: the shutdown thread must be running before the keep-alive thread may end.
+        // Trigger first: the shutdown thread must be running before the keep-alive thread
+        // may end.
         root.reason()
             .filter(CriticalTaskFailedException.class::isInstance)
             .map(CriticalTaskFailedException.class::cast)
@@ -129,7 +151,8 @@ public final class CriticalTaskLifecycle implements SmartLifecycle {
                 callback.run();
             }
         }, STOP_THREAD_NAME);
-        // Non-daemon, so that the stop report is still written when the shutdown phase timed out and
+        // Non-daemon, so that the stop report is still written when the shutdown phase
+        // timed out and
         // the rest of the application has already ended.
         stopper.setDaemon(false);
         stopper.start();
@@ -139,7 +162,8 @@ public final class CriticalTaskLifecycle implements SmartLifecycle {
         try {
             logger.info("Stopping critical tasks; grace period " + this.gracePeriod);
             StopReport report = this.registry.stop(this.gracePeriod);
-            // A report that is not clean has been logged by the registry, with each straggler's stack.
+            // A report that is not clean has been logged by the registry, with each
+            // straggler's stack.
             if (report.isClean()) {
                 logger.info("Critical tasks stopped gracefully");
             }

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.spring.lifecycle;
 
 import java.time.Duration;
@@ -21,26 +37,30 @@ import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Turns the first task failure into a shutdown of the application, in one ordered sequence:
- * publishes {@link CriticalTaskFailedEvent}, turns liveness {@code BROKEN} and readiness
- * {@code REFUSING_TRAFFIC}, closes the context and hands over to the {@link ProcessExit}.
+ * Turns the first task failure into a shutdown of the application, in one ordered
+ * sequence: publishes {@link CriticalTaskFailedEvent}, turns liveness {@code BROKEN} and
+ * readiness {@code REFUSING_TRAFFIC}, closes the context and hands over to the
+ * {@link ProcessExit}.
  *
- * <p>All of it runs once per context, on a dedicated <em>non-daemon</em> thread:
+ * <p>
+ * All of it runs once per context, on a dedicated <em>non-daemon</em> thread:
  * <ul>
  * <li>not on the failing task's thread, which the shutdown stops and waits for;</li>
- * <li>not on a daemon thread, because once the web server has stopped the JVM could otherwise exit
- * with 0 before {@code System.exit} is reached (spring-boot#41102);</li>
- * <li>never from a shutdown hook or a lifecycle callback: {@code System.exit} there blocks for
- * ever.</li>
+ * <li>not on a daemon thread, because once the web server has stopped the JVM could
+ * otherwise exit with 0 before {@code System.exit} is reached (spring-boot#41102);</li>
+ * <li>never from a shutdown hook or a lifecycle callback: {@code System.exit} there
+ * blocks for ever.</li>
  * </ul>
- * When the JVM is already shutting down (SIGTERM), or inside a test, the context is closed but the
- * {@link ProcessExit} does not exit the process.
+ * When the JVM is already shutting down (SIGTERM), or inside a test, the context is
+ * closed but the {@link ProcessExit} does not exit the process.
  *
- * <p>A failure while the context is still starting waits, at most the start-up wait (the grace
- * period), for the refresh to end before it closes the context. If the refresh fails meanwhile, the
- * start-up failure ends the process as usual. If the context is still starting when the wait runs
- * out, the process exits without closing it first (its shutdown hook then closes it), because
- * closing a context that another thread is refreshing blocks until that refresh ends.
+ * <p>
+ * A failure while the context is still starting waits, at most the start-up wait (the
+ * grace period), for the refresh to end before it closes the context. If the refresh
+ * fails meanwhile, the start-up failure ends the process as usual. If the context is
+ * still starting when the wait runs out, the process exits without closing it first (its
+ * shutdown hook then closes it), because closing a context that another thread is
+ * refreshing blocks until that refresh ends.
  */
 final class FailureShutdown {
 
@@ -49,7 +69,10 @@ final class FailureShutdown {
     /** How often the context is looked at while it is still starting. */
     private static final long REFRESH_POLL_MILLIS = 20;
 
-    /** How long the shutdown waits for the failed task to end (and be logged) before going on. */
+    /**
+     * How long the shutdown waits for the failed task to end (and be logged) before going
+     * on.
+     */
     private static final Duration FAILED_TASK_WAIT = Duration.ofSeconds(1);
 
     static final String THREAD_NAME = "critical-task-failure-shutdown";
@@ -67,7 +90,9 @@ final class FailureShutdown {
 
     private @Nullable Thread thread;
 
-    /** Whether {@code SpringApplication.run} has returned: {@code ApplicationReadyEvent}. */
+    /**
+     * Whether {@code SpringApplication.run} has returned: {@code ApplicationReadyEvent}.
+     */
     private volatile boolean ready;
 
     /** Whether {@code SpringApplication.run} failed: {@code ApplicationFailedEvent}. */
@@ -75,11 +100,11 @@ final class FailureShutdown {
 
     /**
      * Creates the shutdown for one context.
-     *
      * @param context the context to close
      * @param registry the source of the published event
      * @param processExit the last step, once the context is closed
-     * @param startupWait how long a failure during start-up waits for the context to finish starting
+     * @param startupWait how long a failure during start-up waits for the context to
+     * finish starting
      */
     FailureShutdown(ConfigurableApplicationContext context, CriticalTaskRegistry registry, ProcessExit processExit,
             Duration startupWait) {
@@ -87,7 +112,8 @@ final class FailureShutdown {
         this.registry = registry;
         this.processExit = processExit;
         this.startupWait = startupWait;
-        // SpringApplication publishes these through the context; a plain context never does.
+        // SpringApplication publishes these through the context; a plain context never
+        // does.
         context.addApplicationListener((ApplicationEvent event) -> {
             if (event instanceof ApplicationReadyEvent) {
                 this.ready = true;
@@ -99,9 +125,9 @@ final class FailureShutdown {
     }
 
     /**
-     * Starts the shutdown for this failure, unless one has started already. Safe from any thread;
-     * returns at once. When it returns, the shutdown thread is running, so the JVM cannot end for
-     * want of a non-daemon thread.
+     * Starts the shutdown for this failure, unless one has started already. Safe from any
+     * thread; returns at once. When it returns, the shutdown thread is running, so the
+     * JVM cannot end for want of a non-daemon thread.
      */
     synchronized void trigger(CriticalTaskFailedException failure) {
         if (this.thread != null) {
@@ -118,7 +144,8 @@ final class FailureShutdown {
             awaitFailedTask(failure);
             Startup startup = awaitStartup();
             if (startup == Startup.FAILED) {
-                // The start-up failure is reported and ends the process on the main thread; exiting
+                // The start-up failure is reported and ends the process on the main
+                // thread; exiting
                 // here could cut that report short.
                 logger.debug("Application context failed to start or was closed before critical task '"
                         + failure.taskDescription() + "' could shut it down");
@@ -144,8 +171,8 @@ final class FailureShutdown {
     }
 
     /**
-     * Waits briefly for the failed task to end, so that its failure is logged (by the registry,
-     * after it cancelled the root) before the shutdown that follows from it.
+     * Waits briefly for the failed task to end, so that its failure is logged (by the
+     * registry, after it cancelled the root) before the shutdown that follows from it.
      */
     private void awaitFailedTask(CriticalTaskFailedException failure) throws InterruptedException {
         Optional<CriticalTaskHandle> task = this.registry.find(failure.taskDescription());
@@ -160,9 +187,10 @@ final class FailureShutdown {
     }
 
     /**
-     * Waits, at most the start-up wait, until the context has started (its lifecycle processor is
-     * running) or is no longer active (its refresh failed, or it was closed). Never unbounded: a
-     * refresh that hangs must not keep a failed application alive.
+     * Waits, at most the start-up wait, until the context has started (its lifecycle
+     * processor is running) or is no longer active (its refresh failed, or it was
+     * closed). Never unbounded: a refresh that hangs must not keep a failed application
+     * alive.
      */
     private Startup awaitStartup() throws InterruptedException {
         long deadline = System.nanoTime() + this.startupWait.toNanos();
@@ -170,9 +198,12 @@ final class FailureShutdown {
             if (this.runFailed || !this.context.isActive()) {
                 return Startup.FAILED;
             }
-            // Under SpringApplication, runners and ApplicationStartedEvent listeners still run after
-            // the refresh: closing and exiting before run() returns would cut short the report of a
-            // failure there. A context that no SpringApplication runs has started once it runs.
+            // Under SpringApplication, runners and ApplicationStartedEvent listeners
+            // still run after
+            // the refresh: closing and exiting before run() returns would cut short the
+            // report of a
+            // failure there. A context that no SpringApplication runs has started once it
+            // runs.
             if (isRunBySpringApplication() ? this.ready : this.context.isRunning()) {
                 return Startup.STARTED;
             }
@@ -190,7 +221,8 @@ final class FailureShutdown {
             AvailabilityChangeEvent.publish(this.context, ReadinessState.REFUSING_TRAFFIC);
         }
         catch (RuntimeException ex) {
-            // The shutdown must go on even when a listener throws or the context closed meanwhile.
+            // The shutdown must go on even when a listener throws or the context closed
+            // meanwhile.
             logger.warn("Could not publish the failure of critical task '" + failure.taskDescription() + "'", ex);
         }
     }

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.spring.lifecycle;
 
 import dev.criticaltask.CriticalTaskFailedException;
@@ -7,14 +23,16 @@ import dev.criticaltask.CriticalTaskRegistry;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Keeps the JVM alive while critical tasks run, the way {@code spring.main.keep-alive} does:
- * task threads are daemon threads (virtual threads always are), so a service without a web server
- * whose only work is its tasks would otherwise exit with 0 as soon as {@code main} returns.
+ * Keeps the JVM alive while critical tasks run, the way {@code spring.main.keep-alive}
+ * does: task threads are daemon threads (virtual threads always are), so a service
+ * without a web server whose only work is its tasks would otherwise exit with 0 as soon
+ * as {@code main} returns.
  *
- * <p>One non-daemon thread waits while the root token is not cancelled and at least one task is
- * live; it is started again when a task is spawned after the last one ended. Before it ends it hands
- * a failure over to the {@link FailureShutdown}, whose own non-daemon thread then keeps the JVM
- * alive until the exit code is set.
+ * <p>
+ * One non-daemon thread waits while the root token is not cancelled and at least one task
+ * is live; it is started again when a task is spawned after the last one ended. Before it
+ * ends it hands a failure over to the {@link FailureShutdown}, whose own non-daemon
+ * thread then keeps the JVM alive until the exit code is set.
  */
 final class KeepAlive implements CriticalTaskListener {
 
@@ -94,7 +112,8 @@ final class KeepAlive implements CriticalTaskListener {
             Thread.currentThread().interrupt();
         }
         finally {
-            // Hand over before this thread ends, so that a failure's exit code cannot lose the race
+            // Hand over before this thread ends, so that a failure's exit code cannot
+            // lose the race
             // against the JVM ending with 0 for want of non-daemon threads.
             this.registry.rootToken()
                 .reason()

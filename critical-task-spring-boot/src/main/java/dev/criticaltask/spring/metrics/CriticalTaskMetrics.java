@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.spring.metrics;
 
 import java.util.ArrayList;
@@ -29,23 +45,26 @@ import org.jspecify.annotations.Nullable;
 /**
  * Metrics of the tasks of a {@link CriticalTaskRegistry}:
  * <ul>
- *   <li>{@value #ACTIVE} ({@link LongTaskTimer}, tag {@code task}): one sample per running task;
- *   <li>{@value #FAILURES} ({@link Counter}, tags {@code task} and {@code exception}, the simple
- *       class name of what the task threw, as in Spring Boot's own metrics; the full name for an
- *       anonymous class);
- *   <li>{@value #RESTARTS} ({@link Counter}, tag {@code task}): restarts by the task's restart
- *       policy;
- *   <li>{@value #STALLED} ({@link Gauge}, tag {@code task}): 1 while the task is stalled (its
- *       heartbeat is overdue), else 0;
- *   <li>{@value #ABANDONED} ({@link FunctionCounter}): {@link CriticalTaskHandle#abandonedCount()},
- *       handles that became unreachable while neither joined nor detached. It counts JVM-wide, not
- *       only this registry's tasks (whose handles are never reported).
+ * <li>{@value #ACTIVE} ({@link LongTaskTimer}, tag {@code task}): one sample per running
+ * task;
+ * <li>{@value #FAILURES} ({@link Counter}, tags {@code task} and {@code exception}, the
+ * simple class name of what the task threw, as in Spring Boot's own metrics; the full
+ * name for an anonymous class);
+ * <li>{@value #RESTARTS} ({@link Counter}, tag {@code task}): restarts by the task's
+ * restart policy;
+ * <li>{@value #STALLED} ({@link Gauge}, tag {@code task}): 1 while the task is stalled
+ * (its heartbeat is overdue), else 0;
+ * <li>{@value #ABANDONED} ({@link FunctionCounter}):
+ * {@link CriticalTaskHandle#abandonedCount()}, handles that became unreachable while
+ * neither joined nor detached. It counts JVM-wide, not only this registry's tasks (whose
+ * handles are never reported).
  * </ul>
  *
- * <p>It may be bound before the tasks start or after: when bound it listens to the registry and
- * also takes in the tasks it already has, so that a task running then gets a sample (timed from
- * that moment) and a task that failed before then is counted. A task seen both ways counts once.
- * {@link #close()} stops listening.
+ * <p>
+ * It may be bound before the tasks start or after: when bound it listens to the registry
+ * and also takes in the tasks it already has, so that a task running then gets a sample
+ * (timed from that moment) and a task that failed before then is counted. A task seen
+ * both ways counts once. {@link #close()} stops listening.
  */
 public final class CriticalTaskMetrics implements MeterBinder, AutoCloseable {
 
@@ -70,7 +89,6 @@ public final class CriticalTaskMetrics implements MeterBinder, AutoCloseable {
 
     /**
      * Creates metrics for the tasks of {@code registry}.
-     *
      * @param registry the tasks to measure
      */
     public CriticalTaskMetrics(CriticalTaskRegistry registry) {
@@ -106,7 +124,10 @@ public final class CriticalTaskMetrics implements MeterBinder, AutoCloseable {
         return simpleName.isEmpty() ? cause.getClass().getName() : simpleName;
     }
 
-    /** What one meter registry measures: the samples of running tasks, the failures counted. */
+    /**
+     * What one meter registry measures: the samples of running tasks, the failures
+     * counted.
+     */
     private final class Binding implements CriticalTaskListener {
 
         private final MeterRegistry meterRegistry;
@@ -117,8 +138,9 @@ public final class CriticalTaskMetrics implements MeterBinder, AutoCloseable {
         private final Map<CriticalTaskHandle, LongTaskTimer.Sample> samples = new IdentityHashMap<>();
 
         /**
-         * Failed tasks already counted; guarded by {@code lock}. Weak, so that it holds no memory
-         * for tasks the registry has forgotten; handles keep Object's identity equality.
+         * Failed tasks already counted; guarded by {@code lock}. Weak, so that it holds
+         * no memory for tasks the registry has forgotten; handles keep Object's identity
+         * equality.
          */
         private final Set<CriticalTaskHandle> countedFailures = Collections.newSetFromMap(new WeakHashMap<>());
 
@@ -135,7 +157,8 @@ public final class CriticalTaskMetrics implements MeterBinder, AutoCloseable {
         }
 
         void start() {
-            // Listen first, then take the snapshot: a task that starts or ends in between is seen
+            // Listen first, then take the snapshot: a task that starts or ends in between
+            // is seen
             // at least once, and observe() makes seeing it twice harmless.
             registration = registry.addListener(this);
             for (CriticalTaskHandle task : registry.tasks()) {
@@ -186,9 +209,9 @@ public final class CriticalTaskMetrics implements MeterBinder, AutoCloseable {
         }
 
         /**
-         * Brings the meters in line with the task's state. Idempotent, and safe against the task
-         * ending at any point: the state is read again after a sample was started, and a task's
-         * state is final before its listeners hear that it ended.
+         * Brings the meters in line with the task's state. Idempotent, and safe against
+         * the task ending at any point: the state is read again after a sample was
+         * started, and a task's state is final before its listeners hear that it ended.
          */
         private void observe(CriticalTaskHandle task) {
             registerPerTaskMeters(task);
@@ -203,7 +226,10 @@ public final class CriticalTaskMetrics implements MeterBinder, AutoCloseable {
             }
         }
 
-        /** Registered up front, so that a scrape shows 0 rather than nothing. Once per task name. */
+        /**
+         * Registered up front, so that a scrape shows 0 rather than nothing. Once per
+         * task name.
+         */
         private void registerPerTaskMeters(CriticalTaskHandle task) {
             String name = task.description();
             synchronized (lock) {
@@ -212,9 +238,10 @@ public final class CriticalTaskMetrics implements MeterBinder, AutoCloseable {
                 }
             }
             restarts(task);
-            Gauge.builder(STALLED, registry, tasks -> tasks.find(name)
-                    .filter(handle -> handle.state() == TaskState.STALLED)
-                    .isPresent() ? 1 : 0)
+            Gauge
+                .builder(STALLED, registry,
+                        tasks -> tasks.find(name).filter(handle -> handle.state() == TaskState.STALLED).isPresent() ? 1
+                                : 0)
                 .description("Whether the critical task is stalled: its heartbeat is overdue")
                 .baseUnit(BaseUnits.TASKS)
                 .tag("task", name)

@@ -5,4 +5,3 @@
 package dev.criticaltask.spring.metrics;
 
 import org.jspecify.annotations.NullMarked;
-

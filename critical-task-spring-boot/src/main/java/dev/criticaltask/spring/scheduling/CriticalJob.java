@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.spring.scheduling;
 
 import java.lang.reflect.Method;
@@ -16,27 +32,35 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One critical job: a critical {@code @Scheduled} or {@code void @Async} method, supervised as an
- * {@link AsyncCriticalTask} of the same name.
+ * One critical job: a critical {@code @Scheduled} or {@code void @Async} method,
+ * supervised as an {@link AsyncCriticalTask} of the same name.
  *
- * <p>Each attempt of the task is a stage that stays pending while the method's runs succeed, and
- * completes exceptionally with the first exception that escapes a run. The registry then applies the
- * task's restart policy: a restart calls {@link #start} again for a fresh pending stage, and an
- * escalation cancels the root. Cancelling an attempt's token (a shutdown, or the task's own
- * {@code cancel()}) ends its stage, which is a graceful stop ({@code CANCELLED}).
+ * <p>
+ * Each attempt of the task is a stage that stays pending while the method's runs succeed,
+ * and completes exceptionally with the first exception that escapes a run. The registry
+ * then applies the task's restart policy: a restart calls {@link #start} again for a
+ * fresh pending stage, and an escalation cancels the root. Cancelling an attempt's token
+ * (a shutdown, or the task's own {@code cancel()}) ends its stage, which is a graceful
+ * stop ({@code CANCELLED}).
  *
- * <p>A failure that arrives while no attempt is pending (before the lifecycle spawned the task, or
- * between a failure and its restart) is queued, up to {@value #MAX_QUEUED_FAILURES}, and fails the
- * next attempt at once; one that arrives after the task stopped for good, or while the registry
- * stops, is only logged at WARN: the application is already shutting down.
+ * <p>
+ * A failure that arrives while no attempt is pending (before the lifecycle spawned the
+ * task, or between a failure and its restart) is queued, up to
+ * {@value #MAX_QUEUED_FAILURES}, and fails the next attempt at once; one that arrives
+ * after the task stopped for good, or while the registry stops, is only logged at WARN:
+ * the application is already shutting down.
  *
- * <p>Thread-safe: runs report from scheduler and executor threads while the registry starts and
- * cancels attempts from its own. {@link CriticalJobs} registers the jobs; the auto-configuration
- * turns each into a task.
+ * <p>
+ * Thread-safe: runs report from scheduler and executor threads while the registry starts
+ * and cancels attempts from its own. {@link CriticalJobs} registers the jobs; the
+ * auto-configuration turns each into a task.
  */
 public final class CriticalJob implements AsyncCriticalTask {
 
-    /** Failures kept while no attempt is pending; each one fails an attempt, so a few are plenty. */
+    /**
+     * Failures kept while no attempt is pending; each one fails an attempt, so a few are
+     * plenty.
+     */
     static final int MAX_QUEUED_FAILURES = 16;
 
     private static final Log logger = LogFactory.getLog(CriticalJob.class);
@@ -55,7 +79,10 @@ public final class CriticalJob implements AsyncCriticalTask {
 
     private @Nullable CompletableFuture<@Nullable Void> attempt;
 
-    /** Set when an attempt was cancelled: no attempt follows, and nothing will read the queue. */
+    /**
+     * Set when an attempt was cancelled: no attempt follows, and nothing will read the
+     * queue.
+     */
     private boolean stopped;
 
     private final ArrayDeque<Throwable> queued = new ArrayDeque<>();
@@ -143,8 +170,10 @@ public final class CriticalJob implements AsyncCriticalTask {
 
     /**
      * Starts an attempt: a stage that stays pending while the method's runs succeed.
-     * @param cancellation the attempt's token; cancelling it ends the stage normally, a graceful stop
-     * @return the attempt's stage, failed at once by a failure that came while none was pending
+     * @param cancellation the attempt's token; cancelling it ends the stage normally, a
+     * graceful stop
+     * @return the attempt's stage, failed at once by a failure that came while none was
+     * pending
      */
     @Override
     public CompletionStage<?> start(CancellationToken cancellation) {
@@ -152,16 +181,20 @@ public final class CriticalJob implements AsyncCriticalTask {
         synchronized (this.lock) {
             Throwable early = this.queued.poll();
             if (early != null) {
-                // a failure that arrived while no attempt was pending fails this one at once
+                // a failure that arrived while no attempt was pending fails this one at
+                // once
                 stage.completeExceptionally(early);
                 return stage;
             }
             this.attempt = stage;
             this.stopped = false;
         }
-        // The job watches the token itself and ends the attempt gracefully: it completes the stage
-        // normally, which with a cancelled token is a graceful stop. It hands out a minimal stage (whose
-        // toCompletableFuture is a copy), so that the job alone decides how its attempt ends.
+        // The job watches the token itself and ends the attempt gracefully: it completes
+        // the stage
+        // normally, which with a cancelled token is a graceful stop. It hands out a
+        // minimal stage (whose
+        // toCompletableFuture is a copy), so that the job alone decides how its attempt
+        // ends.
         Registration watch = cancellation.onCancel(() -> attemptCancelled(stage));
         stage.whenComplete((result, thrown) -> watch.close());
         return stage.minimalCompletionStage();
@@ -190,8 +223,8 @@ public final class CriticalJob implements AsyncCriticalTask {
     }
 
     /**
-     * Records how a run ended and, when it failed, fails the current attempt (or queues or logs the
-     * failure, see the class comment). Never throws.
+     * Records how a run ended and, when it failed, fails the current attempt (or queues
+     * or logs the failure, see the class comment). Never throws.
      */
     void runEnded(Run run, @Nullable Throwable failure) {
         Duration took = Duration.ofNanos(System.nanoTime() - run.startNanos());
@@ -203,7 +236,8 @@ public final class CriticalJob implements AsyncCriticalTask {
             // with overlapping runs, the status describes the one that started last
             if (this.lastRun == run) {
                 this.lastRunDuration = took;
-                this.lastOutcome = failure != null ? CriticalJobStatus.Outcome.FAILURE : CriticalJobStatus.Outcome.SUCCESS;
+                this.lastOutcome = failure != null ? CriticalJobStatus.Outcome.FAILURE
+                        : CriticalJobStatus.Outcome.SUCCESS;
             }
         }
         if (failure != null) {
@@ -217,7 +251,8 @@ public final class CriticalJob implements AsyncCriticalTask {
         boolean dropped = false;
         synchronized (this.lock) {
             if (isClosing()) {
-                // the registry stops: whether or not its cancel has reached this job's attempt yet,
+                // the registry stops: whether or not its cancel has reached this job's
+                // attempt yet,
                 // the failure is not what shuts the application down
                 current = null;
                 late = true;
@@ -239,7 +274,8 @@ public final class CriticalJob implements AsyncCriticalTask {
             }
         }
         if (current != null && !current.completeExceptionally(failure)) {
-            // the attempt ended a moment ago because its token was cancelled: the task is stopping
+            // the attempt ended a moment ago because its token was cancelled: the task is
+            // stopping
             late = true;
         }
         if (late) {
@@ -261,9 +297,9 @@ public final class CriticalJob implements AsyncCriticalTask {
     CriticalJobStatus status(@Nullable String schedule, @Nullable Instant nextRunAt) {
         synchronized (this.lock) {
             Run run = this.lastRun;
-            return new CriticalJobStatus(this.name, this.trigger, this.beanName, methodDescription(), schedule, nextRunAt,
-                    run != null ? run.startedAt() : null, this.lastRunDuration, this.lastOutcome, this.lastFailure,
-                    this.runs, this.failures);
+            return new CriticalJobStatus(this.name, this.trigger, this.beanName, methodDescription(), schedule,
+                    nextRunAt, run != null ? run.startedAt() : null, this.lastRunDuration, this.lastOutcome,
+                    this.lastFailure, this.runs, this.failures);
         }
     }
 

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.spring.scheduling;
 
 import java.lang.reflect.Method;
@@ -25,15 +41,17 @@ final class CriticalJobMethods {
     private CriticalJobMethods() {
     }
 
-    /** A critical method found on a class: its trigger and the task name it asked for, if any. */
+    /**
+     * A critical method found on a class: its trigger and the task name it asked for, if
+     * any.
+     */
     record Found(Method method, CriticalJobStatus.Trigger trigger, @Nullable String name) {
     }
 
     /**
      * The critical methods of a bean's class, in declaration order.
-     *
-     * @throws InvalidCriticalJobException for the first method that is critical but cannot be
-     *     a critical job
+     * @throws InvalidCriticalJobException for the first method that is critical but
+     * cannot be a critical job
      */
     static Map<Method, Found> find(String beanName, Class<?> targetClass, boolean allCritical) {
         boolean asyncClass = AnnotatedElementUtils.hasAnnotation(targetClass, Async.class);
@@ -46,7 +64,8 @@ final class CriticalJobMethods {
     private static @Nullable Found examine(String beanName, Class<?> targetClass, Method method, boolean asyncClass,
             boolean allCritical) {
         Critical critical = AnnotatedElementUtils.findMergedAnnotation(method, Critical.class);
-        boolean scheduled = !AnnotatedElementUtils.getMergedRepeatableAnnotations(method, Scheduled.class, Schedules.class)
+        boolean scheduled = !AnnotatedElementUtils
+            .getMergedRepeatableAnnotations(method, Scheduled.class, Schedules.class)
             .isEmpty();
         boolean asyncMethod = AnnotatedElementUtils.hasAnnotation(method, Async.class);
         int modifiers = method.getModifiers();
@@ -54,8 +73,10 @@ final class CriticalJobMethods {
                 && !Modifier.isStatic(modifiers);
         boolean returnsVoid = method.getReturnType() == void.class;
         if (critical == null) {
-            // all-critical covers @Scheduled and void @Async methods only: another's failure reaches
-            // its caller. Of an @Async class, only the public methods that its proxy makes async,
+            // all-critical covers @Scheduled and void @Async methods only: another's
+            // failure reaches
+            // its caller. Of an @Async class, only the public methods that its proxy
+            // makes async,
             // so that no helper becomes critical.
             boolean candidate = scheduled || (asyncMethod && returnsVoid)
                     || (asyncClass && returnsVoid && interceptable && Modifier.isPublic(modifiers));
@@ -68,19 +89,23 @@ final class CriticalJobMethods {
         String unless = critical != null ? "remove @Critical"
                 : "set " + ALL_CRITICAL + "=false and annotate the critical methods with @Critical";
         if (!scheduled && !async) {
-            throw invalid(beanName, method, how + ", but it is neither @Scheduled nor @Async, so nothing runs it as a job",
+            throw invalid(beanName, method,
+                    how + ", but it is neither @Scheduled nor @Async, so nothing runs it as a job",
                     "Add @Scheduled or @Async to it, or remove @Critical. For a worker that runs for the life of the "
                             + "application, define a CriticalTask bean instead.");
         }
         if (!interceptable) {
-            String modifier = Modifier.isPrivate(modifiers) ? "private" : Modifier.isStatic(modifiers) ? "static" : "final";
-            throw invalid(beanName, method, how + ", but it is " + modifier
-                    + ", and a proxy cannot intercept a " + modifier + " method to see its exceptions",
+            String modifier = Modifier.isPrivate(modifiers) ? "private"
+                    : Modifier.isStatic(modifiers) ? "static" : "final";
+            throw invalid(beanName, method,
+                    how + ", but it is " + modifier + ", and a proxy cannot intercept a " + modifier
+                            + " method to see its exceptions",
                     "Make the method neither private, nor final, nor static, or " + unless + ".");
         }
         if (Modifier.isFinal(targetClass.getModifiers())) {
-            throw invalid(beanName, method, how + ", but its class " + targetClass.getName()
-                    + " is final, and a class-based proxy cannot subclass it to intercept the method",
+            throw invalid(beanName, method,
+                    how + ", but its class " + targetClass.getName()
+                            + " is final, and a class-based proxy cannot subclass it to intercept the method",
                     "Make the class not final, or " + unless + ".");
         }
         if (async && !returnsVoid) {
@@ -90,14 +115,16 @@ final class CriticalJobMethods {
                     "Make it return void, or remove @Critical and handle the failure of what it returns.");
         }
         if (scheduled && isReactive(method.getReturnType())) {
-            throw invalid(beanName, method, how + ", but it returns the reactive type " + method.getReturnType().getName()
+            throw invalid(beanName, method, how + ", but it returns the reactive type "
+                    + method.getReturnType().getName()
                     + ": Spring subscribes to it, and its errors never escape the method call, so they cannot be "
                     + "seen as a failure of the job",
                     "Make it a blocking method that returns void, or " + unless
                             + " and run the reactive pipeline as a ReactiveCriticalTask bean.");
         }
         String name = critical != null && !critical.value().isBlank() ? critical.value() : null;
-        return new Found(method, scheduled ? CriticalJobStatus.Trigger.SCHEDULED : CriticalJobStatus.Trigger.ASYNC, name);
+        return new Found(method, scheduled ? CriticalJobStatus.Trigger.SCHEDULED : CriticalJobStatus.Trigger.ASYNC,
+                name);
     }
 
     private static boolean isReactive(Class<?> returnType) {

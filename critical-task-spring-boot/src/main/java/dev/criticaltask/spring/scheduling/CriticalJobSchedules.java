@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.spring.scheduling;
 
 import java.time.Duration;
@@ -23,14 +39,16 @@ import org.springframework.scheduling.config.TriggerTask;
 import org.springframework.util.ClassUtils;
 
 /**
- * When Spring's scheduler runs each critical job, read from the {@link ScheduledTaskHolder} beans.
+ * When Spring's scheduler runs each critical job, read from the
+ * {@link ScheduledTaskHolder} beans.
  *
- * <p>A scheduled task names the method it runs only in its {@code toString()}: Spring wraps the
- * method's runnable in one of its own, which hides it but says
- * {@code <declaring class>.<method name>}, the string Boot's {@code scheduledtasks} endpoint shows.
- * A job is matched on that string, so without reflection on Spring's private fields. Several beans
- * of one class share such a string; each of their jobs then shows the schedules they share and the
- * earliest next run among them.
+ * <p>
+ * A scheduled task names the method it runs only in its {@code toString()}: Spring wraps
+ * the method's runnable in one of its own, which hides it but says
+ * {@code <declaring class>.<method name>}, the string Boot's {@code scheduledtasks}
+ * endpoint shows. A job is matched on that string, so without reflection on Spring's
+ * private fields. Several beans of one class share such a string; each of their jobs then
+ * shows the schedules they share and the earliest next run among them.
  */
 final class CriticalJobSchedules {
 
@@ -46,7 +64,8 @@ final class CriticalJobSchedules {
         if (holders.isEmpty() || jobs.stream().noneMatch(CriticalJobSchedules::isScheduled)) {
             return Map.of();
         }
-        // the annotation post-processor and a registrar may both hold the same task: count it once
+        // the annotation post-processor and a registrar may both hold the same task:
+        // count it once
         Set<ScheduledTask> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         Map<CriticalJob, List<ScheduledTask>> tasks = new IdentityHashMap<>();
         for (ScheduledTaskHolder holder : holders) {
@@ -71,9 +90,9 @@ final class CriticalJobSchedules {
     }
 
     /**
-     * Whether a scheduled task's {@code <class>.<method>} is the job's method: the class is the
-     * method's declaring class, or an interface of it when the scheduler invokes the method on a
-     * JDK proxy.
+     * Whether a scheduled task's {@code <class>.<method>} is the job's method: the class
+     * is the method's declaring class, or an interface of it when the scheduler invokes
+     * the method on a JDK proxy.
      */
     private static boolean runs(String target, CriticalJob job) {
         int dot = target.lastIndexOf('.');
@@ -118,6 +137,7 @@ final class CriticalJobSchedules {
 
     /**
      * How the scheduler runs one job.
+     *
      * @param description each distinct schedule, separated by {@code ; }
      * @param nextRunAt the earliest next run; {@code null} when Spring does not know
      */

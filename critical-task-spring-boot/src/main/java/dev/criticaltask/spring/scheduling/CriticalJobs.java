@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.spring.scheduling;
 
 import java.lang.reflect.Method;
@@ -15,13 +31,14 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.scheduling.config.ScheduledTaskHolder;
 
 /**
- * The critical jobs of an application: its {@link Critical critical} {@code @Scheduled} and
- * {@code void @Async} methods, each supervised as a critical task of the same name. A bean of this
- * type exists whenever critical jobs are looked for; health and the {@code criticaltasks} endpoint
- * read it to describe these tasks.
+ * The critical jobs of an application: its {@link Critical critical} {@code @Scheduled}
+ * and {@code void @Async} methods, each supervised as a critical task of the same name. A
+ * bean of this type exists whenever critical jobs are looked for; health and the
+ * {@code criticaltasks} endpoint read it to describe these tasks.
  *
- * <p>Thread-safe. Every read returns a fresh, immutable snapshot; schedules and next runs are read
- * from Spring's {@link ScheduledTaskHolder} beans at that moment.
+ * <p>
+ * Thread-safe. Every read returns a fresh, immutable snapshot; schedules and next runs
+ * are read from Spring's {@link ScheduledTaskHolder} beans at that moment.
  */
 public final class CriticalJobs {
 
@@ -31,8 +48,9 @@ public final class CriticalJobs {
     private final Map<String, CriticalJob> byName = new LinkedHashMap<>();
 
     /**
-     * Set once a registry supervises the jobs; guarded by lock. A job registered later (the method
-     * of a lazy, prototype or scoped bean created after start-up) is handed to it at once.
+     * Set once a registry supervises the jobs; guarded by lock. A job registered later
+     * (the method of a lazy, prototype or scoped bean created after start-up) is handed
+     * to it at once.
      */
     private @Nullable Supervision supervision;
 
@@ -72,10 +90,11 @@ public final class CriticalJobs {
     }
 
     /**
-     * Hands the jobs to the registry that supervises them. Atomic with {@link #register}: a job
-     * registered before is returned, for the lifecycle to spawn it; each one registered from now on
-     * (the method of a bean created later) is given to {@code later} instead, on the thread that
-     * created its bean. A failure of a job while that registry stops is only logged.
+     * Hands the jobs to the registry that supervises them. Atomic with {@link #register}:
+     * a job registered before is returned, for the lifecycle to spawn it; each one
+     * registered from now on (the method of a bean created later) is given to
+     * {@code later} instead, on the thread that created its bean. A failure of a job
+     * while that registry stops is only logged.
      * @param registry the registry that runs the jobs' tasks
      * @param later what spawns a job registered later
      * @return the jobs registered so far, in order
@@ -91,9 +110,9 @@ public final class CriticalJobs {
     }
 
     /**
-     * Takes Spring's scheduled-task holders, for the jobs' schedules and next runs. Called once the
-     * singletons exist: looking them up on every read could, once the context is closed, create
-     * them anew.
+     * Takes Spring's scheduled-task holders, for the jobs' schedules and next runs.
+     * Called once the singletons exist: looking them up on every read could, once the
+     * context is closed, create them anew.
      * @param holders the holders, in order
      */
     public void useScheduledTaskHolders(List<ScheduledTaskHolder> holders) {
@@ -101,8 +120,8 @@ public final class CriticalJobs {
     }
 
     /**
-     * The job of a bean's critical method, registered on first use: a prototype's instances share
-     * the job of their bean name.
+     * The job of a bean's critical method, registered on first use: a prototype's
+     * instances share the job of their bean name.
      * @throws InvalidCriticalJobException when another method already has the task name
      */
     CriticalJob register(String beanName, CriticalJobMethods.Found found) {
@@ -116,9 +135,10 @@ public final class CriticalJobs {
                 if (existing.beanName().equals(beanName) && existing.method().equals(method)) {
                     return existing;
                 }
-                throw CriticalJobMethods.invalid(beanName, method, "its task name '" + name + "' is already the name of "
-                        + existing.methodDescription() + " of bean '" + existing.beanName()
-                        + "' (a critical job is named <beanName>.<methodName> unless @Critical names it)",
+                throw CriticalJobMethods.invalid(beanName, method,
+                        "its task name '" + name + "' is already the name of " + existing.methodDescription()
+                                + " of bean '" + existing.beanName()
+                                + "' (a critical job is named <beanName>.<methodName> unless @Critical names it)",
                         "Give one of the two methods a distinct task name with @Critical(\"...\").");
             }
             job = new CriticalJob(name, beanName, method, found.trigger());

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.spring.actuate;
 
 import java.net.http.HttpResponse;
@@ -28,9 +44,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Health and the {@code criticaltasks} endpoint over HTTP for a critical {@code @Scheduled} method
- * that failed once, was restarted, and runs on: its runs, schedule and next run, and never the
- * exception's message where details may not be shown.
+ * Health and the {@code criticaltasks} endpoint over HTTP for a critical
+ * {@code @Scheduled} method that failed once, was restarted, and runs on: its runs,
+ * schedule and next run, and never the exception's message where details may not be
+ * shown.
  */
 @Tag("spring")
 class CriticalJobsActuatorTests {
@@ -43,7 +60,8 @@ class CriticalJobsActuatorTests {
             int port = port(context);
             awaitRecovered(context);
 
-            // Spring knows no next run while a run is under way or overdue (every 50 ms here): read
+            // Spring knows no next run while a run is under way or overdue (every 50 ms
+            // here): read
             // until the answer was taken between two runs
             DocumentContext health = readWithNextRun(port, "/actuator/health",
                     "$.components.criticalTasks.components['flaky.tick'].details.job");
@@ -56,9 +74,11 @@ class CriticalJobsActuatorTests {
                 .containsEntry("schedule", "fixed delay PT0.05S")
                 .containsEntry("lastFailure", IllegalStateException.class.getName())
                 .containsKeys("nextRunAt", "lastRunStartedAt", "lastRunDuration", "lastOutcome", "runs");
-            assertThat(Instant.parse((String) job.get("nextRunAt"))).isAfter(Instant.parse((String) job.get("lastRunStartedAt")));
+            assertThat(Instant.parse((String) job.get("nextRunAt")))
+                .isAfter(Instant.parse((String) job.get("lastRunStartedAt")));
             assertThat((Integer) job.get("failures")).isOne();
-            assertThat((Integer) health.read("$.components.criticalTasks.components['flaky.tick'].details.restarts")).isOne();
+            assertThat((Integer) health.read("$.components.criticalTasks.components['flaky.tick'].details.restarts"))
+                .isOne();
             assertThat(job.toString()).doesNotContain("hunter2");
 
             DocumentContext task = readWithNextRun(port, "/actuator/criticaltasks/flaky.tick", "$.job");
@@ -69,7 +89,8 @@ class CriticalJobsActuatorTests {
             assertThat((String) task.read("$.job.lastFailure")).isEqualTo(IllegalStateException.class.getName());
             assertThat((String) task.read("$.job.nextRunAt")).isNotNull();
             assertThat((Integer) task.read("$.job.failures")).isOne();
-            // the restart cause's message is shown here, to a caller allowed to see details
+            // the restart cause's message is shown here, to a caller allowed to see
+            // details
             assertThat((String) task.read("$.lastRestartCause.message")).isEqualTo(SECRET);
         }
     }
@@ -89,7 +110,8 @@ class CriticalJobsActuatorTests {
             HttpResponse<String> tasks = ActuatorTestApplication.get(port, "/actuator/criticaltasks");
             assertThat(tasks.body()).doesNotContain("hunter2");
             DocumentContext json = JsonPath.parse(tasks.body());
-            // the endpoint still lists the job and the class of its failure, as it does for any task
+            // the endpoint still lists the job and the class of its failure, as it does
+            // for any task
             java.util.List<Object> lastFailures = json.read("$.tasks[?(@.name == 'flaky.tick')].job.lastFailure");
             assertThat(lastFailures).containsExactly(IllegalStateException.class.getName());
             java.util.List<Object> restartCauses = json.read("$.tasks[?(@.name == 'flaky.tick')].lastRestartCause");
@@ -121,8 +143,8 @@ class CriticalJobsActuatorTests {
         return new SpringApplicationBuilder(JobApplication.class).run("--server.port=0",
                 "--spring.main.banner-mode=off", "--management.endpoints.web.exposure.include=health,criticaltasks",
                 "--management.endpoint.health.show-components=always",
-                "--management.endpoint.health.show-details=" + showDetails,
-                "--critical-task.shutdown.grace-period=2s", "--critical-task.shutdown.exit-process=false",
+                "--management.endpoint.health.show-details=" + showDetails, "--critical-task.shutdown.grace-period=2s",
+                "--critical-task.shutdown.exit-process=false",
                 "--critical-task.tasks[flaky.tick].restart.max-restarts=5",
                 "--critical-task.tasks[flaky.tick].restart.backoff.initial=1ms",
                 "--critical-task.tasks[flaky.tick].restart.backoff.max=5ms");

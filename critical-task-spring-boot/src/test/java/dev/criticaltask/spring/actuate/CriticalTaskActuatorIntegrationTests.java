@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.spring.actuate;
 
 import java.net.http.HttpResponse;
@@ -25,7 +41,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The {@code criticalTasks} health component, a liveness group that includes it, the
- * {@code criticaltasks} endpoint over HTTP with details shown, and the metrics in a full application.
+ * {@code criticaltasks} endpoint over HTTP with details shown, and the metrics in a full
+ * application.
  */
 @SpringBootTest(classes = ActuatorTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { ActuatorTestApplication.EXCLUDE_SHUTDOWN,
@@ -114,8 +131,10 @@ class CriticalTaskActuatorIntegrationTests {
         assertThat(endpoint.statusCode()).isEqualTo(200);
         json = JsonPath.parse(endpoint.body());
         List<String> names = json.read("$.tasks[*].name");
-        // finished tasks in the order they ended: the worker and the failed task end concurrently
-        assertThat(names).startsWith("once", "stopped").containsExactlyInAnyOrder("once", "stopped", "worker", "broken");
+        // finished tasks in the order they ended: the worker and the failed task end
+        // concurrently
+        assertThat(names).startsWith("once", "stopped")
+            .containsExactlyInAnyOrder("once", "stopped", "worker", "broken");
         assertThat(json.read("$.tasks[?(@.name == 'worker')].state", List.class)).containsExactly("CANCELLED");
         assertThat(json.read("$.tasks[?(@.name == 'broken')].state", List.class)).containsExactly("FAILED");
         List<Integer> restarts = json.read("$.tasks[*].restarts");
@@ -123,9 +142,10 @@ class CriticalTaskActuatorIntegrationTests {
         assertThat(json.read("$.tasks[0].startedAt", String.class)).isNotBlank();
         assertThat(json.read("$.tasks[0].finishedAt", String.class)).isNotBlank();
         List<Map<String, Object>> brokenFailures = json.read("$.tasks[?(@.name == 'broken')].failure");
-        assertThat(brokenFailures).singleElement().satisfies(failure -> assertThat(failure).containsEntry("task", "broken")
-            .containsEntry("exception", IllegalStateException.class.getName())
-            .containsEntry("message", "disk on fire"));
+        assertThat(brokenFailures).singleElement()
+            .satisfies(failure -> assertThat(failure).containsEntry("task", "broken")
+                .containsEntry("exception", IllegalStateException.class.getName())
+                .containsEntry("message", "disk on fire"));
         assertThat(json.read("$.firstFailure", Map.class)).containsEntry("task", "broken")
             .containsEntry("exception", IllegalStateException.class.getName())
             .containsEntry("message", "disk on fire");

@@ -5,4 +5,3 @@
 package dev.criticaltask.spring.actuate;
 
 import org.jspecify.annotations.NullMarked;
-

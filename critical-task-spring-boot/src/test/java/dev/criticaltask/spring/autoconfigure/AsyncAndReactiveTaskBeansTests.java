@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.spring.autoconfigure;
 
 import java.io.IOException;
@@ -36,10 +52,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@link AsyncCriticalTask} and {@link ReactiveCriticalTask} beans on a real application context:
- * run under their bean names, their failure closing the context, their completion shutting nothing
- * down, the context's stop cancelling them, the per-task properties applied to them, and the
- * starter without Reactor.
+ * {@link AsyncCriticalTask} and {@link ReactiveCriticalTask} beans on a real application
+ * context: run under their bean names, their failure closing the context, their
+ * completion shutting nothing down, the context's stop cancelling them, the per-task
+ * properties applied to them, and the starter without Reactor.
  */
 @Tag("spring")
 class AsyncAndReactiveTaskBeansTests {
@@ -47,8 +63,8 @@ class AsyncAndReactiveTaskBeansTests {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     /**
-     * Owned by the test, not fetched from the context: a failure may close the context before the
-     * test asks for a bean, and a closed context would make a new, empty one.
+     * Owned by the test, not fetched from the context: a failure may close the context
+     * before the test asks for a bean, and a closed context would make a new, empty one.
      */
     private final FailureEvents failureEvents = new FailureEvents();
 
@@ -58,7 +74,8 @@ class AsyncAndReactiveTaskBeansTests {
         .withPropertyValues("critical-task.shutdown.grace-period=2s")
         .withBean(FailureEvents.class, () -> this.failureEvents);
 
-    // --- CompletionStage tasks -----------------------------------------------------------------
+    // --- CompletionStage tasks
+    // -----------------------------------------------------------------
 
     @Test
     void aFailedStageClosesTheContextNamingTheTaskAndTheCause() {
@@ -113,13 +130,17 @@ class AsyncAndReactiveTaskBeansTests {
     void restartPropertiesApplyToACompletionStageTask() {
         AtomicInteger starts = new AtomicInteger();
         CompletableFuture<Object> last = new CompletableFuture<>();
-        this.contextRunner.withBean("flakyStage", AsyncCriticalTask.class, () -> (token) -> (starts.incrementAndGet() < 3)
-                ? CompletableFuture.failedFuture(new IOException("attempt " + starts.get())) : last)
+        this.contextRunner
+            .withBean("flakyStage", AsyncCriticalTask.class,
+                    () -> (token) -> (starts.incrementAndGet() < 3)
+                            ? CompletableFuture.failedFuture(new IOException("attempt " + starts.get())) : last)
             .withPropertyValues("critical-task.tasks.flakyStage.restart.max-restarts=2",
                     "critical-task.tasks.flakyStage.restart.backoff.initial=1ms",
                     "critical-task.tasks.flakyStage.restart.backoff.max=1ms")
             .run((context) -> {
-                CriticalTaskHandle handle = context.getBean(CriticalTaskRegistry.class).find("flakyStage").orElseThrow();
+                CriticalTaskHandle handle = context.getBean(CriticalTaskRegistry.class)
+                    .find("flakyStage")
+                    .orElseThrow();
                 await().atMost(TIMEOUT).until(() -> starts.get() == 3);
                 assertThat(handle.restartCount()).isEqualTo(2);
                 assertThat(handle.state()).isEqualTo(TaskState.RUNNING);
@@ -142,7 +163,8 @@ class AsyncAndReactiveTaskBeansTests {
             });
     }
 
-    // --- reactive tasks ------------------------------------------------------------------------
+    // --- reactive tasks
+    // ------------------------------------------------------------------------
 
     @Test
     void anErrorSignalClosesTheContextNamingTheTaskAndTheCause() {
@@ -198,17 +220,18 @@ class AsyncAndReactiveTaskBeansTests {
                 await().atMost(TIMEOUT).until(() -> !context.getSourceApplicationContext().isActive());
                 tasks.probe.assertWasCancelled();
                 assertThat(registry.tasks()).filteredOn((handle) -> handle.description().equals("probeTask"))
-                    .extracting(CriticalTaskHandle::state).containsExactly(TaskState.CANCELLED);
-                assertThat(registry.firstFailure()).hasValueSatisfying(
-                        (failure) -> assertThat(failure.taskDescription()).isEqualTo("failing"));
+                    .extracting(CriticalTaskHandle::state)
+                    .containsExactly(TaskState.CANCELLED);
+                assertThat(registry.firstFailure())
+                    .hasValueSatisfying((failure) -> assertThat(failure.taskDescription()).isEqualTo("failing"));
             });
     }
 
     @Test
     void restartPropertiesApplyToAReactiveTaskWhichSubscribesAgain() {
         AtomicInteger runs = new AtomicInteger();
-        PublisherProbe<Object> probe = PublisherProbe.of(Flux.defer(() -> (runs.get() < 3)
-                ? Flux.error(new IOException("attempt " + runs.get())) : Flux.never()));
+        PublisherProbe<Object> probe = PublisherProbe.of(Flux
+            .defer(() -> (runs.get() < 3) ? Flux.error(new IOException("attempt " + runs.get())) : Flux.never()));
         this.contextRunner.withBean("flakyFlux", ReactiveCriticalTask.class, () -> (token) -> {
             runs.incrementAndGet();
             return probe.flux();
@@ -239,12 +262,14 @@ class AsyncAndReactiveTaskBeansTests {
     void aPropertyNamingNoTaskListsTheReactiveAndAsyncTasks() {
         this.contextRunner.withUserConfiguration(ReactiveTasks.class, StageTasks.class)
             .withPropertyValues("critical-task.tasks.nope.restart.max-restarts=1")
-            .run((context) -> assertThat(analyze(context).getAction()).contains("AsyncCriticalTask, ReactiveCriticalTask")
+            .run((context) -> assertThat(analyze(context).getAction())
+                .contains("AsyncCriticalTask, ReactiveCriticalTask")
                 .contains("stage")
                 .contains("fluxTask"));
     }
 
-    // --- without Reactor ------------------------------------------------------------------------
+    // --- without Reactor
+    // ------------------------------------------------------------------------
 
     @Test
     void withoutReactorTheOtherTasksStillRun() {
@@ -275,7 +300,8 @@ class AsyncAndReactiveTaskBeansTests {
             });
     }
 
-    // --- helpers ---------------------------------------------------------------------------------
+    // --- helpers
+    // ---------------------------------------------------------------------------------
 
     private void assertFailureClosed(AssertableApplicationContext context, String task, Throwable cause) {
         CriticalTaskRegistry registry = assertFailureClosed(context, task, cause.getClass(), cause.getMessage());
@@ -283,8 +309,9 @@ class AsyncAndReactiveTaskBeansTests {
     }
 
     /**
-     * Waits for the failure to close the context, and checks what it left behind: the registry is
-     * the failure event's source, as the context may be closed before it could be asked for it.
+     * Waits for the failure to close the context, and checks what it left behind: the
+     * registry is the failure event's source, as the context may be closed before it
+     * could be asked for it.
      */
     private CriticalTaskRegistry assertFailureClosed(AssertableApplicationContext context, String task,
             Class<? extends Throwable> causeType, String causeMessage) {
@@ -298,7 +325,10 @@ class AsyncAndReactiveTaskBeansTests {
         CriticalTaskRegistry registry = event.getSource();
         assertThat(registry.firstFailure()).hasValueSatisfying((failure) -> {
             assertThat(failure.taskDescription()).isEqualTo(task);
-            assertThat(failure).hasMessageContaining("'" + task + "'").cause().isInstanceOf(causeType).hasMessage(causeMessage);
+            assertThat(failure).hasMessageContaining("'" + task + "'")
+                .cause()
+                .isInstanceOf(causeType)
+                .hasMessage(causeMessage);
         });
         assertThat(registry.rootToken().isCancelled()).isTrue();
         return registry;

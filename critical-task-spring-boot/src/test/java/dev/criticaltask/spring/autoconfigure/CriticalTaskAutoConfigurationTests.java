@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.spring.autoconfigure;
 
 import java.time.Duration;
@@ -116,7 +132,8 @@ class CriticalTaskAutoConfigurationTests {
                 .containsExactlyInAnyOrder("worker", "otherWorker");
             assertThat(tasks.runs).allSatisfy((thread) -> assertThat(thread).startsWith("critical-task-"));
         });
-        assertThat(registry.get().tasks()).allSatisfy((task) -> assertThat(task.state()).isEqualTo(TaskState.CANCELLED));
+        assertThat(registry.get().tasks())
+            .allSatisfy((task) -> assertThat(task.state()).isEqualTo(TaskState.CANCELLED));
         assertThat(output).contains("Critical tasks stopped gracefully");
     }
 
@@ -144,7 +161,8 @@ class CriticalTaskAutoConfigurationTests {
 
     @Test
     void virtualThreadsOffOverridesSpringThreadsVirtualEnabled() {
-        this.contextRunner.withPropertyValues("spring.threads.virtual.enabled=true", "critical-task.threads.virtual=false")
+        this.contextRunner
+            .withPropertyValues("spring.threads.virtual.enabled=true", "critical-task.threads.virtual=false")
             .withUserConfiguration(Tasks.class)
             .run((context) -> {
                 Tasks tasks = context.getBean(Tasks.class);
@@ -172,7 +190,8 @@ class CriticalTaskAutoConfigurationTests {
     void defaultPhaseStartsBeforeAndStopsAfterTheWebServer() {
         this.contextRunner.run((context) -> {
             int phase = context.getBean(CriticalTaskLifecycle.class).getPhase();
-            // Boot's web server starts and stops at DEFAULT_PHASE - 2048, and shuts down gracefully at
+            // Boot's web server starts and stops at DEFAULT_PHASE - 2048, and shuts down
+            // gracefully at
             // DEFAULT_PHASE - 1024: lower phases start before and stop after
             assertThat(phase).isEqualTo(CriticalTaskProperties.DEFAULT_PHASE)
                 .isLessThan(SmartLifecycle.DEFAULT_PHASE - 1024)
@@ -228,15 +247,16 @@ class CriticalTaskAutoConfigurationTests {
     @Test
     void invalidPropertyAnalyzerIsRegistered() {
         assertThat(SpringFactoriesLoader.forDefaultResourceLocation(getClass().getClassLoader())
-            .load(FailureAnalyzer.class, null, SpringFactoriesLoader.FailureHandler.handleMessage((message, failure) -> {
-                // other analyzers want constructor arguments: not the point here
-            }))).hasAtLeastOneElementOfType(InvalidCriticalTaskPropertyFailureAnalyzer.class);
+            .load(FailureAnalyzer.class, null,
+                    SpringFactoriesLoader.FailureHandler.handleMessage((message, failure) -> {
+                        // other analyzers want constructor arguments: not the point here
+                    })))
+            .hasAtLeastOneElementOfType(InvalidCriticalTaskPropertyFailureAnalyzer.class);
     }
 
     @Test
     void warnsWhenTheGracePeriodDoesNotFitTheShutdownPhase(CapturedOutput output) {
-        this.contextRunner
-            .withPropertyValues("critical-task.shutdown.grace-period=30s")
+        this.contextRunner.withPropertyValues("critical-task.shutdown.grace-period=30s")
             .run((context) -> assertThat(output).contains(
                     "critical-task.shutdown.grace-period (PT30S, plus PT1S for interrupted tasks) does not fit inside "
                             + "spring.lifecycle.timeout-per-shutdown-phase (PT30S)"));
@@ -245,8 +265,10 @@ class CriticalTaskAutoConfigurationTests {
     @Test
     void warnsAgainstAShorterShutdownPhase(CapturedOutput output) {
         this.contextRunner
-            .withPropertyValues("critical-task.shutdown.grace-period=5s", "spring.lifecycle.timeout-per-shutdown-phase=5s")
-            .run((context) -> assertThat(output).contains("does not fit inside spring.lifecycle.timeout-per-shutdown-phase (PT5S)"));
+            .withPropertyValues("critical-task.shutdown.grace-period=5s",
+                    "spring.lifecycle.timeout-per-shutdown-phase=5s")
+            .run((context) -> assertThat(output)
+                .contains("does not fit inside spring.lifecycle.timeout-per-shutdown-phase (PT5S)"));
     }
 
     @Test

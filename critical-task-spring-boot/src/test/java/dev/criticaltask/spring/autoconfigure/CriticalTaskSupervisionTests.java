@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.spring.autoconfigure;
 
 import java.io.IOException;
@@ -40,8 +56,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Restart policies and heartbeats set per task, by property or by a definition bean, with their
- * events, metrics and health.
+ * Restart policies and heartbeats set per task, by property or by a definition bean, with
+ * their events, metrics and health.
  */
 @Tag("spring")
 class CriticalTaskSupervisionTests {
@@ -49,10 +65,10 @@ class CriticalTaskSupervisionTests {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(CriticalTaskAutoConfiguration.class,
-                CriticalTaskHealthAutoConfiguration.class, MetricsAutoConfiguration.class,
-                CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
-                CriticalTaskMetricsAutoConfiguration.class))
+        .withConfiguration(
+                AutoConfigurations.of(CriticalTaskAutoConfiguration.class, CriticalTaskHealthAutoConfiguration.class,
+                        MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+                        SimpleMetricsExportAutoConfiguration.class, CriticalTaskMetricsAutoConfiguration.class))
         .withPropertyValues("critical-task.shutdown.grace-period=2s")
         .withBean(SupervisionEventsRecorder.class);
 
@@ -60,7 +76,8 @@ class CriticalTaskSupervisionTests {
     void restartPropertiesLetAFlakyTaskRecoverWithoutShuttingDown() {
         this.contextRunner.withUserConfiguration(Flaky.class)
             .withPropertyValues("critical-task.tasks.flaky.restart.max-restarts=3",
-                    "critical-task.tasks.flaky.restart.within=1m", "critical-task.tasks.flaky.restart.backoff.initial=1ms",
+                    "critical-task.tasks.flaky.restart.within=1m",
+                    "critical-task.tasks.flaky.restart.backoff.initial=1ms",
                     "critical-task.tasks.flaky.restart.backoff.max=5ms")
             .run((context) -> {
                 CriticalTaskRegistry registry = context.getBean(CriticalTaskRegistry.class);
@@ -78,12 +95,16 @@ class CriticalTaskSupervisionTests {
                     assertThat(event.getCause()).isInstanceOf(IOException.class);
                     assertThat(event.getBackoff()).isBetween(Duration.ofMillis(1), Duration.ofMillis(5));
                 });
-                assertThat(context.getBean(MeterRegistry.class).get("critical.task.restarts").tag("task", "flaky")
-                    .counter().count()).isEqualTo(2);
+                assertThat(context.getBean(MeterRegistry.class)
+                    .get("critical.task.restarts")
+                    .tag("task", "flaky")
+                    .counter()
+                    .count()).isEqualTo(2);
 
                 // UP again, and health still shows what it recovered from
                 HealthIndicator health = (HealthIndicator) context
-                    .getBean("criticalTasksHealthContributor", CompositeHealthContributor.class).getContributor("flaky");
+                    .getBean("criticalTasksHealthContributor", CompositeHealthContributor.class)
+                    .getContributor("flaky");
                 assertThat(health.health().getStatus()).isEqualTo(Status.UP);
                 assertThat(health.health().getDetails()).containsEntry("restarts", 2)
                     .containsEntry("lastRestartCause", "java.io.IOException: attempt 2");
@@ -102,7 +123,8 @@ class CriticalTaskSupervisionTests {
                 await().atMost(TIMEOUT).until(() -> !context.getSourceApplicationContext().isActive());
                 assertThat(registry.firstFailure()).hasValueSatisfying((failure) -> {
                     assertThat(failure).hasRootCauseMessage("run 3");
-                    assertThat(failure.getSuppressed()).extracting(Throwable::getMessage).containsExactly("run 1", "run 2");
+                    assertThat(failure.getSuppressed()).extracting(Throwable::getMessage)
+                        .containsExactly("run 1", "run 2");
                 });
                 assertThat(doomed.runs).hasValue(3);
             });
@@ -135,15 +157,23 @@ class CriticalTaskSupervisionTests {
                 CriticalTaskHandle silent = context.getBean(CriticalTaskRegistry.class).find("silent").orElseThrow();
                 await().atMost(TIMEOUT).until(() -> silent.state() == TaskState.STALLED);
                 HealthIndicator health = (HealthIndicator) context
-                    .getBean("criticalTasksHealthContributor", CompositeHealthContributor.class).getContributor("silent");
+                    .getBean("criticalTasksHealthContributor", CompositeHealthContributor.class)
+                    .getContributor("silent");
                 assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
-                assertThat(health.health().getDetails()).containsEntry("state", "STALLED").containsKey("sinceLastHeartbeat");
-                assertThat(context.getBean(MeterRegistry.class).get("critical.task.stalled").tag("task", "silent")
-                    .gauge().value()).isEqualTo(1);
-                await().atMost(TIMEOUT).until(() -> !context.getBean(SupervisionEventsRecorder.class)
-                    .ofType(CriticalTaskStalledEvent.class).isEmpty());
+                assertThat(health.health().getDetails()).containsEntry("state", "STALLED")
+                    .containsKey("sinceLastHeartbeat");
+                assertThat(context.getBean(MeterRegistry.class)
+                    .get("critical.task.stalled")
+                    .tag("task", "silent")
+                    .gauge()
+                    .value()).isEqualTo(1);
+                await().atMost(TIMEOUT)
+                    .until(() -> !context.getBean(SupervisionEventsRecorder.class)
+                        .ofType(CriticalTaskStalledEvent.class)
+                        .isEmpty());
                 assertThat(context.getBean(SupervisionEventsRecorder.class).ofType(CriticalTaskStalledEvent.class))
-                    .singleElement().satisfies((event) -> {
+                    .singleElement()
+                    .satisfies((event) -> {
                         assertThat(event.getTaskName()).isEqualTo("silent");
                         assertThat(event.getSilentFor()).isGreaterThanOrEqualTo(Duration.ofMillis(200));
                     });
@@ -171,7 +201,8 @@ class CriticalTaskSupervisionTests {
             .run((context) -> {
                 assertThat(context).hasFailed();
                 assertThat(analyze(context.getStartupFailure()).getDescription())
-                    .contains("critical-task.tasks.flaky.heartbeat.timeout").contains("plain CriticalTask");
+                    .contains("critical-task.tasks.flaky.heartbeat.timeout")
+                    .contains("plain CriticalTask");
             });
     }
 

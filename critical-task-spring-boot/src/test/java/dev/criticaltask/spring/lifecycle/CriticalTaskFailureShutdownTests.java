@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.spring.lifecycle;
 
 import java.time.Duration;
@@ -38,8 +54,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for what a task failure does to an application context. These contexts belong to a test:
- * the JVM must never be exited (if it were, this test run would end here).
+ * Tests for what a task failure does to an application context. These contexts belong to
+ * a test: the JVM must never be exited (if it were, this test run would end here).
  */
 @Tag("spring")
 @ExtendWith(OutputCaptureExtension.class)
@@ -70,7 +86,8 @@ class CriticalTaskFailureShutdownTests {
                 assertThat(event.getSource()).isSameAs(registry);
             });
             assertThat(registry.rootToken().reason()).containsSame(failures.get(0).getFailure());
-            assertThat(events.availability()).containsSubsequence(LivenessState.BROKEN, ReadinessState.REFUSING_TRAFFIC);
+            assertThat(events.availability()).containsSubsequence(LivenessState.BROKEN,
+                    ReadinessState.REFUSING_TRAFFIC);
             assertThat(availability.getLivenessState()).isEqualTo(LivenessState.BROKEN);
             assertThat(availability.getReadinessState()).isEqualTo(ReadinessState.REFUSING_TRAFFIC);
             assertThat(events.ofType(ContextClosedEvent.class)).hasSize(1);
@@ -184,7 +201,8 @@ class CriticalTaskFailureShutdownTests {
                     callbackThread.add(Thread.currentThread().getName());
                     calledBack.countDown();
                 });
-                // the task ignores its token and only stops when interrupted after the grace period
+                // the task ignores its token and only stops when interrupted after the
+                // grace period
                 assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofMillis(250));
                 assertThat(lifecycle.isRunning()).isFalse();
                 assertThat(calledBack.await(10, TimeUnit.SECONDS)).isTrue();
@@ -244,9 +262,8 @@ class CriticalTaskFailureShutdownTests {
         @Override
         public void onApplicationEvent(ApplicationEvent event) {
             if (event instanceof CriticalTaskFailedEvent || event instanceof ContextClosedEvent
-                    || (event instanceof AvailabilityChangeEvent<?> change
-                            && (change.getState() == LivenessState.BROKEN
-                                    || change.getState() == ReadinessState.REFUSING_TRAFFIC))) {
+                    || (event instanceof AvailabilityChangeEvent<?> change && (change.getState() == LivenessState.BROKEN
+                            || change.getState() == ReadinessState.REFUSING_TRAFFIC))) {
                 this.events.add(event);
                 this.threads.add(Thread.currentThread().getName());
             }
@@ -374,6 +391,5 @@ class CriticalTaskFailureShutdownTests {
         }
 
     }
-
 
 }

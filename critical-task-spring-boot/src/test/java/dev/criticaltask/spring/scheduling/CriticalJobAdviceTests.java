@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.spring.scheduling;
 
 import java.time.Duration;
@@ -32,10 +48,11 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Where a critical method's advice sits among other advice, and critical methods of beans created
- * after start-up: what counts is what escapes the proxied call, as the scheduler's ErrorHandler
- * sees it. (The three cases were found by review.) The methods are called as Spring's scheduled
- * runnable calls them, through the proxy, on the test's thread.
+ * Where a critical method's advice sits among other advice, and critical methods of beans
+ * created after start-up: what counts is what escapes the proxied call, as the
+ * scheduler's ErrorHandler sees it. (The three cases were found by review.) The methods
+ * are called as Spring's scheduled runnable calls them, through the proxy, on the test's
+ * thread.
  */
 @Tag("spring")
 class CriticalJobAdviceTests {
@@ -45,8 +62,8 @@ class CriticalJobAdviceTests {
     private final FailedEvents failed = new FailedEvents();
 
     private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(CriticalTaskAutoConfiguration.class,
-                CriticalJobAutoConfiguration.class))
+        .withConfiguration(
+                AutoConfigurations.of(CriticalTaskAutoConfiguration.class, CriticalJobAutoConfiguration.class))
         .withPropertyValues("critical-task.shutdown.grace-period=2s")
         .withBean(FailedEvents.class, () -> this.failed);
 
@@ -62,7 +79,8 @@ class CriticalJobAdviceTests {
                 proxy.tick(); // the first try throws, the retry succeeds
 
                 assertThat(ticker.calls).hasValue(2);
-                // a failure would have been reported on this thread, before tick() returned
+                // a failure would have been reported on this thread, before tick()
+                // returned
                 assertThat(context.getBean(CriticalJobs.class).find("ticker.tick").orElseThrow().failures()).isZero();
                 assertThat(context.getBean(CriticalTaskRegistry.class).firstFailure()).isEmpty();
                 assertThat(task.state()).isEqualTo(TaskState.RUNNING);
@@ -74,7 +92,8 @@ class CriticalJobAdviceTests {
         Ledger ledger = new Ledger();
         this.contextRunner.withUserConfiguration(CommitProxy.class)
             .withBean("ledger", Ledger.class, () -> ledger)
-            // stands for TransactionInterceptor: the method returned, then the commit fails
+            // stands for TransactionInterceptor: the method returned, then the commit
+            // fails
             .withBean("commitInterceptor", MethodInterceptor.class, () -> (invocation) -> {
                 invocation.proceed();
                 throw new IllegalStateException("commit failed");
@@ -86,7 +105,8 @@ class CriticalJobAdviceTests {
                 assertThatIllegalStateException().isThrownBy(proxy::sync).withMessage("commit failed");
 
                 assertThat(ledger.runs).hasValue(1);
-                // the failure shutdown publishes the event from its own thread, then closes the context
+                // the failure shutdown publishes the event from its own thread, then
+                // closes the context
                 await().atMost(TIMEOUT).until(() -> !context.getSourceApplicationContext().isActive());
                 assertThat(this.failed.events).singleElement().satisfies((event) -> {
                     assertThat(event.getTaskName()).isEqualTo("ledger.sync");
@@ -102,12 +122,14 @@ class CriticalJobAdviceTests {
             .run((context) -> {
                 CriticalTaskRegistry registry = context.getBean(CriticalTaskRegistry.class);
                 assertThat(registry.find("worker.work")).isEmpty();
-                Worker worker = context.getBean(Worker.class); // first use, after start-up
+                Worker worker = context.getBean(Worker.class); // first use, after
+                                                               // start-up
                 CriticalTaskHandle task = awaitAttempt(context, "worker.work");
 
                 assertThatIllegalStateException().isThrownBy(worker::work);
                 await().atMost(TIMEOUT).until(() -> task.restartCount() == 1 && task.attempt() == 2);
-                assertThat(registry.firstFailure()).isEmpty(); // its properties apply: one restart allowed
+                assertThat(registry.firstFailure()).isEmpty(); // its properties apply:
+                                                               // one restart allowed
                 assertThatIllegalStateException().isThrownBy(worker::work);
 
                 await().atMost(TIMEOUT).until(() -> !context.getSourceApplicationContext().isActive());
@@ -182,7 +204,8 @@ class CriticalJobAdviceTests {
 
     static class Worker {
 
-        // no @EnableAsync here: the method runs on the caller's thread, as the early-failure test's does
+        // no @EnableAsync here: the method runs on the caller's thread, as the
+        // early-failure test's does
         @Critical
         @org.springframework.scheduling.annotation.Async
         public void work() {

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.spring.scheduling;
 
 import java.time.Duration;
@@ -47,9 +63,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Critical {@code @Scheduled} and {@code void @Async} methods in real contexts, with Spring's real
- * schedulers and executors: a failure escaping the method is a critical task failure, and the
- * application's own scheduler, executor and handlers keep working as before.
+ * Critical {@code @Scheduled} and {@code void @Async} methods in real contexts, with
+ * Spring's real schedulers and executors: a failure escaping the method is a critical
+ * task failure, and the application's own scheduler, executor and handlers keep working
+ * as before.
  */
 @Tag("spring")
 @ExtendWith(OutputCaptureExtension.class)
@@ -60,11 +77,12 @@ class CriticalJobIntegrationTests {
     private final FailedEvents failed = new FailedEvents();
 
     private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(CriticalTaskAutoConfiguration.class,
-                CriticalJobAutoConfiguration.class, TaskSchedulingAutoConfiguration.class,
-                TaskExecutionAutoConfiguration.class))
+        .withConfiguration(
+                AutoConfigurations.of(CriticalTaskAutoConfiguration.class, CriticalJobAutoConfiguration.class,
+                        TaskSchedulingAutoConfiguration.class, TaskExecutionAutoConfiguration.class))
         .withPropertyValues("critical-task.shutdown.grace-period=2s")
-        // supplied by the test, so that it can still be read once a failure has closed the context
+        // supplied by the test, so that it can still be read once a failure has closed
+        // the context
         .withBean(FailedEvents.class, () -> this.failed);
 
     @Test
@@ -77,7 +95,8 @@ class CriticalJobIntegrationTests {
                 CriticalJobs jobs = context.getBean(CriticalJobs.class);
                 CriticalTaskHandle task = context.getBean(CriticalTaskRegistry.class).find("ticker.tick").orElseThrow();
                 assertThat(task.state()).isEqualTo(TaskState.RUNNING);
-                // the third run waits for the test: the first two have succeeded, and the job says so
+                // the third run waits for the test: the first two have succeeded, and the
+                // job says so
                 assertThat(ticker.thirdRunStarted.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
                 CriticalJobStatus running = jobs.find("ticker.tick").orElseThrow();
                 assertThat(running.runs()).isEqualTo(3);
@@ -173,10 +192,13 @@ class CriticalJobIntegrationTests {
                 assertThat(context.getBean(CriticalTaskRegistry.class).find("worker.work")).isPresent();
                 proxy.work("fine");
                 await().atMost(TIMEOUT)
-                    .until(() -> jobs.find("worker.work").orElseThrow().lastOutcome() == CriticalJobStatus.Outcome.SUCCESS);
+                    .until(() -> jobs.find("worker.work")
+                        .orElseThrow()
+                        .lastOutcome() == CriticalJobStatus.Outcome.SUCCESS);
                 proxy.work("fail");
                 await().atMost(TIMEOUT).until(() -> !source.isActive());
-                assertThat(worker.threads).hasSize(2).allSatisfy((thread) -> assertThat(thread).startsWith("own-async-"));
+                assertThat(worker.threads).hasSize(2)
+                    .allSatisfy((thread) -> assertThat(thread).startsWith("own-async-"));
                 assertThat(configurer.handled).singleElement().isSameAs(worker.thrown.get());
                 assertThat(this.failed.events).singleElement().satisfies((event) -> {
                     assertThat(event.getTaskName()).isEqualTo("worker.work");
@@ -203,11 +225,14 @@ class CriticalJobIntegrationTests {
                     "critical-task.tasks[failing.tick].restart.backoff.max=2ms")
             .run((context) -> {
                 ConfigurableApplicationContext source = context.getSourceApplicationContext();
-                CriticalTaskHandle task = context.getBean(CriticalTaskRegistry.class).find("failing.tick").orElseThrow();
+                CriticalTaskHandle task = context.getBean(CriticalTaskRegistry.class)
+                    .find("failing.tick")
+                    .orElseThrow();
                 ticker.release.countDown();
                 await().atMost(TIMEOUT).until(() -> !source.isActive());
                 assertThat(restarted.events).extracting(CriticalTaskRestartedEvent::getRestarts).containsExactly(1, 2);
-                assertThat(restarted.events).allSatisfy((event) -> assertThat(event.getTaskName()).isEqualTo("failing.tick"));
+                assertThat(restarted.events)
+                    .allSatisfy((event) -> assertThat(event.getTaskName()).isEqualTo("failing.tick"));
                 assertThat(task.restartCount()).isEqualTo(2);
                 assertThat(task.state()).isEqualTo(TaskState.FAILED);
                 // the escalated failure carries the two earlier causes
@@ -220,7 +245,8 @@ class CriticalJobIntegrationTests {
 
     @Test
     void aFailureBeforeTheJobIsSpawnedFailsItAsSoonAsItStarts() {
-        // without @EnableAsync the method runs on the caller's thread: here, during start-up
+        // without @EnableAsync the method runs on the caller's thread: here, during
+        // start-up
         this.contextRunner.withBean("earlyWorker", EarlyWorker.class, EarlyWorker::new)
             .withBean(CallsEarly.class, CallsEarly::new)
             .run((context) -> {
@@ -248,7 +274,8 @@ class CriticalJobIntegrationTests {
                 ConfigurableApplicationContext source = context.getSourceApplicationContext();
                 MixedBean bean = context.getBean(MixedBean.class);
                 assertThat(AopUtils.isCglibProxy(bean)).isTrue();
-                // a plain @Async method on the same bean still runs asynchronously, and is not critical
+                // a plain @Async method on the same bean still runs asynchronously, and
+                // is not critical
                 bean.notCritical();
                 await().atMost(TIMEOUT).until(() -> mixed.notCriticalThread.get() != null);
                 assertThat(mixed.notCriticalThread.get()).isNotEqualTo(Thread.currentThread().getName());
@@ -454,7 +481,9 @@ class CriticalJobIntegrationTests {
 
     }
 
-    /** Calls the early worker once every singleton exists: before the lifecycle starts. */
+    /**
+     * Calls the early worker once every singleton exists: before the lifecycle starts.
+     */
     static class CallsEarly implements SmartInitializingSingleton, org.springframework.beans.factory.BeanFactoryAware {
 
         private org.springframework.beans.factory.BeanFactory beanFactory;

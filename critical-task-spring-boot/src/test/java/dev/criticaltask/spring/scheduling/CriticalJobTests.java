@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.spring.scheduling;
 
 import java.time.Duration;
@@ -20,8 +36,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A job's task on a real registry: pending while runs succeed, failed by a run's exception, re-armed
- * by a restart, stopped gracefully by cancellation, and quiet (a WARN line) once stopped.
+ * A job's task on a real registry: pending while runs succeed, failed by a run's
+ * exception, re-armed by a restart, stopped gracefully by cancellation, and quiet (a WARN
+ * line) once stopped.
  */
 @Tag("spring")
 @ExtendWith(OutputCaptureExtension.class)
@@ -54,7 +71,8 @@ class CriticalJobTests {
     @Test
     void aRestartReArmsTheTaskAndAFailureQueuedDuringTheBackoffFailsItAtOnce() throws Exception {
         try (CriticalTaskRegistry registry = new CriticalTaskRegistry()) {
-            // a long backoff, so that the second failure certainly arrives between two attempts
+            // a long backoff, so that the second failure certainly arrives between two
+            // attempts
             CriticalTaskHandle task = registry.spawn(CriticalTaskSpec.async(job.name(), job)
                 .withRestartPolicy(RestartPolicy.limited(1, Duration.ofMinutes(1))
                     .withBackoff(Duration.ofMillis(300), Duration.ofMillis(300))
@@ -68,13 +86,17 @@ class CriticalJobTests {
         }
     }
 
-    /** The root's cancel has begun but not reached the job's attempt yet (found by review). */
+    /**
+     * The root's cancel has begun but not reached the job's attempt yet (found by
+     * review).
+     */
     @Test
     void aFailureWhileTheRootIsBeingCancelledIsOnlyLogged(CapturedOutput output) throws Exception {
         try (CriticalTaskRegistry registry = new CriticalTaskRegistry()) {
             CountDownLatch walkEntered = new CountDownLatch(1);
             CountDownLatch releaseWalk = new CountDownLatch(1);
-            // registered before the task, so the cancel runs it before it reaches the job's attempt
+            // registered before the task, so the cancel runs it before it reaches the
+            // job's attempt
             registry.rootToken().onCancel(() -> {
                 walkEntered.countDown();
                 try {
@@ -99,8 +121,9 @@ class CriticalJobTests {
             assertThat(task.state()).isEqualTo(TaskState.CANCELLED);
             assertThat(registry.firstFailure()).isEmpty();
         }
-        assertThat(output).contains("Critical job 'bean.tick' (CriticalJobTests.tick() of bean 'bean') failed after its "
-                + "task had stopped; the application is shutting down: java.lang.IllegalStateException: while closing");
+        assertThat(output)
+            .contains("Critical job 'bean.tick' (CriticalJobTests.tick() of bean 'bean') failed after its "
+                    + "task had stopped; the application is shutting down: java.lang.IllegalStateException: while closing");
     }
 
     @Test
@@ -114,8 +137,9 @@ class CriticalJobTests {
             job.fail(new IllegalStateException("too late"));
             assertThat(registry.firstFailure()).isEmpty();
         }
-        assertThat(output).contains("Critical job 'bean.tick' (CriticalJobTests.tick() of bean 'bean') failed after its "
-                + "task had stopped; the application is shutting down: java.lang.IllegalStateException: too late");
+        assertThat(output)
+            .contains("Critical job 'bean.tick' (CriticalJobTests.tick() of bean 'bean') failed after its "
+                    + "task had stopped; the application is shutting down: java.lang.IllegalStateException: too late");
     }
 
     @Test

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.spring.testapp;
 
 import java.nio.file.Path;
@@ -17,9 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What only a real JVM can show: exit codes, SIGTERM, and a process that ends although a task
- * ignores every request to stop. Each test runs {@link CriticalTaskTestApplication} on the test
- * classpath.
+ * What only a real JVM can show: exit codes, SIGTERM, and a process that ends although a
+ * task ignores every request to stop. Each test runs {@link CriticalTaskTestApplication}
+ * on the test classpath.
  */
 @Tag("spring")
 @Tag("child-jvm")
@@ -87,7 +103,8 @@ class ChildProcessTests {
     void serviceWithoutWebServerStaysAliveWhileTasksRunAndSigtermDrainsThem() throws Exception {
         ChildProcess child = this.children.start("drain");
         child.awaitOutput("MAIN RETURNED");
-        // main has returned and the task threads are daemon threads: only the keep-alive holds on
+        // main has returned and the task threads are daemon threads: only the keep-alive
+        // holds on
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(child.process()::isAlive);
         child.process().destroy();
         int exitCode = child.awaitExit();
@@ -163,8 +180,10 @@ class ChildProcessTests {
         assertThat(child.awaitExit()).isEqualTo(42);
         String output = child.output();
         assertThat(output).contains("RUN 1 SUCCEEDED", "RUN 2 SUCCEEDED");
-        assertThat(count(output, "EVENT task=ticker.tick cause=java.lang.IllegalStateException: third run failed")).isOne();
-        assertThat(output).contains("Critical task 'ticker.tick' crashed: java.lang.IllegalStateException: third run failed",
+        assertThat(count(output, "EVENT task=ticker.tick cause=java.lang.IllegalStateException: third run failed"))
+            .isOne();
+        assertThat(output).contains(
+                "Critical task 'ticker.tick' crashed: java.lang.IllegalStateException: third run failed",
                 "WORKER worker STOPPED GRACEFULLY", "Exiting the process with status 42");
         // Spring's error handler saw it too, as it always does
         assertThat(output).contains("Unexpected error occurred in scheduled task");
@@ -175,7 +194,8 @@ class ChildProcessTests {
         ChildProcess child = this.children.start("async-fail", "--critical-task.shutdown.exit-code=42");
         assertThat(child.awaitExit()).isEqualTo(42);
         String output = child.output();
-        assertThat(count(output, "EVENT task=mailer.send cause=java.lang.IllegalStateException: cannot send hello")).isOne();
+        assertThat(count(output, "EVENT task=mailer.send cause=java.lang.IllegalStateException: cannot send hello"))
+            .isOne();
         assertThat(output).contains("Critical task 'mailer.send' crashed", "WORKER worker STOPPED GRACEFULLY",
                 "Exiting the process with status 42");
         // and Spring's default AsyncUncaughtExceptionHandler logged it

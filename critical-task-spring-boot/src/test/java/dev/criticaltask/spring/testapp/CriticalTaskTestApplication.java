@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.spring.testapp;
 
 import java.util.Arrays;
@@ -34,8 +50,9 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
 
 /**
- * The application that the child-process tests run in a JVM of its own: the first argument names
- * a scenario, the others are Spring Boot arguments. It prints markers the tests look for.
+ * The application that the child-process tests run in a JVM of its own: the first
+ * argument names a scenario, the others are Spring Boot arguments. It prints markers the
+ * tests look for.
  */
 public final class CriticalTaskTestApplication {
 
@@ -199,8 +216,8 @@ public final class CriticalTaskTestApplication {
     }
 
     /**
-     * A task spawned while beans are created crashes at once, while a later lifecycle is still
-     * starting.
+     * A task spawned while beans are created crashes at once, while a later lifecycle is
+     * still starting.
      */
     @Configuration(proxyBeanMethods = false)
     @Import(Common.class)
@@ -312,8 +329,9 @@ public final class CriticalTaskTestApplication {
     }
 
     /**
-     * A web application with every auto-configuration found on the classpath (the starter's health,
-     * endpoint and metrics included), whose task crashes once it serves.
+     * A web application with every auto-configuration found on the classpath (the
+     * starter's health, endpoint and metrics included), whose task crashes once it
+     * serves.
      */
     @Configuration(proxyBeanMethods = false)
     @EnableAutoConfiguration
@@ -322,7 +340,10 @@ public final class CriticalTaskTestApplication {
 
     }
 
-    /** A task that crashes as soon as the context begins to close: a failure racing SIGTERM. */
+    /**
+     * A task that crashes as soon as the context begins to close: a failure racing
+     * SIGTERM.
+     */
     @Configuration(proxyBeanMethods = false)
     @Import(Common.class)
     static class FailOnClose {
@@ -366,7 +387,9 @@ public final class CriticalTaskTestApplication {
 
     }
 
-    /** A task that completes on its own: with nothing left to do, the service ends with 0. */
+    /**
+     * A task that completes on its own: with nothing left to do, the service ends with 0.
+     */
     @Configuration(proxyBeanMethods = false)
     @Import(Common.class)
     static class Complete {
@@ -382,7 +405,9 @@ public final class CriticalTaskTestApplication {
 
     }
 
-    /** Imports what an application with the starter, scheduling and async execution has. */
+    /**
+     * Imports what an application with the starter, scheduling and async execution has.
+     */
     @Configuration(proxyBeanMethods = false)
     @Import(Common.class)
     @ImportAutoConfiguration({ CriticalJobAutoConfiguration.class, TaskSchedulingAutoConfiguration.class,
@@ -428,7 +453,9 @@ public final class CriticalTaskTestApplication {
 
     }
 
-    /** A critical void @Async method that throws, called once the application is ready. */
+    /**
+     * A critical void @Async method that throws, called once the application is ready.
+     */
     @Configuration(proxyBeanMethods = false)
     @Import(Jobs.class)
     static class AsyncFail {

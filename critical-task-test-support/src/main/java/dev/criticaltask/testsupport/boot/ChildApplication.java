@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.testsupport.boot;
 
 import java.util.Arrays;
@@ -13,12 +29,13 @@ import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 
 /**
- * What the Spring Boot applications that {@link dev.criticaltask.testsupport.ChildProcesses} runs
- * have in common: a {@code main} that runs one scenario, and markers on standard output that the
- * tests look for.
+ * What the Spring Boot applications that
+ * {@link dev.criticaltask.testsupport.ChildProcesses} runs have in common: a {@code main}
+ * that runs one scenario, and markers on standard output that the tests look for.
  *
  * <ul>
- * <li>{@code READY} when the application is ready ({@link #awaitReady()} returns then);</li>
+ * <li>{@code READY} when the application is ready ({@link #awaitReady()} returns
+ * then);</li>
  * <li>{@code AVAILABILITY <state>} for each availability change;</li>
  * <li>{@code CLOSED thread=<name>} when the context closes, on that thread;</li>
  * <li>{@code MAIN RETURNED} when {@code SpringApplication.run} returned.</li>

@@ -5,4 +5,3 @@
 package dev.criticaltask.testsupport.boot;
 
 import org.jspecify.annotations.NullMarked;
-

@@ -5,4 +5,3 @@
 package dev.criticaltask.spring.actuate.endpoint;
 
 import org.jspecify.annotations.NullMarked;
-

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.spring.autoconfigure.endpoint;
 
 import java.util.Set;
@@ -22,17 +38,21 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 /**
- * Auto-configuration of the read-only {@link CriticalTasksEndpoint criticaltasks} endpoint.
+ * Auto-configuration of the read-only {@link CriticalTasksEndpoint criticaltasks}
+ * endpoint.
  *
- * <p>The endpoint shows exception messages under the same rule as the health endpoint shows
- * details: {@code management.endpoint.health.show-details} and {@code management.endpoint.health.roles}.
- * They are bound here from the environment rather than taken from Boot's
- * {@code HealthEndpointProperties} bean, because that bean exists only when
- * {@code spring-boot-health} is present and the health endpoint is available; the endpoint must be
- * as careful without them.
+ * <p>
+ * The endpoint shows exception messages under the same rule as the health endpoint shows
+ * details: {@code management.endpoint.health.show-details} and
+ * {@code management.endpoint.health.roles}. They are bound here from the environment
+ * rather than taken from Boot's {@code HealthEndpointProperties} bean, because that bean
+ * exists only when {@code spring-boot-health} is present and the health endpoint is
+ * available; the endpoint must be as careful without them.
  *
- * <p>Like every actuator endpoint it must be exposed ({@code management.endpoints.web.exposure.include})
- * and accessible to be created; it is off with {@code critical-task.enabled=false}.
+ * <p>
+ * Like every actuator endpoint it must be exposed
+ * ({@code management.endpoints.web.exposure.include}) and accessible to be created; it is
+ * off with {@code critical-task.enabled=false}.
  */
 @AutoConfiguration(after = CriticalTaskAutoConfiguration.class,
         afterName = "org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration")

@@ -5,4 +5,3 @@
 package dev.criticaltask.spring.autoconfigure.endpoint;
 
 import org.jspecify.annotations.NullMarked;
-

@@ -5,4 +5,3 @@
 package dev.criticaltask.spring.autoconfigure.health;
 
 import org.jspecify.annotations.NullMarked;
-

@@ -5,4 +5,3 @@
 package dev.criticaltask.spring.autoconfigure.metrics;
 
 import org.jspecify.annotations.NullMarked;
-

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.spring.autoconfigure.scheduling;
 
 import dev.criticaltask.CriticalTaskRegistry;
@@ -25,16 +41,19 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.scheduling.config.ScheduledTaskHolder;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of
- * critical jobs, the critical {@code @Scheduled} and {@code @Async} methods: a bean post-processor
- * that finds the methods annotated {@link Critical @Critical} (or all of them, with
- * {@code critical-task.scheduling.all-critical=true}) and advises them to report their failures;
- * the {@link CriticalJobs} bean that describes them; and the {@link CriticalTaskContributor} that
- * makes each a critical task of the lifecycle.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of critical jobs, the critical {@code @Scheduled} and
+ * {@code @Async} methods: a bean post-processor that finds the methods annotated
+ * {@link Critical @Critical} (or all of them, with
+ * {@code critical-task.scheduling.all-critical=true}) and advises them to report their
+ * failures; the {@link CriticalJobs} bean that describes them; and the
+ * {@link CriticalTaskContributor} that makes each a critical task of the lifecycle.
  *
- * <p>It never replaces or configures the application's scheduler, executor, {@code ErrorHandler} or
- * {@code AsyncConfigurer}. Off with {@code critical-task.enabled=false}, and when the application
- * defines its own {@link CriticalTaskRegistry} without the lifecycle to run the jobs.
+ * <p>
+ * It never replaces or configures the application's scheduler, executor,
+ * {@code ErrorHandler} or {@code AsyncConfigurer}. Off with
+ * {@code critical-task.enabled=false}, and when the application defines its own
+ * {@link CriticalTaskRegistry} without the lifecycle to run the jobs.
  */
 @AutoConfiguration(after = CriticalTaskAutoConfiguration.class)
 @ConditionalOnClass(Scheduled.class)
@@ -42,7 +61,8 @@ import org.springframework.scheduling.config.ScheduledTaskHolder;
 @ConditionalOnBean(name = CriticalTaskAutoConfiguration.LIFECYCLE_BEAN_NAME)
 public final class CriticalJobAutoConfiguration {
 
-    // Static: a post-processor is created before any configuration class, and so before the
+    // Static: a post-processor is created before any configuration class, and so before
+    // the
     // properties bean; it reads its one property from the environment.
     @Bean
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
@@ -71,7 +91,9 @@ public final class CriticalJobAutoConfiguration {
         return () -> criticalJobPostProcessor.ifAvailable(CriticalJobPostProcessor::placeOutermost);
     }
 
-    /** Hands the jobs Spring's scheduled-task holders, for their schedules and next runs. */
+    /**
+     * Hands the jobs Spring's scheduled-task holders, for their schedules and next runs.
+     */
     @Bean
     @ConditionalOnMissingBean(name = "criticalJobScheduleSource")
     SmartInitializingSingleton criticalJobScheduleSource(CriticalJobs criticalJobs,

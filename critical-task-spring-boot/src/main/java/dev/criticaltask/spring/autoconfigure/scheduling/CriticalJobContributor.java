@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.spring.autoconfigure.scheduling;
 
 import java.util.Map;
@@ -26,12 +42,14 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 
 /**
- * The critical jobs as tasks: each job becomes an asynchronous task of its name, checked against
- * the other task definitions and the per-task properties. Last of all contributors, so that a name
- * a job clashes on is the job's to change.
+ * The critical jobs as tasks: each job becomes an asynchronous task of its name, checked
+ * against the other task definitions and the per-task properties. Last of all
+ * contributors, so that a name a job clashes on is the job's to change.
  *
- * <p>A job registered once the lifecycle has started (the method of a lazy, prototype or scoped bean
- * created later) is checked and spawned by itself, with its properties, as the lifecycle would have.
+ * <p>
+ * A job registered once the lifecycle has started (the method of a lazy, prototype or
+ * scoped bean created later) is checked and spawned by itself, with its properties, as
+ * the lifecycle would have.
  */
 final class CriticalJobContributor implements CriticalTaskContributor, Ordered {
 
@@ -70,8 +88,9 @@ final class CriticalJobContributor implements CriticalTaskContributor, Ordered {
     }
 
     /**
-     * Whether a name could be the default task name of a job of a lazy, prototype or scoped bean:
-     * such a job is registered, checked and spawned when its bean is first created.
+     * Whether a name could be the default task name of a job of a lazy, prototype or
+     * scoped bean: such a job is registered, checked and spawned when its bean is first
+     * created.
      */
     @Override
     public boolean mayDefineLater(String name) {
@@ -87,14 +106,18 @@ final class CriticalJobContributor implements CriticalTaskContributor, Ordered {
         return Ordered.LOWEST_PRECEDENCE;
     }
 
-    /** Spawns a job registered after the lifecycle took the others, as the lifecycle would have. */
+    /**
+     * Spawns a job registered after the lifecycle took the others, as the lifecycle would
+     * have.
+     */
     private void spawnLate(CriticalJob job, CriticalTaskDefinitions definitions, CriticalTaskRegistry registry) {
         CriticalTaskSpec spec = definitions.withProperties(specOf(job, Set.of(), definitions), kind(job));
         try {
             registry.spawn(spec);
         }
         catch (IllegalStateException stopping) {
-            // the registry stops, so the application is closing: the job's failures are only logged
+            // the registry stops, so the application is closing: the job's failures are
+            // only logged
             logger.warn("Critical job '" + job.name() + "' was created while the application is stopping; "
                     + "its failures are only logged");
         }
@@ -107,24 +130,27 @@ final class CriticalJobContributor implements CriticalTaskContributor, Ordered {
     /**
      * A job as a task.
      * @param taken the names of the other task definitions
-     * @throws InvalidCriticalJobException when the job's name is taken by another task definition
-     * @throws InvalidCriticalTaskPropertyException when a property asks the job for heartbeats or
-     *     names it without brackets
+     * @throws InvalidCriticalJobException when the job's name is taken by another task
+     * definition
+     * @throws InvalidCriticalTaskPropertyException when a property asks the job for
+     * heartbeats or names it without brackets
      */
     private CriticalTaskSpec specOf(CriticalJob job, Set<String> taken, CriticalTaskDefinitions definitions) {
         refuseUnbracketedProperties(job.name(), definitions);
         if (taken.contains(job.name())) {
-            throw invalid(job, "its task name '" + job.name()
-                    + "' is already the name of a CriticalTask, SupervisedTask or CriticalTaskSpec bean",
+            throw invalid(job,
+                    "its task name '" + job.name()
+                            + "' is already the name of a CriticalTask, SupervisedTask or CriticalTaskSpec bean",
                     "Give the method another task name with @Critical(\"...\"), or rename the task bean.");
         }
         CriticalTaskProperties.Task overrides = this.properties.get(job.name());
         if (overrides != null && overrides.getHeartbeat().getTimeout() != null) {
             boolean scheduled = job.trigger() == CriticalJobStatus.Trigger.SCHEDULED;
-            throw new InvalidCriticalTaskPropertyException(definitions.propertyPrefix(job.name()) + ".heartbeat.timeout",
+            throw new InvalidCriticalTaskPropertyException(
+                    definitions.propertyPrefix(job.name()) + ".heartbeat.timeout",
                     overrides.getHeartbeat().getTimeout(),
-                    "'" + job.name() + "' is a critical " + (scheduled ? "@Scheduled" : "@Async") + " method, which the "
-                            + (scheduled ? "scheduler" : "executor")
+                    "'" + job.name() + "' is a critical " + (scheduled ? "@Scheduled" : "@Async")
+                            + " method, which the " + (scheduled ? "scheduler" : "executor")
                             + " runs: it has no TaskContext to send heartbeats with",
                     "no value (a job cannot have a heartbeat; bound its runs with a timeout of their own)");
         }
@@ -137,8 +163,9 @@ final class CriticalJobContributor implements CriticalTaskContributor, Ordered {
     }
 
     /**
-     * A task property that names a job without brackets binds to a task named after the bean alone,
-     * which Boot's binder then leaves empty: the setting would be ignored without a word.
+     * A task property that names a job without brackets binds to a task named after the
+     * bean alone, which Boot's binder then leaves empty: the setting would be ignored
+     * without a word.
      */
     private void refuseUnbracketedProperties(String name, CriticalTaskDefinitions definitions) {
         ConfigurationPropertyName unbracketed = ConfigurationPropertyName.adapt("critical-task.tasks." + name, '.');

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.spring.autoconfigure.health;
 
 import java.time.Duration;
@@ -81,12 +97,12 @@ class CriticalTaskHealthAutoConfigurationTests {
     }
 
     // Through the auto-configuration import filter, as in an application: a class that
-    // AutoConfigurations.of registers directly would have its conditions loaded before they are
+    // AutoConfigurations.of registers directly would have its conditions loaded before
+    // they are
     // evaluated, which fails without the library instead of backing off.
     @Test
     void backsOffWithoutSpringBootHealth() {
-        new ApplicationContextRunner()
-            .withUserConfiguration(RegistryConfiguration.class, ImportedConfiguration.class)
+        new ApplicationContextRunner().withUserConfiguration(RegistryConfiguration.class, ImportedConfiguration.class)
             .withClassLoader(new FilteredClassLoader("org.springframework.boot.health"))
             .run(context -> {
                 assertThat(context).hasNotFailed();
@@ -96,8 +112,7 @@ class CriticalTaskHealthAutoConfigurationTests {
 
     @Test
     void importedThroughTheImportFilterWhenTheLibraryIsPresent() {
-        new ApplicationContextRunner()
-            .withUserConfiguration(RegistryConfiguration.class, ImportedConfiguration.class)
+        new ApplicationContextRunner().withUserConfiguration(RegistryConfiguration.class, ImportedConfiguration.class)
             .run(context -> assertThat(context).hasBean(BEAN_NAME));
     }
 

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.spring.autoconfigure.metrics;
 
 import java.time.Duration;
@@ -29,10 +45,9 @@ import static org.awaitility.Awaitility.await;
 @Tag("spring")
 class CriticalTaskMetricsAutoConfigurationTests {
 
-    private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
-                CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
-                CriticalTaskMetricsAutoConfiguration.class));
+    private final ApplicationContextRunner contextRunner = new ApplicationContextRunner().withConfiguration(
+            AutoConfigurations.of(MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+                    SimpleMetricsExportAutoConfiguration.class, CriticalTaskMetricsAutoConfiguration.class));
 
     @Test
     void bindsMetricsToTheMeterRegistry() {
@@ -43,15 +58,17 @@ class CriticalTaskMetricsAutoConfigurationTests {
             CriticalTaskHandle task = context.getBean(CriticalTaskRegistry.class)
                 .spawn("worker", token -> token.await());
             await().untilAsserted(() -> {
-                LongTaskTimer timer = meterRegistry.find(CriticalTaskMetrics.ACTIVE).tag("task", "worker")
+                LongTaskTimer timer = meterRegistry.find(CriticalTaskMetrics.ACTIVE)
+                    .tag("task", "worker")
                     .longTaskTimer();
                 assertThat(timer).isNotNull();
                 assertThat(timer.activeTasks()).isEqualTo(1);
             });
             task.cancel();
             task.join();
-            assertThat(meterRegistry.get(CriticalTaskMetrics.ACTIVE).tag("task", "worker").longTaskTimer()
-                .activeTasks()).isZero();
+            assertThat(
+                    meterRegistry.get(CriticalTaskMetrics.ACTIVE).tag("task", "worker").longTaskTimer().activeTasks())
+                .isZero();
         });
     }
 
@@ -69,12 +86,12 @@ class CriticalTaskMetricsAutoConfigurationTests {
     }
 
     // Through the auto-configuration import filter, as in an application: a class that
-    // AutoConfigurations.of registers directly would have its conditions loaded before they are
+    // AutoConfigurations.of registers directly would have its conditions loaded before
+    // they are
     // evaluated, which fails without the library instead of backing off.
     @Test
     void backsOffWithoutMicrometer() {
-        new ApplicationContextRunner()
-            .withUserConfiguration(RegistryConfiguration.class, ImportedConfiguration.class)
+        new ApplicationContextRunner().withUserConfiguration(RegistryConfiguration.class, ImportedConfiguration.class)
             .withClassLoader(new FilteredClassLoader("io.micrometer.core"))
             .run(context -> {
                 assertThat(context).hasNotFailed();
@@ -84,8 +101,7 @@ class CriticalTaskMetricsAutoConfigurationTests {
 
     @Test
     void importedThroughTheImportFilterWhenTheLibraryIsPresent() {
-        new ApplicationContextRunner()
-            .withUserConfiguration(RegistryConfiguration.class, ImportedConfiguration.class)
+        new ApplicationContextRunner().withUserConfiguration(RegistryConfiguration.class, ImportedConfiguration.class)
             .run(context -> assertThat(context).hasSingleBean(CriticalTaskMetrics.class));
     }
 

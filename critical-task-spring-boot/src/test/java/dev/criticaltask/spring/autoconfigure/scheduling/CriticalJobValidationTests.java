@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.spring.autoconfigure.scheduling;
 
 import java.util.concurrent.CompletableFuture;
@@ -20,15 +36,15 @@ import org.springframework.scheduling.annotation.Scheduled;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Each way a method cannot be a critical job fails start-up with a message that names the bean, the
- * method and the fix, through {@link InvalidCriticalJobFailureAnalyzer}.
+ * Each way a method cannot be a critical job fails start-up with a message that names the
+ * bean, the method and the fix, through {@link InvalidCriticalJobFailureAnalyzer}.
  */
 @Tag("spring")
 class CriticalJobValidationTests {
 
     private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(CriticalTaskAutoConfiguration.class,
-                CriticalJobAutoConfiguration.class))
+        .withConfiguration(
+                AutoConfigurations.of(CriticalTaskAutoConfiguration.class, CriticalJobAutoConfiguration.class))
         .withPropertyValues("critical-task.shutdown.grace-period=1s");
 
     @Test
@@ -49,13 +65,16 @@ class CriticalJobValidationTests {
 
     @Test
     void criticalScheduledMethodThatReturnsAMono() {
-        this.contextRunner.withUserConfiguration(Scheduling.class).withBean("bean", ScheduledMono.class).run((context) -> {
-            FailureAnalysis analysis = analyze(context.getStartupFailure());
-            assertThat(analysis.getDescription()).contains("The method ScheduledMono.tick() of bean 'bean' cannot be a "
-                    + "critical job", "but it returns the reactive type reactor.core.publisher.Mono: Spring subscribes "
-                    + "to it, and its errors never escape the method call");
-            assertThat(analysis.getAction()).contains("run the reactive pipeline as a ReactiveCriticalTask bean");
-        });
+        this.contextRunner.withUserConfiguration(Scheduling.class)
+            .withBean("bean", ScheduledMono.class)
+            .run((context) -> {
+                FailureAnalysis analysis = analyze(context.getStartupFailure());
+                assertThat(analysis.getDescription()).contains(
+                        "The method ScheduledMono.tick() of bean 'bean' cannot be a " + "critical job",
+                        "but it returns the reactive type reactor.core.publisher.Mono: Spring subscribes "
+                                + "to it, and its errors never escape the method call");
+                assertThat(analysis.getAction()).contains("run the reactive pipeline as a ReactiveCriticalTask bean");
+            });
     }
 
     @Test
@@ -97,9 +116,10 @@ class CriticalJobValidationTests {
             .withBean("second", SameNameB.class, SameNameB::new)
             .run((context) -> {
                 FailureAnalysis analysis = analyze(context.getStartupFailure());
-                assertThat(analysis.getDescription()).isEqualTo("The method SameNameB.tick() of bean 'second' cannot be "
-                        + "a critical job: its task name 'refresh' is already the name of SameNameA.tick() of bean "
-                        + "'first' (a critical job is named <beanName>.<methodName> unless @Critical names it).");
+                assertThat(analysis.getDescription())
+                    .isEqualTo("The method SameNameB.tick() of bean 'second' cannot be "
+                            + "a critical job: its task name 'refresh' is already the name of SameNameA.tick() of bean "
+                            + "'first' (a critical job is named <beanName>.<methodName> unless @Critical names it).");
                 assertThat(analysis.getAction())
                     .isEqualTo("Give one of the two methods a distinct task name with @Critical(\"...\").");
             });
@@ -111,11 +131,12 @@ class CriticalJobValidationTests {
             .withBean("bean", SameNameA.class, SameNameA::new)
             .run((context) -> {
                 FailureAnalysis analysis = analyze(context.getStartupFailure());
-                assertThat(analysis.getDescription()).isEqualTo("The method SameNameA.tick() of bean 'bean' cannot be a "
-                        + "critical job: its task name 'refresh' is already the name of a CriticalTask, SupervisedTask "
-                        + "or CriticalTaskSpec bean.");
-                assertThat(analysis.getAction()).isEqualTo(
-                        "Give the method another task name with @Critical(\"...\"), or rename the task bean.");
+                assertThat(analysis.getDescription())
+                    .isEqualTo("The method SameNameA.tick() of bean 'bean' cannot be a "
+                            + "critical job: its task name 'refresh' is already the name of a CriticalTask, SupervisedTask "
+                            + "or CriticalTaskSpec bean.");
+                assertThat(analysis.getAction())
+                    .isEqualTo("Give the method another task name with @Critical(\"...\"), or rename the task bean.");
             });
     }
 
@@ -127,9 +148,10 @@ class CriticalJobValidationTests {
             .run((context) -> {
                 assertThat(context).hasFailed();
                 FailureAnalysis analysis = FailureAnalyses.ofInvalidProperty(context.getStartupFailure());
-                assertThat(analysis.getDescription()).isEqualTo("The property 'critical-task.tasks[bean.tick].heartbeat.timeout' "
-                        + "has the invalid value 'PT5S': 'bean.tick' is a critical @Scheduled method, which the "
-                        + "scheduler runs: it has no TaskContext to send heartbeats with.");
+                assertThat(analysis.getDescription())
+                    .isEqualTo("The property 'critical-task.tasks[bean.tick].heartbeat.timeout' "
+                            + "has the invalid value 'PT5S': 'bean.tick' is a critical @Scheduled method, which the "
+                            + "scheduler runs: it has no TaskContext to send heartbeats with.");
                 assertThat(analysis.getAction()).contains("no value (a job cannot have a heartbeat");
             });
     }
@@ -142,10 +164,12 @@ class CriticalJobValidationTests {
             .run((context) -> {
                 assertThat(context).hasFailed();
                 FailureAnalysis analysis = FailureAnalyses.ofInvalidProperty(context.getStartupFailure());
-                // without the check, the binder would bind a task 'bean' with nothing set: silently ignored
-                assertThat(analysis.getDescription()).isEqualTo("The property 'critical-task.tasks.bean.tick.*' cannot be "
-                        + "used: the task name 'bean.tick' contains a dot, so without brackets the "
-                        + "binder reads only 'bean' as the task name and ignores the setting.");
+                // without the check, the binder would bind a task 'bean' with nothing
+                // set: silently ignored
+                assertThat(analysis.getDescription())
+                    .isEqualTo("The property 'critical-task.tasks.bean.tick.*' cannot be "
+                            + "used: the task name 'bean.tick' contains a dot, so without brackets the "
+                            + "binder reads only 'bean' as the task name and ignores the setting.");
                 assertThat(analysis.getAction()).contains("critical-task.tasks[bean.tick].restart.max-restarts");
             });
     }
@@ -154,9 +178,11 @@ class CriticalJobValidationTests {
     void theAnalyzerIsRegistered() {
         assertThat(org.springframework.core.io.support.SpringFactoriesLoader.forDefaultResourceLocation()
             .load(org.springframework.boot.diagnostics.FailureAnalyzer.class,
-                    org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler.handleMessage((message, failure) -> {
-                        // other analyzers want constructor arguments: not the point here
-                    })))
+                    org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler
+                        .handleMessage((message, failure) -> {
+                            // other analyzers want constructor arguments: not the point
+                            // here
+                        })))
             .hasAtLeastOneElementOfType(InvalidCriticalJobFailureAnalyzer.class);
     }
 
