@@ -23,6 +23,8 @@ public class BenchApplication {
 
     static final String STARTER_AUTO_CONFIGURATIONS = String.join(",",
             "dev.criticaltask.spring.autoconfigure.CriticalTaskAutoConfiguration",
+            "dev.criticaltask.spring.autoconfigure.ReactiveCriticalTaskAutoConfiguration",
+            "dev.criticaltask.spring.autoconfigure.scheduling.CriticalJobAutoConfiguration",
             "dev.criticaltask.spring.autoconfigure.health.CriticalTaskHealthAutoConfiguration",
             "dev.criticaltask.spring.autoconfigure.endpoint.CriticalTaskEndpointAutoConfiguration",
             "dev.criticaltask.spring.autoconfigure.metrics.CriticalTaskMetricsAutoConfiguration");

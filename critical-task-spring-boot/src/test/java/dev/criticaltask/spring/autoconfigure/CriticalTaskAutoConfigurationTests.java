@@ -25,7 +25,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.criticaltask.CancellationToken;
 import dev.criticaltask.CriticalTask;
+import dev.criticaltask.CriticalTaskHandle;
 import dev.criticaltask.CriticalTaskRegistry;
+import dev.criticaltask.CriticalTaskSpec;
 import dev.criticaltask.TaskState;
 import dev.criticaltask.spring.lifecycle.CriticalTaskLifecycle;
 import org.junit.jupiter.api.Tag;
@@ -62,13 +64,13 @@ class CriticalTaskAutoConfigurationTests {
         .withPropertyValues("critical-task.shutdown.grace-period=2s");
 
     @Test
-    void isListedInTheAutoConfigurationImports() {
+    void whenImportsAreReadShouldListTheAutoConfiguration() {
         assertThat(ImportCandidates.load(AutoConfiguration.class, getClass().getClassLoader()).getCandidates())
             .contains(CriticalTaskAutoConfiguration.class.getName());
     }
 
     @Test
-    void definesRootTokenRegistryAndLifecycle() {
+    void whenAutoConfiguredShouldDefineRootTokenRegistryAndLifecycle() {
         this.contextRunner.run((context) -> {
             assertThat(context).hasSingleBean(CancellationToken.class)
                 .hasBean("criticalTaskRootToken")
@@ -82,7 +84,7 @@ class CriticalTaskAutoConfigurationTests {
     }
 
     @Test
-    void backsOffWhenDisabled() {
+    void whenDisabledShouldBackOff() {
         this.contextRunner.withPropertyValues("critical-task.enabled=false")
             .withUserConfiguration(Tasks.class)
             .run((context) -> {
@@ -95,7 +97,7 @@ class CriticalTaskAutoConfigurationTests {
     }
 
     @Test
-    void usesTheUsersRootToken() {
+    void whenUserDefinesRootTokenShouldUseIt() {
         this.contextRunner.withUserConfiguration(UserRootToken.class).run((context) -> {
             assertThat(context).hasSingleBean(CancellationToken.class).doesNotHaveBean("criticalTaskRootToken");
             assertThat(context.getBean(CriticalTaskRegistry.class).rootToken())
@@ -104,7 +106,7 @@ class CriticalTaskAutoConfigurationTests {
     }
 
     @Test
-    void usesTheUsersRegistry() {
+    void whenUserDefinesRegistryShouldUseIt() {
         this.contextRunner.withUserConfiguration(UserRegistry.class, Tasks.class).run((context) -> {
             CriticalTaskRegistry registry = context.getBean(UserRegistry.class).registry;
             assertThat(context).hasSingleBean(CriticalTaskRegistry.class);
@@ -114,7 +116,7 @@ class CriticalTaskAutoConfigurationTests {
     }
 
     @Test
-    void backsOffWhenTheUserDefinesALifecycleBeanOfTheSameName() {
+    void whenUserDefinesLifecycleBeanOfTheSameNameShouldBackOff() {
         this.contextRunner.withUserConfiguration(UserLifecycle.class, Tasks.class).run((context) -> {
             assertThat(context).doesNotHaveBean(CriticalTaskLifecycle.class).hasBean("criticalTaskLifecycle");
             assertThat(context.getBean(CriticalTaskRegistry.class).tasks()).isEmpty();
@@ -122,7 +124,7 @@ class CriticalTaskAutoConfigurationTests {
     }
 
     @Test
-    void spawnsEveryTaskBeanNamedAfterItsBeanAndStopsThemGracefullyOnClose(CapturedOutput output) {
+    void whenContextStartsShouldSpawnEveryTaskBeanNamedAfterItsBeanAndStopThemGracefullyOnClose(CapturedOutput output) {
         AtomicReference<CriticalTaskRegistry> registry = new AtomicReference<>();
         this.contextRunner.withUserConfiguration(Tasks.class).run((context) -> {
             registry.set(context.getBean(CriticalTaskRegistry.class));
@@ -138,7 +140,34 @@ class CriticalTaskAutoConfigurationTests {
     }
 
     @Test
-    void taskThreadsAreDaemonPlatformThreadsByDefault() {
+    void whenUserDefinesContributorShouldRunItsTasksAfterTheTaskBeansWithTheirProperties() {
+        this.contextRunner.withBean("plain", CriticalTask.class, () -> (token) -> token.await())
+            .withBean("contributor", CriticalTaskContributor.class,
+                    () -> (definitions) -> definitions.add(CriticalTaskSpec.of("contributed", (token) -> token.await()),
+                            "a contributed task"))
+            .withPropertyValues("critical-task.tasks.contributed.restart.max-restarts=3")
+            .run((context) -> {
+                CriticalTaskRegistry registry = context.getBean(CriticalTaskRegistry.class);
+                assertThat(registry.tasks()).extracting(CriticalTaskHandle::description)
+                    .containsExactly("plain", "contributed");
+                assertThat(registry.find("contributed").orElseThrow().state()).isEqualTo(TaskState.RUNNING);
+            });
+    }
+
+    @Test
+    void whenAContributorReusesANameShouldFailStartupNamingIt() {
+        this.contextRunner.withBean("plain", CriticalTask.class, () -> (token) -> token.await())
+            .withBean("contributor", CriticalTaskContributor.class,
+                    () -> (definitions) -> definitions.add(CriticalTaskSpec.of("plain", (token) -> token.await()),
+                            "a contributed task"))
+            .run((context) -> assertThat(context).hasFailed()
+                .getFailure()
+                .rootCause()
+                .hasMessageContaining("Two critical task definitions are named 'plain'"));
+    }
+
+    @Test
+    void whenNothingIsSetShouldRunTasksOnDaemonPlatformThreads() {
         this.contextRunner.withUserConfiguration(Tasks.class).run((context) -> {
             Tasks tasks = context.getBean(Tasks.class);
             assertThat(tasks.started.await(10, TimeUnit.SECONDS)).isTrue();
@@ -147,7 +176,7 @@ class CriticalTaskAutoConfigurationTests {
     }
 
     @Test
-    void followsSpringThreadsVirtualEnabledWhereVirtualThreadsExist() {
+    void whenSpringThreadsVirtualEnabledShouldFollowItWhereVirtualThreadsExist() {
         this.contextRunner.withPropertyValues("spring.threads.virtual.enabled=true")
             .withUserConfiguration(Tasks.class)
             .run((context) -> {
@@ -160,7 +189,7 @@ class CriticalTaskAutoConfigurationTests {
     }
 
     @Test
-    void virtualThreadsOffOverridesSpringThreadsVirtualEnabled() {
+    void whenVirtualThreadsOffShouldOverrideSpringThreadsVirtualEnabled() {
         this.contextRunner
             .withPropertyValues("spring.threads.virtual.enabled=true", "critical-task.threads.virtual=false")
             .withUserConfiguration(Tasks.class)
@@ -172,7 +201,7 @@ class CriticalTaskAutoConfigurationTests {
     }
 
     @Test
-    void virtualThreadsOnFailWithAClearMessageBeforeJava21() {
+    void whenVirtualThreadsOnBeforeJava21ShouldFailWithAClearMessage() {
         if (CriticalTaskRegistry.virtualThreadsAvailable()) {
             this.contextRunner.withPropertyValues("critical-task.threads.virtual=true")
                 .run((context) -> assertThat(context).hasNotFailed());
@@ -187,7 +216,7 @@ class CriticalTaskAutoConfigurationTests {
     }
 
     @Test
-    void defaultPhaseStartsBeforeAndStopsAfterTheWebServer() {
+    void whenPhaseIsNotSetShouldStartBeforeAndStopAfterTheWebServer() {
         this.contextRunner.run((context) -> {
             int phase = context.getBean(CriticalTaskLifecycle.class).getPhase();
             // Boot's web server starts and stops at DEFAULT_PHASE - 2048, and shuts down
@@ -200,13 +229,13 @@ class CriticalTaskAutoConfigurationTests {
     }
 
     @Test
-    void phaseCanBeConfigured() {
+    void whenPhaseIsSetShouldUseIt() {
         this.contextRunner.withPropertyValues("critical-task.phase=42")
             .run((context) -> assertThat(context.getBean(CriticalTaskLifecycle.class).getPhase()).isEqualTo(42));
     }
 
     @Test
-    void bindsShutdownProperties() {
+    void whenShutdownPropertiesAreSetShouldBindThem() {
         this.contextRunner
             .withPropertyValues("critical-task.shutdown.grace-period=5s", "critical-task.shutdown.exit-code=3",
                     "critical-task.shutdown.exit-process=false")
@@ -219,7 +248,7 @@ class CriticalTaskAutoConfigurationTests {
     }
 
     @Test
-    void defaults() {
+    void whenNothingIsSetShouldUseTheDefaults() {
         CriticalTaskProperties properties = new CriticalTaskProperties();
         assertThat(properties.isEnabled()).isTrue();
         assertThat(properties.getPhase()).isEqualTo(SmartLifecycle.DEFAULT_PHASE - 4096);
@@ -230,22 +259,22 @@ class CriticalTaskAutoConfigurationTests {
     }
 
     @Test
-    void exitCodeZeroFailsStartup() {
+    void whenExitCodeIsZeroShouldFailStartup() {
         assertInvalid("critical-task.shutdown.exit-code=0", "critical-task.shutdown.exit-code", "'0'");
     }
 
     @Test
-    void exitCodeAbove255FailsStartup() {
+    void whenExitCodeIsAbove255ShouldFailStartup() {
         assertInvalid("critical-task.shutdown.exit-code=256", "critical-task.shutdown.exit-code", "'256'");
     }
 
     @Test
-    void negativeGracePeriodFailsStartup() {
+    void whenGracePeriodIsNegativeShouldFailStartup() {
         assertInvalid("critical-task.shutdown.grace-period=-1s", "critical-task.shutdown.grace-period", "'PT-1S'");
     }
 
     @Test
-    void invalidPropertyAnalyzerIsRegistered() {
+    void whenFailureAnalyzersAreLoadedShouldIncludeTheInvalidPropertyAnalyzer() {
         assertThat(SpringFactoriesLoader.forDefaultResourceLocation(getClass().getClassLoader())
             .load(FailureAnalyzer.class, null,
                     SpringFactoriesLoader.FailureHandler.handleMessage((message, failure) -> {
@@ -255,7 +284,7 @@ class CriticalTaskAutoConfigurationTests {
     }
 
     @Test
-    void warnsWhenTheGracePeriodDoesNotFitTheShutdownPhase(CapturedOutput output) {
+    void whenGracePeriodDoesNotFitTheShutdownPhaseShouldWarn(CapturedOutput output) {
         this.contextRunner.withPropertyValues("critical-task.shutdown.grace-period=30s")
             .run((context) -> assertThat(output).contains(
                     "critical-task.shutdown.grace-period (PT30S, plus PT1S for interrupted tasks) does not fit inside "
@@ -263,7 +292,7 @@ class CriticalTaskAutoConfigurationTests {
     }
 
     @Test
-    void warnsAgainstAShorterShutdownPhase(CapturedOutput output) {
+    void whenShutdownPhaseIsShorterShouldWarn(CapturedOutput output) {
         this.contextRunner
             .withPropertyValues("critical-task.shutdown.grace-period=5s",
                     "spring.lifecycle.timeout-per-shutdown-phase=5s")
@@ -272,7 +301,7 @@ class CriticalTaskAutoConfigurationTests {
     }
 
     @Test
-    void doesNotWarnWhenTheDefaultGracePeriodFits(CapturedOutput output) {
+    void whenDefaultGracePeriodFitsShouldNotWarn(CapturedOutput output) {
         new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(CriticalTaskAutoConfiguration.class))
             .run((context) -> assertThat(output).doesNotContain("does not fit inside"));
     }

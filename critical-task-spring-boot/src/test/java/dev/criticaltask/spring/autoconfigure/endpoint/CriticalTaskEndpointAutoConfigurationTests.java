@@ -51,31 +51,31 @@ class CriticalTaskEndpointAutoConfigurationTests {
         .withPropertyValues("management.endpoints.web.exposure.include=criticaltasks");
 
     @Test
-    void registersEndpointWhenExposed() {
+    void whenExposedShouldRegisterEndpoint() {
         this.exposed.withUserConfiguration(RegistryConfiguration.class)
             .run(context -> assertThat(context).hasSingleBean(CriticalTasksEndpoint.class));
     }
 
     @Test
-    void backsOffWhenNotExposed() {
+    void whenNotExposedShouldBackOff() {
         this.contextRunner.withUserConfiguration(RegistryConfiguration.class)
             .run(context -> assertThat(context).doesNotHaveBean(CriticalTasksEndpoint.class));
     }
 
     @Test
-    void backsOffWhenAccessIsNone() {
+    void whenAccessIsNoneShouldBackOff() {
         this.exposed.withUserConfiguration(RegistryConfiguration.class)
             .withPropertyValues("management.endpoint.criticaltasks.access=NONE")
             .run(context -> assertThat(context).doesNotHaveBean(CriticalTasksEndpoint.class));
     }
 
     @Test
-    void backsOffWithoutRegistry() {
+    void whenRegistryIsMissingShouldBackOff() {
         this.exposed.run(context -> assertThat(context).doesNotHaveBean(CriticalTasksEndpoint.class));
     }
 
     @Test
-    void backsOffWhenCriticalTasksAreDisabled() {
+    void whenCriticalTasksAreDisabledShouldBackOff() {
         this.exposed.withUserConfiguration(RegistryConfiguration.class)
             .withPropertyValues("critical-task.enabled=false")
             .run(context -> assertThat(context).doesNotHaveBean(CriticalTasksEndpoint.class));
@@ -86,7 +86,7 @@ class CriticalTaskEndpointAutoConfigurationTests {
     // they are
     // evaluated, which fails without the library instead of backing off.
     @Test
-    void backsOffWithoutActuator() {
+    void whenActuatorIsMissingShouldBackOff() {
         new ApplicationContextRunner().withPropertyValues("management.endpoints.web.exposure.include=criticaltasks")
             .withUserConfiguration(RegistryConfiguration.class, ImportedConfiguration.class)
             .withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate"))
@@ -97,14 +97,14 @@ class CriticalTaskEndpointAutoConfigurationTests {
     }
 
     @Test
-    void importedThroughTheImportFilterWhenTheLibraryIsPresent() {
+    void whenLibraryIsPresentShouldPassTheImportFilter() {
         new ApplicationContextRunner().withPropertyValues("management.endpoints.web.exposure.include=criticaltasks")
             .withUserConfiguration(RegistryConfiguration.class, ImportedConfiguration.class)
             .run(context -> assertThat(context).hasSingleBean(CriticalTasksEndpoint.class));
     }
 
     @Test
-    void backsOffForUserEndpoint() {
+    void whenUserDefinesEndpointShouldBackOff() {
         this.exposed.withUserConfiguration(RegistryConfiguration.class, UserEndpointConfiguration.class)
             .run(context -> {
                 assertThat(context).hasSingleBean(CriticalTasksEndpoint.class);
@@ -113,7 +113,7 @@ class CriticalTaskEndpointAutoConfigurationTests {
     }
 
     @Test
-    void hidesMessagesByDefault() {
+    void whenShowDetailsIsNotSetShouldHideMessages() {
         this.exposed.withUserConfiguration(RegistryConfiguration.class)
             .run(context -> assertThat(failureMessage(context.getBean(CriticalTaskRegistry.class),
                     context.getBean(CriticalTasksEndpoint.class)))
@@ -121,7 +121,7 @@ class CriticalTaskEndpointAutoConfigurationTests {
     }
 
     @Test
-    void showsMessagesWhenHealthShowsDetailsAlways() {
+    void whenHealthShowsDetailsAlwaysShouldShowMessages() {
         this.exposed.withUserConfiguration(RegistryConfiguration.class)
             .withPropertyValues("management.endpoint.health.show-details=always")
             .run(context -> assertThat(failureMessage(context.getBean(CriticalTaskRegistry.class),
@@ -130,7 +130,7 @@ class CriticalTaskEndpointAutoConfigurationTests {
     }
 
     @Test
-    void followsHealthRolesWhenAuthorized() {
+    void whenShowDetailsIsWhenAuthorizedShouldFollowHealthRoles() {
         this.exposed.withUserConfiguration(RegistryConfiguration.class)
             .withPropertyValues("management.endpoint.health.show-details=when-authorized",
                     "management.endpoint.health.roles=ops")

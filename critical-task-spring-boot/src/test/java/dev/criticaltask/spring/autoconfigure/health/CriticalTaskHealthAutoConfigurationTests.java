@@ -49,7 +49,7 @@ class CriticalTaskHealthAutoConfigurationTests {
         .withConfiguration(AutoConfigurations.of(CriticalTaskHealthAutoConfiguration.class));
 
     @Test
-    void registersContributorNamedCriticalTasks() {
+    void whenRegistryIsPresentShouldRegisterContributorNamedCriticalTasks() {
         this.contextRunner.withUserConfiguration(RegistryConfiguration.class).run(context -> {
             assertThat(context).hasSingleBean(CompositeHealthContributor.class);
             assertThat(context).hasBean(BEAN_NAME);
@@ -57,7 +57,7 @@ class CriticalTaskHealthAutoConfigurationTests {
     }
 
     @Test
-    void listsTaskSpawnedAfterTheContextStarted() {
+    void whenTaskIsSpawnedAfterStartShouldListIt() {
         this.contextRunner.withUserConfiguration(RegistryConfiguration.class).run(context -> {
             CompositeHealthContributor contributor = context.getBean(BEAN_NAME, CompositeHealthContributor.class);
             assertThat(contributor.stream()).isEmpty();
@@ -71,26 +71,26 @@ class CriticalTaskHealthAutoConfigurationTests {
     }
 
     @Test
-    void backsOffWithoutRegistry() {
+    void whenRegistryIsMissingShouldBackOff() {
         this.contextRunner.run(context -> assertThat(context).doesNotHaveBean(BEAN_NAME));
     }
 
     @Test
-    void backsOffWhenDisabled() {
+    void whenHealthIndicatorIsDisabledShouldBackOff() {
         this.contextRunner.withUserConfiguration(RegistryConfiguration.class)
             .withPropertyValues("management.health.criticaltasks.enabled=false")
             .run(context -> assertThat(context).doesNotHaveBean(BEAN_NAME));
     }
 
     @Test
-    void backsOffWhenDefaultHealthIndicatorsAreDisabled() {
+    void whenDefaultHealthIndicatorsAreDisabledShouldBackOff() {
         this.contextRunner.withUserConfiguration(RegistryConfiguration.class)
             .withPropertyValues("management.health.defaults.enabled=false")
             .run(context -> assertThat(context).doesNotHaveBean(BEAN_NAME));
     }
 
     @Test
-    void backsOffWhenCriticalTasksAreDisabled() {
+    void whenCriticalTasksAreDisabledShouldBackOff() {
         this.contextRunner.withUserConfiguration(RegistryConfiguration.class)
             .withPropertyValues("critical-task.enabled=false")
             .run(context -> assertThat(context).doesNotHaveBean(BEAN_NAME));
@@ -101,7 +101,7 @@ class CriticalTaskHealthAutoConfigurationTests {
     // they are
     // evaluated, which fails without the library instead of backing off.
     @Test
-    void backsOffWithoutSpringBootHealth() {
+    void whenSpringBootHealthIsMissingShouldBackOff() {
         new ApplicationContextRunner().withUserConfiguration(RegistryConfiguration.class, ImportedConfiguration.class)
             .withClassLoader(new FilteredClassLoader("org.springframework.boot.health"))
             .run(context -> {
@@ -111,13 +111,13 @@ class CriticalTaskHealthAutoConfigurationTests {
     }
 
     @Test
-    void importedThroughTheImportFilterWhenTheLibraryIsPresent() {
+    void whenLibraryIsPresentShouldPassTheImportFilter() {
         new ApplicationContextRunner().withUserConfiguration(RegistryConfiguration.class, ImportedConfiguration.class)
             .run(context -> assertThat(context).hasBean(BEAN_NAME));
     }
 
     @Test
-    void backsOffForUserContributor() {
+    void whenUserDefinesContributorShouldBackOff() {
         this.contextRunner.withUserConfiguration(RegistryConfiguration.class, UserContributorConfiguration.class)
             .run(context -> {
                 assertThat(context).hasSingleBean(HealthIndicator.class);
@@ -126,7 +126,7 @@ class CriticalTaskHealthAutoConfigurationTests {
     }
 
     @Test
-    void backsOffForUserIndicatorOfTheSameHealthName() {
+    void whenUserDefinesIndicatorOfTheSameHealthNameShouldBackOff() {
         this.contextRunner.withUserConfiguration(RegistryConfiguration.class, UserIndicatorConfiguration.class)
             .run(context -> {
                 assertThat(context).doesNotHaveBean(BEAN_NAME);

@@ -50,7 +50,7 @@ class CriticalTaskMetricsAutoConfigurationTests {
                     SimpleMetricsExportAutoConfiguration.class, CriticalTaskMetricsAutoConfiguration.class));
 
     @Test
-    void bindsMetricsToTheMeterRegistry() {
+    void whenMeterRegistryIsPresentShouldBindMetricsToIt() {
         this.contextRunner.withUserConfiguration(RegistryConfiguration.class).run(context -> {
             assertThat(context).hasSingleBean(CriticalTaskMetrics.class);
             MeterRegistry meterRegistry = context.getBean(MeterRegistry.class);
@@ -73,12 +73,12 @@ class CriticalTaskMetricsAutoConfigurationTests {
     }
 
     @Test
-    void backsOffWithoutRegistry() {
+    void whenRegistryIsMissingShouldBackOff() {
         this.contextRunner.run(context -> assertThat(context).doesNotHaveBean(CriticalTaskMetrics.class));
     }
 
     @Test
-    void backsOffWithoutMeterRegistry() {
+    void whenMeterRegistryIsMissingShouldBackOff() {
         new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(CriticalTaskMetricsAutoConfiguration.class))
             .withUserConfiguration(RegistryConfiguration.class)
@@ -90,7 +90,7 @@ class CriticalTaskMetricsAutoConfigurationTests {
     // they are
     // evaluated, which fails without the library instead of backing off.
     @Test
-    void backsOffWithoutMicrometer() {
+    void whenMicrometerIsMissingShouldBackOff() {
         new ApplicationContextRunner().withUserConfiguration(RegistryConfiguration.class, ImportedConfiguration.class)
             .withClassLoader(new FilteredClassLoader("io.micrometer.core"))
             .run(context -> {
@@ -100,20 +100,20 @@ class CriticalTaskMetricsAutoConfigurationTests {
     }
 
     @Test
-    void importedThroughTheImportFilterWhenTheLibraryIsPresent() {
+    void whenLibraryIsPresentShouldPassTheImportFilter() {
         new ApplicationContextRunner().withUserConfiguration(RegistryConfiguration.class, ImportedConfiguration.class)
             .run(context -> assertThat(context).hasSingleBean(CriticalTaskMetrics.class));
     }
 
     @Test
-    void backsOffWhenCriticalTasksAreDisabled() {
+    void whenCriticalTasksAreDisabledShouldBackOff() {
         this.contextRunner.withUserConfiguration(RegistryConfiguration.class)
             .withPropertyValues("critical-task.enabled=false")
             .run(context -> assertThat(context).doesNotHaveBean(CriticalTaskMetrics.class));
     }
 
     @Test
-    void backsOffForUserMetrics() {
+    void whenUserDefinesMetricsShouldBackOff() {
         this.contextRunner.withUserConfiguration(RegistryConfiguration.class, UserMetricsConfiguration.class)
             .run(context -> {
                 assertThat(context).hasSingleBean(CriticalTaskMetrics.class);
