@@ -78,7 +78,7 @@ class AsyncAndReactiveTaskBeansTests {
     // -----------------------------------------------------------------
 
     @Test
-    void aFailedStageClosesTheContextNamingTheTaskAndTheCause() {
+    void whenAStageFailsShouldCloseTheContextNamingTheTaskAndTheCause() {
         this.contextRunner.withUserConfiguration(StageTasks.class).run((context) -> {
             IOException cause = new IOException("broker gone");
             context.getBean(StageTasks.class).stage.completeExceptionally(cause);
@@ -87,7 +87,7 @@ class AsyncAndReactiveTaskBeansTests {
     }
 
     @Test
-    void aCompletedStageCompletesTheTaskAndShutsNothingDown() {
+    void whenAStageCompletesShouldCompleteTheTaskAndShutNothingDown() {
         this.contextRunner.withUserConfiguration(StageTasks.class).run((context) -> {
             context.getBean(StageTasks.class).stage.complete("done");
             CriticalTaskHandle handle = context.getBean(CriticalTaskRegistry.class).find("stage").orElseThrow();
@@ -98,7 +98,7 @@ class AsyncAndReactiveTaskBeansTests {
     }
 
     @Test
-    void stoppingTheContextCancelsTheStage() {
+    void whenTheContextStopsShouldCancelTheStage() {
         this.contextRunner.withUserConfiguration(StageTasks.class).run((context) -> {
             CompletableFuture<Object> stage = context.getBean(StageTasks.class).stage;
             CriticalTaskHandle handle = context.getBean(CriticalTaskRegistry.class).find("stage").orElseThrow();
@@ -109,7 +109,7 @@ class AsyncAndReactiveTaskBeansTests {
     }
 
     @Test
-    void aStageCancelledByTheContextStopEndsTheTaskGracefully() {
+    void whenTheContextStopCancelsAStageShouldEndTheTaskGracefully() {
         this.contextRunner.withUserConfiguration(StageTasks.class).run((context) -> {
             CriticalTaskRegistry registry = context.getBean(CriticalTaskRegistry.class);
             CriticalTaskHandle handle = registry.find("stage").orElseThrow();
@@ -120,14 +120,14 @@ class AsyncAndReactiveTaskBeansTests {
     }
 
     @Test
-    void aStartThatThrowsIsAFailure() {
+    void whenStartThrowsShouldFailTheTask() {
         this.contextRunner.withBean("unstartable", AsyncCriticalTask.class, () -> (token) -> {
             throw new IOException("no route to broker");
         }).run((context) -> assertFailureClosed(context, "unstartable", IOException.class, "no route to broker"));
     }
 
     @Test
-    void restartPropertiesApplyToACompletionStageTask() {
+    void whenRestartPropertiesAreSetShouldApplyThemToAStageTask() {
         AtomicInteger starts = new AtomicInteger();
         CompletableFuture<Object> last = new CompletableFuture<>();
         this.contextRunner
@@ -151,7 +151,7 @@ class AsyncAndReactiveTaskBeansTests {
     }
 
     @Test
-    void aHeartbeatForACompletionStageTaskFailsStartUpNamingItsKind() {
+    void whenAStageTaskIsGivenAHeartbeatShouldFailStartUpNamingItsKind() {
         this.contextRunner.withUserConfiguration(StageTasks.class)
             .withPropertyValues("critical-task.tasks.stage.heartbeat.timeout=1s")
             .run((context) -> {
@@ -167,7 +167,7 @@ class AsyncAndReactiveTaskBeansTests {
     // ------------------------------------------------------------------------
 
     @Test
-    void anErrorSignalClosesTheContextNamingTheTaskAndTheCause() {
+    void whenAPublisherSignalsAnErrorShouldCloseTheContextNamingTheTaskAndTheCause() {
         this.contextRunner.withUserConfiguration(ReactiveTasks.class).run((context) -> {
             IOException cause = new IOException("feed down");
             assertThat(context.getBean(ReactiveTasks.class).mono.tryEmitError(cause).isSuccess()).isTrue();
@@ -176,7 +176,7 @@ class AsyncAndReactiveTaskBeansTests {
     }
 
     @Test
-    void aFluxThatCompletesIsCompletedAndShutsNothingDown() {
+    void whenAFluxCompletesShouldCompleteTheTaskAndShutNothingDown() {
         this.contextRunner.withUserConfiguration(ReactiveTasks.class).run((context) -> {
             ReactiveTasks tasks = context.getBean(ReactiveTasks.class);
             CriticalTaskHandle handle = context.getBean(CriticalTaskRegistry.class).find("fluxTask").orElseThrow();
@@ -190,7 +190,7 @@ class AsyncAndReactiveTaskBeansTests {
     }
 
     @Test
-    void stoppingTheContextCancelsTheSubscriptionsAndEndsTheTasksGracefully() {
+    void whenTheContextStopsShouldCancelTheSubscriptionsAndEndTheTasksGracefully() {
         this.contextRunner.withUserConfiguration(ReactiveTasks.class).run((context) -> {
             ReactiveTasks tasks = context.getBean(ReactiveTasks.class);
             CriticalTaskRegistry registry = context.getBean(CriticalTaskRegistry.class);
@@ -205,7 +205,7 @@ class AsyncAndReactiveTaskBeansTests {
     }
 
     @Test
-    void aSiblingFailureCancelsAReactiveTasksSubscription() {
+    void whenASiblingFailsShouldCancelAReactiveTasksSubscription() {
         CountDownLatch fail = new CountDownLatch(1);
         this.contextRunner.withUserConfiguration(ReactiveTasks.class)
             .withBean("failing", CriticalTask.class, () -> (token) -> {
@@ -228,7 +228,7 @@ class AsyncAndReactiveTaskBeansTests {
     }
 
     @Test
-    void restartPropertiesApplyToAReactiveTaskWhichSubscribesAgain() {
+    void whenRestartPropertiesAreSetShouldSubscribeToAReactiveTaskAgain() {
         AtomicInteger runs = new AtomicInteger();
         PublisherProbe<Object> probe = PublisherProbe.of(Flux
             .defer(() -> (runs.get() < 3) ? Flux.error(new IOException("attempt " + runs.get())) : Flux.never()));
@@ -249,7 +249,7 @@ class AsyncAndReactiveTaskBeansTests {
     }
 
     @Test
-    void aHeartbeatForAReactiveTaskFailsStartUpNamingItsKind() {
+    void whenAReactiveTaskIsGivenAHeartbeatShouldFailStartUpNamingItsKind() {
         this.contextRunner.withUserConfiguration(ReactiveTasks.class)
             .withPropertyValues("critical-task.tasks.fluxTask.heartbeat.timeout=1s")
             .run((context) -> assertThat(analyze(context).getDescription())
@@ -259,7 +259,7 @@ class AsyncAndReactiveTaskBeansTests {
     }
 
     @Test
-    void aPropertyNamingNoTaskListsTheReactiveAndAsyncTasks() {
+    void whenAPropertyNamesNoTaskShouldListTheReactiveAndAsyncTasks() {
         this.contextRunner.withUserConfiguration(ReactiveTasks.class, StageTasks.class)
             .withPropertyValues("critical-task.tasks.nope.restart.max-restarts=1")
             .run((context) -> assertThat(analyze(context).getAction())
@@ -272,7 +272,7 @@ class AsyncAndReactiveTaskBeansTests {
     // ------------------------------------------------------------------------
 
     @Test
-    void withoutReactorTheOtherTasksStillRun() {
+    void whenReactorIsMissingShouldStillRunTheOtherTasks() {
         this.contextRunner.withClassLoader(new FilteredClassLoader("reactor.", "org.reactivestreams."))
             .withUserConfiguration(StageTasks.class)
             .withBean("plain", CriticalTask.class, () -> (token) -> token.await())
@@ -288,7 +288,7 @@ class AsyncAndReactiveTaskBeansTests {
     }
 
     @Test
-    void withoutReactorAReactiveTaskBeanFailsStartUpInsteadOfNeverRunning() {
+    void whenReactorIsMissingShouldFailStartUpForAReactiveTaskBean() {
         this.contextRunner.withClassLoader(new FilteredClassLoader("reactor.", "org.reactivestreams."))
             .withBean("orphan", ReactiveCriticalTask.class, () -> (token) -> Mono.never())
             .run((context) -> {

@@ -73,7 +73,7 @@ class CriticalTaskSupervisionTests {
         .withBean(SupervisionEventsRecorder.class);
 
     @Test
-    void restartPropertiesLetAFlakyTaskRecoverWithoutShuttingDown() {
+    void whenRestartPropertiesAreSetShouldLetAFlakyTaskRecoverWithoutShuttingDown() {
         this.contextRunner.withUserConfiguration(Flaky.class)
             .withPropertyValues("critical-task.tasks.flaky.restart.max-restarts=3",
                     "critical-task.tasks.flaky.restart.within=1m",
@@ -112,7 +112,7 @@ class CriticalTaskSupervisionTests {
     }
 
     @Test
-    void aSpentBudgetEscalatesAndShutsTheContextDown() {
+    void whenTheRestartBudgetIsSpentShouldEscalateAndShutTheContextDown() {
         this.contextRunner.withUserConfiguration(AlwaysFails.class)
             .withPropertyValues("critical-task.tasks.doomed.restart.max-restarts=2",
                     "critical-task.tasks.doomed.restart.backoff.initial=1ms",
@@ -131,7 +131,7 @@ class CriticalTaskSupervisionTests {
     }
 
     @Test
-    void aDefinitionBeanSetsSupervisionInCodeAndPropertiesWin() {
+    void whenADefinitionBeanSetsSupervisionInCodeShouldLetPropertiesWin() {
         this.contextRunner.withUserConfiguration(Definitions.class)
             .withPropertyValues("critical-task.tasks.lease-keeper.restart.max-restarts=7")
             .run((context) -> {
@@ -149,7 +149,7 @@ class CriticalTaskSupervisionTests {
     }
 
     @Test
-    void aStalledTaskIsDownInHealthCountedAndPublished() {
+    void whenATaskStallsShouldBeDownInHealthCountedAndPublished() {
         this.contextRunner.withUserConfiguration(Silent.class)
             .withPropertyValues("critical-task.tasks.silent.heartbeat.timeout=200ms",
                     "critical-task.tasks.silent.heartbeat.on-stall=report")
@@ -182,7 +182,7 @@ class CriticalTaskSupervisionTests {
     }
 
     @Test
-    void aPropertyNamingNoTaskFailsStartUpNamingTheTask() {
+    void whenAPropertyNamesNoTaskShouldFailStartUpNamingIt() {
         this.contextRunner.withUserConfiguration(Flaky.class)
             .withPropertyValues("critical-task.tasks.nope.restart.max-restarts=1")
             .run((context) -> {
@@ -195,7 +195,7 @@ class CriticalTaskSupervisionTests {
     }
 
     @Test
-    void aHeartbeatForAPlainTaskFailsStartUp() {
+    void whenAPlainTaskIsGivenAHeartbeatShouldFailStartUp() {
         this.contextRunner.withUserConfiguration(Flaky.class)
             .withPropertyValues("critical-task.tasks.flaky.heartbeat.timeout=1s")
             .run((context) -> {
@@ -207,7 +207,7 @@ class CriticalTaskSupervisionTests {
     }
 
     @Test
-    void invalidSupervisionPropertiesFailStartUpNamingTheProperty() {
+    void whenSupervisionPropertiesAreInvalidShouldFailStartUpNamingTheProperty() {
         this.contextRunner.withUserConfiguration(Flaky.class)
             .withPropertyValues("critical-task.tasks.flaky.restart.max-restarts=-1")
             .run((context) -> assertThat(analyze(context.getStartupFailure()).getDescription())

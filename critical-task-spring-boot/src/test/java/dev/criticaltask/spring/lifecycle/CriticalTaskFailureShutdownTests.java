@@ -70,7 +70,7 @@ class CriticalTaskFailureShutdownTests {
         .withBean(Events.class);
 
     @Test
-    void failureClosesTheContextOnceWithoutExitingTheJvm(CapturedOutput output) {
+    void whenATaskFailsShouldCloseTheContextOnceWithoutExitingTheJvm(CapturedOutput output) {
         this.contextRunner.withUserConfiguration(FailOnSignal.class).run((context) -> {
             ConfigurableApplicationContext source = context.getSourceApplicationContext();
             Events events = context.getBean(Events.class);
@@ -101,7 +101,7 @@ class CriticalTaskFailureShutdownTests {
     }
 
     @Test
-    void failureIsPublishedBeforeTheContextCloses() {
+    void whenATaskFailsShouldPublishTheFailureBeforeTheContextCloses() {
         this.contextRunner.withUserConfiguration(FailOnSignal.class).run((context) -> {
             ConfigurableApplicationContext source = context.getSourceApplicationContext();
             Events events = context.getBean(Events.class);
@@ -113,7 +113,7 @@ class CriticalTaskFailureShutdownTests {
     }
 
     @Test
-    void simultaneousFailuresShutDownOnce() {
+    void whenTasksFailTogetherShouldShutDownOnce() {
         this.contextRunner.withUserConfiguration(FailTogether.class).run((context) -> {
             ConfigurableApplicationContext source = context.getSourceApplicationContext();
             Events events = context.getBean(Events.class);
@@ -126,7 +126,7 @@ class CriticalTaskFailureShutdownTests {
     }
 
     @Test
-    void failureOfATaskSpawnedAtRunTimeIsHandledTheSame() {
+    void whenATaskSpawnedAtRunTimeFailsShouldShutDownTheSame() {
         this.contextRunner.run((context) -> {
             ConfigurableApplicationContext source = context.getSourceApplicationContext();
             Events events = context.getBean(Events.class);
@@ -140,7 +140,7 @@ class CriticalTaskFailureShutdownTests {
     }
 
     @Test
-    void failureOfATaskSpawnedDirectlyUnderTheRootTokenIsHandledTheSame() {
+    void whenATaskSpawnedUnderTheRootTokenFailsShouldShutDownTheSame() {
         this.contextRunner.run((context) -> {
             ConfigurableApplicationContext source = context.getSourceApplicationContext();
             Events events = context.getBean(Events.class);
@@ -154,7 +154,7 @@ class CriticalTaskFailureShutdownTests {
     }
 
     @Test
-    void failureBeforeTheContextHasStartedClosesItOnceStarted() {
+    void whenATaskFailsBeforeTheContextStartedShouldCloseItOnceStarted() {
         this.contextRunner.withUserConfiguration(FailWhileStarting.class).run((context) -> {
             ConfigurableApplicationContext source = context.getSourceApplicationContext();
             Events events = context.getBean(Events.class);
@@ -165,7 +165,7 @@ class CriticalTaskFailureShutdownTests {
     }
 
     @Test
-    void plainCancellationOfTheRootStopsTasksButKeepsTheContext() {
+    void whenTheRootIsCancelledWithoutAFailureShouldStopTheTasksButKeepTheContext() {
         this.contextRunner.withUserConfiguration(Workers.class).run((context) -> {
             CriticalTaskRegistry registry = context.getBean(CriticalTaskRegistry.class);
             registry.rootToken().cancel();
@@ -176,7 +176,7 @@ class CriticalTaskFailureShutdownTests {
     }
 
     @Test
-    void failureWhileStoppingIsLoggedButDoesNotPublish() {
+    void whenATaskFailsWhileStoppingShouldLogButNotPublish() {
         this.contextRunner.withUserConfiguration(FailWhenCancelled.class).run((context) -> {
             Events events = context.getBean(Events.class);
             CriticalTaskRegistry registry = context.getBean(CriticalTaskRegistry.class);
@@ -187,7 +187,7 @@ class CriticalTaskFailureShutdownTests {
     }
 
     @Test
-    void stopReturnsAtOnceAndCallsBackFromAnotherThread(CapturedOutput output) throws Exception {
+    void whenStoppedShouldReturnAtOnceAndCallBackFromAnotherThread(CapturedOutput output) throws Exception {
         this.contextRunner.withPropertyValues("critical-task.shutdown.grace-period=300ms")
             .withUserConfiguration(SlowToStop.class)
             .run((context) -> {
@@ -215,7 +215,7 @@ class CriticalTaskFailureShutdownTests {
     }
 
     @Test
-    void keepAliveThreadRunsWhileTasksRunAndEndsWhenTheRootIsCancelled() {
+    void whenTasksRunShouldKeepAliveUntilTheRootIsCancelled() {
         this.contextRunner.withUserConfiguration(FailOnSignal.class).run((context) -> {
             await().atMost(TIMEOUT).until(() -> keepAlive() != null);
             Thread keepAlive = keepAlive();
@@ -227,7 +227,7 @@ class CriticalTaskFailureShutdownTests {
     }
 
     @Test
-    void noKeepAliveThreadWithoutTasks() {
+    void whenNoTaskRunsShouldStartNoKeepAliveThread() {
         this.contextRunner.run((context) -> {
             assertThat(context).hasNotFailed();
             assertThat(keepAlive()).isNull();

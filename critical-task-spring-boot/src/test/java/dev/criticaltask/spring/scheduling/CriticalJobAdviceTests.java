@@ -68,7 +68,7 @@ class CriticalJobAdviceTests {
         .withBean(FailedEvents.class, () -> this.failed);
 
     @Test
-    void aRunThatARetryRecoversIsNoFailureOfTheJob() {
+    void whenARetryRecoversARunShouldNotFailTheJob() {
         RetriedTicker ticker = new RetriedTicker();
         this.contextRunner.withUserConfiguration(Resilient.class)
             .withBean("ticker", RetriedTicker.class, () -> ticker)
@@ -88,7 +88,7 @@ class CriticalJobAdviceTests {
     }
 
     @Test
-    void whatOuterAdviceThrowsAfterTheMethodReturnedIsAFailureOfTheJob() {
+    void whenOuterAdviceThrowsAfterTheMethodReturnedShouldFailTheJob() {
         Ledger ledger = new Ledger();
         this.contextRunner.withUserConfiguration(CommitProxy.class)
             .withBean("ledger", Ledger.class, () -> ledger)
@@ -116,7 +116,7 @@ class CriticalJobAdviceTests {
     }
 
     @Test
-    void aCriticalMethodOfABeanCreatedAfterStartUpIsSupervisedToo() {
+    void whenABeanIsCreatedAfterStartUpShouldSuperviseItsJobToo() {
         this.contextRunner.withUserConfiguration(LazyWorkerConfiguration.class)
             .withPropertyValues("critical-task.tasks[worker.work].restart.max-restarts=1")
             .run((context) -> {

@@ -86,7 +86,7 @@ class CriticalJobIntegrationTests {
         .withBean(FailedEvents.class, () -> this.failed);
 
     @Test
-    void scheduledMethodThatFailsOnItsThirdRunShutsTheApplicationDown(CapturedOutput output) {
+    void whenAScheduledJobFailsOnItsThirdRunShouldShutTheApplicationDown(CapturedOutput output) {
         ThirdRunFailsTicker ticker = new ThirdRunFailsTicker();
         this.contextRunner.withUserConfiguration(Scheduling.class)
             .withBean("ticker", ThirdRunFailsTicker.class, () -> ticker)
@@ -125,7 +125,7 @@ class CriticalJobIntegrationTests {
     }
 
     @Test
-    void allCriticalMakesAnUnannotatedScheduledMethodCritical() {
+    void whenAllCriticalIsSetShouldMakeAnUnannotatedScheduledMethodAJob() {
         this.contextRunner.withUserConfiguration(Scheduling.class)
             .withBean("plain", PlainTicker.class, PlainTicker::new)
             .withPropertyValues("critical-task.scheduling.all-critical=true")
@@ -137,7 +137,7 @@ class CriticalJobIntegrationTests {
     }
 
     @Test
-    void withoutAllCriticalAnUnannotatedFailingMethodIsOnlyLoggedBySpring(CapturedOutput output) {
+    void whenAllCriticalIsNotSetShouldLeaveAnUnannotatedFailingMethodToSpring(CapturedOutput output) {
         PlainTicker ticker = new PlainTicker();
         this.contextRunner.withUserConfiguration(Scheduling.class)
             .withBean("plain", PlainTicker.class, () -> ticker)
@@ -154,7 +154,7 @@ class CriticalJobIntegrationTests {
     }
 
     @Test
-    void theApplicationsTaskSchedulerAndErrorHandlerKeepTheirSettingsAndSeeTheFailure() {
+    void whenTheApplicationHasItsOwnSchedulerShouldKeepItsSettingsAndErrorHandler() {
         FailingTicker ticker = new FailingTicker();
         OwnScheduler configuration = new OwnScheduler();
         this.contextRunner.withUserConfiguration(Scheduling.class)
@@ -179,7 +179,7 @@ class CriticalJobIntegrationTests {
     }
 
     @Test
-    void asyncVoidMethodFailureShutsTheApplicationDownAndTheAsyncConfigurersHandlerStillSeesIt() {
+    void whenAnAsyncJobFailsShouldShutDownAndStillCallTheAsyncConfigurersHandler() {
         AsyncWorker worker = new AsyncWorker();
         OwnAsyncConfigurer configurer = new OwnAsyncConfigurer();
         this.contextRunner.withUserConfiguration(Async.class)
@@ -214,7 +214,7 @@ class CriticalJobIntegrationTests {
     }
 
     @Test
-    void restartPropertiesApplyToAJobAndTheThirdFailureEscalates() {
+    void whenRestartPropertiesAreSetShouldApplyThemToAJobAndEscalateTheThirdFailure() {
         FailingTicker ticker = new FailingTicker();
         RestartedEvents restarted = new RestartedEvents();
         this.contextRunner.withUserConfiguration(Scheduling.class)
@@ -244,7 +244,7 @@ class CriticalJobIntegrationTests {
     }
 
     @Test
-    void aFailureBeforeTheJobIsSpawnedFailsItAsSoonAsItStarts() {
+    void whenAJobFailsBeforeItIsSpawnedShouldFailItAsSoonAsItStarts() {
         // without @EnableAsync the method runs on the caller's thread: here, during
         // start-up
         this.contextRunner.withBean("earlyWorker", EarlyWorker.class, EarlyWorker::new)
@@ -259,7 +259,7 @@ class CriticalJobIntegrationTests {
     }
 
     @Test
-    void aBeanThatIsAlreadyProxiedKeepsItsAdviceAndItsOtherAsyncMethod() {
+    void whenABeanIsAlreadyProxiedShouldKeepItsAdviceAndItsOtherAsyncMethod() {
         MixedBean mixed = new MixedBean();
         AtomicInteger counted = new AtomicInteger();
         this.contextRunner.withUserConfiguration(Scheduling.class, Async.class, CountingProxy.class)
@@ -290,7 +290,7 @@ class CriticalJobIntegrationTests {
     }
 
     @Test
-    void nothingIsWiredWhenTheStarterIsDisabled() {
+    void whenDisabledShouldWireNothing() {
         this.contextRunner.withUserConfiguration(Scheduling.class)
             .withBean("plain", PlainTicker.class, PlainTicker::new)
             .withPropertyValues("critical-task.enabled=false", "critical-task.scheduling.all-critical=true")

@@ -48,7 +48,7 @@ class CriticalJobValidationTests {
         .withPropertyValues("critical-task.shutdown.grace-period=1s");
 
     @Test
-    void criticalMethodThatIsNeitherScheduledNorAsync() {
+    void whenAJobIsNeitherScheduledNorAsyncShouldFailStartUp() {
         assertStartupFailure(NeitherScheduledNorAsync.class,
                 "The method NeitherScheduledNorAsync.work() of bean 'bean' cannot be a critical job: it is annotated "
                         + "@Critical, but it is neither @Scheduled nor @Async, so nothing runs it as a job.",
@@ -56,7 +56,7 @@ class CriticalJobValidationTests {
     }
 
     @Test
-    void criticalAsyncMethodThatReturnsAFuture() {
+    void whenAnAsyncJobReturnsAFutureShouldFailStartUp() {
         assertStartupFailure(AsyncReturnsFuture.class,
                 "The method AsyncReturnsFuture.work() of bean 'bean' cannot be a critical job: it is annotated @Critical "
                         + "and it is @Async, but it returns CompletableFuture: its exception goes to the caller",
@@ -64,7 +64,7 @@ class CriticalJobValidationTests {
     }
 
     @Test
-    void criticalScheduledMethodThatReturnsAMono() {
+    void whenAScheduledJobReturnsAMonoShouldFailStartUp() {
         this.contextRunner.withUserConfiguration(Scheduling.class)
             .withBean("bean", ScheduledMono.class)
             .run((context) -> {
@@ -78,7 +78,7 @@ class CriticalJobValidationTests {
     }
 
     @Test
-    void criticalPrivateMethod() {
+    void whenAJobIsPrivateShouldFailStartUp() {
         assertStartupFailure(PrivateMethod.class,
                 "The method PrivateMethod.tick() of bean 'bean' cannot be a critical job: it is annotated @Critical, "
                         + "but it is private, and a proxy cannot intercept a private method to see its exceptions.",
@@ -86,19 +86,19 @@ class CriticalJobValidationTests {
     }
 
     @Test
-    void criticalFinalMethod() {
+    void whenAJobIsFinalShouldFailStartUp() {
         assertStartupFailure(FinalMethod.class, "but it is final, and a proxy cannot intercept a final method",
                 "Make the method neither private, nor final, nor static");
     }
 
     @Test
-    void criticalStaticMethod() {
+    void whenAJobIsStaticShouldFailStartUp() {
         assertStartupFailure(StaticMethod.class, "but it is static, and a proxy cannot intercept a static method",
                 "Make the method neither private, nor final, nor static");
     }
 
     @Test
-    void allCriticalRefusesAPrivateScheduledMethodWithItsOwnFix() {
+    void whenAllCriticalMeetsAPrivateScheduledMethodShouldFailStartUpWithItsOwnFix() {
         this.contextRunner.withPropertyValues("critical-task.scheduling.all-critical=true")
             .withBean("bean", PrivateUnannotated.class, PrivateUnannotated::new)
             .run((context) -> {
@@ -111,7 +111,7 @@ class CriticalJobValidationTests {
     }
 
     @Test
-    void twoCriticalMethodsWithOneName() {
+    void whenTwoJobsShareANameShouldFailStartUp() {
         this.contextRunner.withBean("first", SameNameA.class, SameNameA::new)
             .withBean("second", SameNameB.class, SameNameB::new)
             .run((context) -> {
@@ -126,7 +126,7 @@ class CriticalJobValidationTests {
     }
 
     @Test
-    void criticalMethodNamedLikeATaskBean() {
+    void whenAJobIsNamedLikeATaskBeanShouldFailStartUp() {
         this.contextRunner.withBean("refresh", CriticalTask.class, () -> (token) -> token.await())
             .withBean("bean", SameNameA.class, SameNameA::new)
             .run((context) -> {
@@ -141,7 +141,7 @@ class CriticalJobValidationTests {
     }
 
     @Test
-    void heartbeatPropertyOnAJob() {
+    void whenAJobIsGivenAHeartbeatShouldFailStartUp() {
         this.contextRunner.withUserConfiguration(Scheduling.class)
             .withBean("bean", FineJob.class, FineJob::new)
             .withPropertyValues("critical-task.tasks[bean.tick].heartbeat.timeout=5s")
@@ -157,7 +157,7 @@ class CriticalJobValidationTests {
     }
 
     @Test
-    void restartPropertyWithoutBracketsNamesNoTask() {
+    void whenAJobsPropertyHasNoBracketsShouldFailStartUp() {
         this.contextRunner.withUserConfiguration(Scheduling.class)
             .withBean("bean", FineJob.class, FineJob::new)
             .withPropertyValues("critical-task.tasks.bean.tick.restart.max-restarts=2")
@@ -175,7 +175,7 @@ class CriticalJobValidationTests {
     }
 
     @Test
-    void theAnalyzerIsRegistered() {
+    void whenFailureAnalyzersAreLoadedShouldIncludeTheJobAnalyzer() {
         assertThat(org.springframework.core.io.support.SpringFactoriesLoader.forDefaultResourceLocation()
             .load(org.springframework.boot.diagnostics.FailureAnalyzer.class,
                     org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler
