@@ -129,7 +129,7 @@ public final class ArchitectureRules {
         .resideOutsideOfPackage("..autoconfigure..")
         .should()
         .dependOnClassesThat()
-        .resideInAPackage("..autoconfigure..")
+        .resideInAPackage("dev.criticaltask..autoconfigure..")
         .allowEmptyShould(true);
 
     /** Auto-configurations live in the autoconfigure packages, public and final. */

@@ -107,10 +107,6 @@ final class TaskDefinitions implements CriticalTaskDefinitions {
         return spec.isAsync() ? "an AsyncCriticalTask" : "a plain CriticalTask";
     }
 
-    static CriticalTaskSpec apply(CriticalTaskSpec spec, CriticalTaskProperties.Task overrides) {
-        return new TaskDefinitions(Map.of()).apply(spec, overrides, kind(spec));
-    }
-
     private CriticalTaskSpec apply(CriticalTaskSpec spec, CriticalTaskProperties.Task overrides, String kind) {
         String prefix = propertyPrefix(spec.name());
         CriticalTaskSpec applied = spec;

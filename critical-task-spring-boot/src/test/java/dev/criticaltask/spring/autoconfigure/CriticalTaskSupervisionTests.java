@@ -138,8 +138,9 @@ class CriticalTaskSupervisionTests {
                 CriticalTaskRegistry registry = context.getBean(CriticalTaskRegistry.class);
                 CriticalTaskHandle keeper = registry.find("lease-keeper").orElseThrow();
                 assertThat(keeper.state()).isEqualTo(TaskState.RUNNING);
-                CriticalTaskSpec applied = TaskDefinitions.apply(context.getBean(CriticalTaskSpec.class),
-                        context.getBean(CriticalTaskProperties.class).getTasks().get("lease-keeper"));
+                CriticalTaskSpec spec = context.getBean(CriticalTaskSpec.class);
+                CriticalTaskSpec applied = new TaskDefinitions(context.getBean(CriticalTaskProperties.class).getTasks())
+                    .withProperties(spec, TaskDefinitions.kind(spec));
                 assertThat(applied.restartPolicy().maxRestarts()).isEqualTo(7);
                 assertThat(applied.restartPolicy().within()).isEqualTo(Duration.ofMinutes(5));
                 assertThat(applied.restartPolicy().initialBackoff()).isEqualTo(Duration.ofSeconds(1));
