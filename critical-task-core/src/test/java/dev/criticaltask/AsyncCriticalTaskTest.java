@@ -16,9 +16,12 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.criticaltask.testsupport.SilentLogger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("core")
 class AsyncCriticalTaskTest {
 
     private static final Duration LONG = Duration.ofSeconds(10);

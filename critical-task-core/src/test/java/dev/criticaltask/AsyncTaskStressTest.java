@@ -14,7 +14,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.criticaltask.testsupport.SilentLogger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -25,6 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and nothing may stay linked or running. Each round's scripts are seeded, so a failing seed can be
  * replayed on its own.
  */
+@Tag("core")
 class AsyncTaskStressTest {
 
     private static final Duration LONG = Duration.ofSeconds(30);

@@ -11,12 +11,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 
+import dev.criticaltask.testsupport.CapturedLogs;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The eleven tests of the Rust original ({@code critical.rs}), one for one, under mirrored names.
  * Where the original slept to let time pass, these wait on latches or tokens instead.
  */
+@Tag("core")
 class CriticalTaskHandleOriginalTest {
 
     private static final Duration LONG = Duration.ofSeconds(10);

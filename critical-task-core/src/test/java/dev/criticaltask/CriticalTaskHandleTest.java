@@ -19,8 +19,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 
+import dev.criticaltask.testsupport.CapturedLogs;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("core")
 class CriticalTaskHandleTest {
 
     private static final Duration LONG = Duration.ofSeconds(10);

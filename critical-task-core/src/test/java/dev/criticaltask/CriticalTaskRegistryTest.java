@@ -14,9 +14,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 
+import dev.criticaltask.testsupport.CapturedLogs;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("core")
 class CriticalTaskRegistryTest {
 
     private static final Duration LONG = Duration.ofSeconds(10);

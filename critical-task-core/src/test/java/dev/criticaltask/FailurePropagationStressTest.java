@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * cancellation, the root's reason must be the failure, and nothing may stay linked. Each round is
  * seeded, so a failing seed can be replayed on its own.
  */
+@Tag("core")
 class FailurePropagationStressTest {
 
     private static final Duration LONG = Duration.ofSeconds(30);

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 
+import dev.criticaltask.testsupport.SilentLogger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * cancel(A) ignored, leaving the root's reason naming B while the record named A. Found by the
  * reliability suite's seeded stress runner.
  */
+@Tag("core")
 class FirstFailureRecordTest {
 
     @Test

@@ -8,9 +8,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** After many spawn/join cycles under one live root, nothing of the finished tasks stays reachable. */
+@Tag("core")
 class MemoryRetentionTest {
 
     private static final int CYCLES = 5_000;

@@ -7,11 +7,13 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Random;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The sliding-window arithmetic, driven by explicit times: no clock, no sleeps. */
+@Tag("core")
 class RestartBudgetTest {
 
     private static final long SECOND = Duration.ofSeconds(1).toNanos();

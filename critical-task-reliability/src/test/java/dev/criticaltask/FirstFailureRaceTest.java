@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 
+import dev.criticaltask.testsupport.QuietLogs;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * ({@code TaskRun.fail}), and the two steps of the two tasks can interleave as CAS(A) wins, CAS(B)
  * loses, cancel(B) wins, cancel(A) is a no-op. Found by {@link SeededStressTest}.
  */
+@Tag("core")
 class FirstFailureRaceTest {
 
     static {

@@ -2,11 +2,13 @@ package dev.criticaltask;
 
 import java.time.Duration;
 
+import dev.criticaltask.testsupport.LincheckOptions;
+import dev.criticaltask.testsupport.QuietLogs;
+import dev.criticaltask.testsupport.SilentLogger;
 import org.jetbrains.lincheck.datastructures.IntGen;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
-import org.jetbrains.lincheck.datastructures.StressOptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * The other threads read the state concurrently: the state must move once, from RUNNING
  * to the terminal state the outcome and the order of cancel and run give.
  */
+@Tag("core")
 @Param(name = "outcome", gen = IntGen.class, conf = "0:3")
 public class HandleLincheckTest {
 
@@ -63,25 +66,7 @@ public class HandleLincheckTest {
     }
 
     /** Drops everything: the failures here are expected, thousands of them. */
-    static final System.Logger SILENT = new System.Logger() {
-        @Override
-        public String getName() {
-            return "silent";
-        }
-
-        @Override
-        public boolean isLoggable(Level level) {
-            return false;
-        }
-
-        @Override
-        public void log(Level level, java.util.ResourceBundle bundle, String msg, Throwable thrown) {
-        }
-
-        @Override
-        public void log(Level level, java.util.ResourceBundle bundle, String format, Object... params) {
-        }
-    };
+    static final System.Logger SILENT = SilentLogger.discarding();
 
     @Operation(nonParallelGroup = "runner")
     public String run(@Param(name = "outcome") int outcome) {
@@ -146,9 +131,7 @@ public class HandleLincheckTest {
 
     @Test
     void modelChecking() {
-        new ModelCheckingOptions()
-            .iterations(Lincheck.iterations(10))
-            .invocationsPerIteration(Lincheck.invocations(200))
+        LincheckOptions.modelChecking()
             .threads(3)
             .actorsPerThread(3)
             .actorsBefore(0)
@@ -159,9 +142,7 @@ public class HandleLincheckTest {
 
     @Test
     void stress() {
-        new StressOptions()
-            .iterations(Lincheck.iterations(10))
-            .invocationsPerIteration(Lincheck.invocations(200))
+        LincheckOptions.stress()
             .threads(3)
             .actorsPerThread(3)
             .actorsBefore(0)

@@ -7,6 +7,8 @@ import java.lang.management.MemoryMXBean;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
+import dev.criticaltask.testsupport.QuietLogs;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * and the registry, not thread creation. Heap figures are "used heap after System.gc()" from the
  * {@link MemoryMXBean}, before and after, and are printed for RELIABILITY.md.
  */
+@Tag("core")
 class RootRetentionLeakTest {
 
     static final int CYCLES = Integer.getInteger("reliability.leak.cycles", 1_000_000);

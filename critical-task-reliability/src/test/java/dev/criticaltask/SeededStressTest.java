@@ -23,7 +23,9 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.stream.Collectors;
 
+import dev.criticaltask.testsupport.QuietLogs;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledForJreRange;
 import org.junit.jupiter.api.condition.JRE;
@@ -45,6 +47,7 @@ import org.junit.jupiter.api.condition.JRE;
  * round releases them. Their draws come from a second stream of the same seed, so the blocking part
  * of every round is the one it was before.
  */
+@Tag("core")
 class SeededStressTest {
 
     static final long BASE_SEED = 0x5EED_CAFEL;

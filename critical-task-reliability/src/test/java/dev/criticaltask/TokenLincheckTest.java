@@ -5,12 +5,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.criticaltask.testsupport.LincheckOptions;
+import dev.criticaltask.testsupport.QuietLogs;
 import org.jetbrains.lincheck.datastructures.IntGen;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
-import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.jetbrains.lincheck.datastructures.Validate;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * operation; they are checked at the end of every invocation by {@link #exactlyOnce()}, together
  * with what the token still links.
  */
+@Tag("core")
 @Param(name = "reason", gen = IntGen.class, conf = "1:2")
 @Param(name = "slot", gen = IntGen.class, conf = "0:2")
 public class TokenLincheckTest {
@@ -169,9 +171,7 @@ public class TokenLincheckTest {
     @Test
     void modelChecking() {
         rawReason = false;
-        new ModelCheckingOptions()
-            .iterations(Lincheck.iterations(10))
-            .invocationsPerIteration(Lincheck.invocations(200))
+        LincheckOptions.modelChecking()
             .threads(3)
             .actorsPerThread(3)
             .actorsBefore(1)
@@ -184,9 +184,7 @@ public class TokenLincheckTest {
     void modelCheckingRawReason() {
         rawReason = true;
         try {
-            new ModelCheckingOptions()
-                .iterations(Lincheck.iterations(10))
-                .invocationsPerIteration(Lincheck.invocations(200))
+            LincheckOptions.modelChecking()
                 .threads(2)
                 .actorsPerThread(3)
                 .actorsBefore(0)
@@ -202,9 +200,7 @@ public class TokenLincheckTest {
     @Test
     void stressWithTimedAwait() {
         rawReason = false;
-        new StressOptions()
-            .iterations(Lincheck.iterations(10))
-            .invocationsPerIteration(Lincheck.invocations(200))
+        LincheckOptions.stress()
             .threads(3)
             .actorsPerThread(3)
             .actorsBefore(1)

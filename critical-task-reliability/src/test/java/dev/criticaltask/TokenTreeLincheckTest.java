@@ -5,12 +5,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.criticaltask.testsupport.LincheckOptions;
+import dev.criticaltask.testsupport.QuietLogs;
 import org.jetbrains.lincheck.datastructures.IntGen;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
-import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.jetbrains.lincheck.datastructures.Validate;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * group): a concurrent second cancel of the parent returns at once by design, before the walk of the
  * first reaches the child.
  */
+@Tag("core")
 @Param(name = "reason", gen = IntGen.class, conf = "1:2")
 @Param(name = "slot", gen = IntGen.class, conf = "0:1")
 public class TokenTreeLincheckTest {
@@ -152,9 +154,7 @@ public class TokenTreeLincheckTest {
 
     @Test
     void modelChecking() {
-        new ModelCheckingOptions()
-            .iterations(Lincheck.iterations(10))
-            .invocationsPerIteration(Lincheck.invocations(200))
+        LincheckOptions.modelChecking()
             .threads(3)
             .actorsPerThread(3)
             .actorsBefore(1)
@@ -165,9 +165,7 @@ public class TokenTreeLincheckTest {
 
     @Test
     void stress() {
-        new StressOptions()
-            .iterations(Lincheck.iterations(10))
-            .invocationsPerIteration(Lincheck.invocations(200))
+        LincheckOptions.stress()
             .threads(3)
             .actorsPerThread(3)
             .actorsBefore(1)

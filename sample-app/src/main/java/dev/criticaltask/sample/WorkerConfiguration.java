@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.sample;
 
 import java.time.Clock;
@@ -18,11 +34,12 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
- * The shared state of the service, its three critical workers and its critical scheduled job. Each
- * {@code CriticalTask} bean is started by the critical-task starter under its bean name:
- * {@code orderProcessor}, {@code priceRefresher} and {@code heartbeat} are the names health, metrics
- * and logs use. The ledger audit is a {@code @Critical @Scheduled} method, run by Spring's scheduler
- * (Boot's auto-configured one) and supervised as the critical task {@code orderLedgerAudit.audit}.
+ * The shared state of the service, its three critical workers and its critical scheduled
+ * job. Each {@code CriticalTask} bean is started by the critical-task starter under its
+ * bean name: {@code orderProcessor}, {@code priceRefresher} and {@code heartbeat} are the
+ * names health, metrics and logs use. The ledger audit is a {@code @Critical @Scheduled}
+ * method, run by Spring's scheduler (Boot's auto-configured one) and supervised as the
+ * critical task {@code orderLedgerAudit.audit}.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
@@ -66,8 +83,7 @@ class WorkerConfiguration {
     }
 
     @Bean
-    CriticalTask priceRefresher(PriceFeed priceFeed, PriceCache priceCache, SampleProperties properties,
-            Clock clock) {
+    CriticalTask priceRefresher(PriceFeed priceFeed, PriceCache priceCache, SampleProperties properties, Clock clock) {
         return new PriceRefresher(priceFeed, priceCache, properties.prices().refreshInterval(), clock);
     }
 

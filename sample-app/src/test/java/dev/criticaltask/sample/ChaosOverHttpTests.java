@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.sample;
 
 import java.net.http.HttpResponse;
@@ -11,10 +27,11 @@ import com.jayway.jsonpath.JsonPath;
 import dev.criticaltask.CriticalTaskHandle;
 import dev.criticaltask.CriticalTaskRegistry;
 import dev.criticaltask.TaskState;
-import dev.criticaltask.spring.CriticalJobStatus;
-import dev.criticaltask.spring.CriticalJobs;
+import dev.criticaltask.spring.scheduling.CriticalJobStatus;
+import dev.criticaltask.spring.scheduling.CriticalJobs;
 import dev.criticaltask.spring.CriticalTaskFailedEvent;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -25,18 +42,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The chaos endpoints, switched on, take the whole service down. {@code POST /chaos/fail}: the
- * run-time task fails, the event is published once, the failure is counted, every worker stops and
- * the context closes. {@code POST /chaos/lose-order}: nothing fails and every probe stays UP until
- * the critical scheduled ledger audit finds the order stuck, throws, and shuts the service down the
- * same way. Inside a test the JVM is not exited (the packaged application's exit code is
- * {@code SampleApplicationIT}'s business).
+ * The chaos endpoints, switched on, take the whole service down.
+ * {@code POST /chaos/fail}: the run-time task fails, the event is published once, the
+ * failure is counted, every worker stops and the context closes.
+ * {@code POST /chaos/lose-order}: nothing fails and every probe stays UP until the
+ * critical scheduled ledger audit finds the order stuck, throws, and shuts the service
+ * down the same way. Inside a test the JVM is not exited (the packaged application's exit
+ * code is {@code SampleApplicationIT}'s business).
  *
- * <p>Deliberately not a {@code @SpringBootTest}: the failure closes the context, and the
- * TestContext framework of Spring Framework 7 then fails the test's own after-callbacks when it
- * tries to restart the closed context it cached, even with {@code @DirtiesContext}. A context the
- * test starts and closes itself has no such cache.
+ * <p>
+ * Deliberately not a {@code @SpringBootTest}: the failure closes the context, and the
+ * TestContext framework of Spring Framework 7 then fails the test's own after-callbacks
+ * when it tries to restart the closed context it cached, even with
+ * {@code @DirtiesContext}. A context the test starts and closes itself has no such cache.
  */
+@Tag("spring")
 class ChaosOverHttpTests {
 
     private static final String AUDIT_JOB = "orderLedgerAudit.audit";
@@ -60,7 +80,8 @@ class ChaosOverHttpTests {
                 .satisfies((event) -> assertThat(event.getTaskName()).isEqualTo("chaos-1"));
             assertThat(registry.firstFailure()).hasValueSatisfying(
                     (failure) -> assertThat(failure.getCause()).hasMessageContaining("POST /chaos/fail"));
-            assertThat(meters.get("critical.task.failures").tags("task", "chaos-1", "exception", "IllegalStateException")
+            assertThat(meters.get("critical.task.failures")
+                .tags("task", "chaos-1", "exception", "IllegalStateException")
                 .counter()
                 .count()).isEqualTo(1);
             for (String worker : List.of("orderProcessor", "priceRefresher", "heartbeat")) {
@@ -76,7 +97,8 @@ class ChaosOverHttpTests {
     void orderLostBetweenLedgerAndQueueFailsTheLedgerAuditAndShutsTheServiceDown() throws Exception {
         List<CriticalTaskFailedEvent> events = new CopyOnWriteArrayList<>();
         AtomicReference<CriticalJobs> jobs = new AtomicReference<>();
-        // read in the listener: the event comes before the context closes, and a closed context has
+        // read in the listener: the event comes before the context closes, and a closed
+        // context has
         // no scheduler left to ask for the job's schedule
         AtomicReference<CriticalJobStatus> jobWhenItFailed = new AtomicReference<>();
         ConfigurableApplicationContext context = new SpringApplicationBuilder(SampleApplication.class)
@@ -88,7 +110,8 @@ class ChaosOverHttpTests {
                     criticalJobs.find(AUDIT_JOB).ifPresent(jobWhenItFailed::set);
                 }
             })
-            // as arguments: application.properties sets both, and builder properties are only defaults
+            // as arguments: application.properties sets both, and builder properties are
+            // only defaults
             .run("--sample.orders.audit.interval=100ms", "--sample.orders.audit.max-pending-age=3s");
         try {
             jobs.set(context.getBean(CriticalJobs.class));
@@ -102,7 +125,8 @@ class ChaosOverHttpTests {
             HttpResponse<String> lost = Http.postJson(port, "/chaos/lose-order", "");
             assertThat(lost.statusCode()).as(lost.body()).isEqualTo(202);
             String id = JsonPath.parse(lost.body()).read("$.order");
-            // nothing has failed yet: the order just sits there, and the probes see nothing wrong
+            // nothing has failed yet: the order just sits there, and the probes see
+            // nothing wrong
             assertThat(JsonPath.parse(Http.get(port, "/orders/" + id).body()).read("$.status", String.class))
                 .isEqualTo("ACCEPTED");
             assertThat(Http.get(port, "/actuator/health/liveness").statusCode()).isEqualTo(200);

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.sample;
 
 import java.io.IOException;
@@ -12,6 +28,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import com.jayway.jsonpath.JsonPath;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,16 +36,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The packaged application, {@code java -jar target/sample-app.jar}, in a child process: what a
- * test JVM cannot show in-process, because the starter never exits a test's JVM. Run by failsafe
- * after the jar has been repackaged.
+ * The packaged application, {@code java -jar target/sample-app.jar}, in a child process:
+ * what a test JVM cannot show in-process, because the starter never exits a test's JVM.
+ * Run by failsafe after the jar has been repackaged.
  */
+@Tag("spring")
+@Tag("child-jvm")
 class SampleApplicationIT {
 
-    /** Far more than a start and a stop take even on a busy 2-core machine; a hang fails the test. */
+    /**
+     * Far more than a start and a stop take even on a busy 2-core machine; a hang fails
+     * the test.
+     */
     private static final long TIMEOUT_SECONDS = 120;
 
-    /** A code no JVM or Spring path would produce by accident, to prove the configured one is used. */
+    /**
+     * A code no JVM or Spring path would produce by accident, to prove the configured one
+     * is used.
+     */
     private static final int EXIT_CODE = 3;
 
     @TempDir
@@ -40,7 +65,8 @@ class SampleApplicationIT {
                 "--critical-task.shutdown.exit-code=" + EXIT_CODE);
 
         assertThat(run.exitCode()).as(run.output()).isEqualTo(EXIT_CODE);
-        assertThat(run.output()).contains("Critical task 'priceRefresher' failed: java.io.IOException: price feed unreachable")
+        assertThat(run.output())
+            .contains("Critical task 'priceRefresher' failed: java.io.IOException: price feed unreachable")
             .contains("Heartbeat stopped after")
             .contains("Order processor stopped")
             .contains("Critical tasks stopped gracefully")
@@ -75,8 +101,9 @@ class SampleApplicationIT {
             assertThat(process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).as(Files.readString(log)).isTrue();
             String output = Files.readString(log);
             assertThat(process.exitValue()).as(output).isEqualTo(EXIT_CODE);
-            assertThat(output).contains("Critical task 'orderLedgerAudit.audit' crashed: java.lang.IllegalStateException: "
-                    + "Order ledger audit failed: 1 order(s) ACCEPTED for longer than PT1S")
+            assertThat(output)
+                .contains("Critical task 'orderLedgerAudit.audit' crashed: java.lang.IllegalStateException: "
+                        + "Order ledger audit failed: 1 order(s) ACCEPTED for longer than PT1S")
                 .contains("the oldest " + id + " accepted at")
                 .contains("Heartbeat stopped after")
                 .contains("Order processor stopped")
@@ -101,7 +128,8 @@ class SampleApplicationIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(log).contains("Prices loaded"));
             String id = JsonPath.parse(Http.postJson(port, "/orders", "{\"item\":\"tea\",\"quantity\":2}").body())
                 .read("$.id");
-            await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(log).contains("Order " + id + " processed"));
+            await().atMost(Duration.ofSeconds(30))
+                .until(() -> Files.readString(log).contains("Order " + id + " processed"));
 
             process.destroy(); // SIGTERM on Linux and macOS
 
@@ -149,12 +177,16 @@ class SampleApplicationIT {
         return all.toArray(String[]::new);
     }
 
-    /** Starts the packaged application, its output going to {@code <name>.log} in the temp dir. */
+    /**
+     * Starts the packaged application, its output going to {@code <name>.log} in the temp
+     * dir.
+     */
     private Process startJar(String name, String... args) throws IOException {
         Path jar = Paths.get(System.getProperty("sample.jar", "target/sample-app.jar"));
         assertThat(jar).as("the repackaged application; run through 'mvn verify'").isRegularFile();
-        List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(), "--spring.main.banner-mode=off"));
+        List<String> command = new ArrayList<>(
+                List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
+                        "--spring.main.banner-mode=off"));
         command.addAll(List.of(args));
         // To a file, not a pipe: a full pipe would block the child.
         return new ProcessBuilder(command).redirectErrorStream(true)

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.sample;
 
 import java.math.BigDecimal;
@@ -10,6 +26,7 @@ import java.util.Map;
 import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
 import dev.criticaltask.sample.prices.PriceCache;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -21,10 +38,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The whole service, in-process, with its real configuration: the workers run, orders flow, the
- * ledger audit runs on its schedule, and the actuator shows every worker and the job. No task fails
- * here, so the cached context stays usable.
+ * The whole service, in-process, with its real configuration: the workers run, orders
+ * flow, the ledger audit runs on its schedule, and the actuator shows every worker and
+ * the job. No task fails here, so the cached context stays usable.
  */
+@Tag("spring")
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 class SampleApplicationTests {
 
@@ -69,13 +87,15 @@ class SampleApplicationTests {
         assertThat(names).containsExactlyInAnyOrderElementsOf(TASKS);
         assertThat(states).containsOnly("RUNNING");
         List<Map<String, Object>> withJob = endpoint.read("$.tasks[?(@.job)]");
-        assertThat(withJob).as("only the @Scheduled method is a job").singleElement()
+        assertThat(withJob).as("only the @Scheduled method is a job")
+            .singleElement()
             .satisfies((task) -> assertThat(task).containsEntry("name", AUDIT_JOB));
     }
 
     @Test
     void ledgerAuditRunsOnItsScheduleAndShowsItsRunsInHealthAndTheEndpoint() throws Exception {
-        // the first run starts with the scheduler; a fixed delay has no initial delay by default
+        // the first run starts with the scheduler; a fixed delay has no initial delay by
+        // default
         await().atMost(Duration.ofSeconds(30))
             .until(() -> json(Http.get(this.port, "/actuator/criticaltasks/" + AUDIT_JOB), 200)
                 .read("$.job.lastOutcome", String.class), "SUCCESS"::equals);
@@ -86,7 +106,8 @@ class SampleApplicationTests {
         assertThat(task.read("$.job.trigger", String.class)).isEqualTo("SCHEDULED");
         assertThat(task.read("$.job.bean", String.class)).isEqualTo("orderLedgerAudit");
         assertThat(task.read("$.job.method", String.class)).isEqualTo("OrderLedgerAudit.audit()");
-        // sample.orders.audit.interval=10s in application.properties, through the @Scheduled placeholder
+        // sample.orders.audit.interval=10s in application.properties, through the
+        // @Scheduled placeholder
         assertThat(task.read("$.job.schedule", String.class)).isEqualTo("fixed delay PT10S");
         Instant lastRun = Instant.parse(task.read("$.job.lastRunStartedAt", String.class));
         assertThat(Instant.parse(task.read("$.job.nextRunAt", String.class))).isAfter(lastRun);
@@ -127,8 +148,9 @@ class SampleApplicationTests {
         await().atMost(Duration.ofSeconds(30))
             .until(() -> json(Http.get(this.port, "/orders/" + id), 200).read("$.status", String.class),
                     "REJECTED"::equals);
-        assertThat(json(Http.get(this.port, "/actuator/health/criticalTasks/orderProcessor"), 200)
-            .read("$.status", String.class)).isEqualTo("UP");
+        assertThat(json(Http.get(this.port, "/actuator/health/criticalTasks/orderProcessor"), 200).read("$.status",
+                String.class))
+            .isEqualTo("UP");
         assertThat(Http.get(this.port, "/orders/no-such-order").statusCode()).isEqualTo(404);
     }
 

@@ -22,10 +22,12 @@ import org.springframework.context.support.GenericApplicationContext;
 public class BenchApplication {
 
     static final String STARTER_AUTO_CONFIGURATIONS = String.join(",",
-            "dev.criticaltask.spring.CriticalTaskAutoConfiguration",
-            "dev.criticaltask.spring.health.CriticalTaskHealthAutoConfiguration",
-            "dev.criticaltask.spring.endpoint.CriticalTaskEndpointAutoConfiguration",
-            "dev.criticaltask.spring.metrics.CriticalTaskMetricsAutoConfiguration");
+            "dev.criticaltask.spring.autoconfigure.CriticalTaskAutoConfiguration",
+            "dev.criticaltask.spring.autoconfigure.ReactiveCriticalTaskAutoConfiguration",
+            "dev.criticaltask.spring.autoconfigure.scheduling.CriticalJobAutoConfiguration",
+            "dev.criticaltask.spring.autoconfigure.health.CriticalTaskHealthAutoConfiguration",
+            "dev.criticaltask.spring.autoconfigure.endpoint.CriticalTaskEndpointAutoConfiguration",
+            "dev.criticaltask.spring.autoconfigure.metrics.CriticalTaskMetricsAutoConfiguration");
 
     /** How the critical tasks run: not at all (no starter), on platform or on virtual threads. */
     public enum Starter {

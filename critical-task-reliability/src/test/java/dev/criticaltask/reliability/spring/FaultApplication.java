@@ -7,22 +7,19 @@ import java.util.concurrent.TimeUnit;
 
 import dev.criticaltask.CriticalTask;
 import dev.criticaltask.CriticalTaskRegistry;
-import dev.criticaltask.spring.CriticalTaskAutoConfiguration;
+import dev.criticaltask.spring.autoconfigure.CriticalTaskAutoConfiguration;
 import dev.criticaltask.spring.CriticalTaskFailedEvent;
+import dev.criticaltask.testsupport.boot.ChildApplication;
 
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.CommandLineRunner;
-import org.springframework.boot.SpringApplication;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 
 /**
@@ -30,8 +27,6 @@ import org.springframework.context.event.EventListener;
  * others are Spring Boot arguments. Prints markers that {@link SpringFaultProcessTest} counts.
  */
 public final class FaultApplication {
-
-    static final CountDownLatch READY = new CountDownLatch(1);
 
     static final int FIFTY = 50;
 
@@ -47,16 +42,11 @@ public final class FaultApplication {
             case "runner-fails-with-task" -> RunnerFailsWithTask.class;
             default -> throw new IllegalArgumentException("Unknown scenario " + args[0]);
         };
-        SpringApplication application = new SpringApplication(scenario);
-        application.setWebApplicationType(WebApplicationType.NONE);
-        application.run(Arrays.copyOfRange(args, 1, args.length));
-        System.out.println("MAIN RETURNED");
+        ChildApplication.run(scenario, false, Arrays.copyOfRange(args, 1, args.length));
     }
 
     static void awaitReady() throws InterruptedException {
-        if (!READY.await(30, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("application did not become ready");
-        }
+        ChildApplication.awaitReady();
     }
 
     static CriticalTask worker(String name) {
@@ -68,13 +58,8 @@ public final class FaultApplication {
 
     @Configuration(proxyBeanMethods = false)
     @ImportAutoConfiguration({ CriticalTaskAutoConfiguration.class, ApplicationAvailabilityAutoConfiguration.class })
+    @Import(ChildApplication.Markers.class)
     static class Common {
-
-        @EventListener
-        void ready(ApplicationReadyEvent event) {
-            System.out.println("READY");
-            READY.countDown();
-        }
 
         @EventListener
         void failed(CriticalTaskFailedEvent event) {
@@ -82,11 +67,6 @@ public final class FaultApplication {
             System.out.println("EVENT task=" + event.getTaskName() + " cause=" + event.getCause() + " first="
                     + registry.firstFailure().map(failure -> failure.taskDescription()).orElse("none") + " root="
                     + registry.rootToken().reason().map(Throwable::getMessage).orElse("none"));
-        }
-
-        @EventListener
-        void closed(ContextClosedEvent event) {
-            System.out.println("CLOSED thread=" + Thread.currentThread().getName());
         }
     }
 

@@ -15,10 +15,11 @@ import java.util.stream.Collectors;
 
 import dev.criticaltask.CriticalTask;
 import dev.criticaltask.CriticalTaskRegistry;
-import dev.criticaltask.spring.CriticalTaskAutoConfiguration;
+import dev.criticaltask.spring.autoconfigure.CriticalTaskAutoConfiguration;
 import dev.criticaltask.spring.CriticalTaskFailedEvent;
-import dev.criticaltask.spring.health.CriticalTaskHealthAutoConfiguration;
+import dev.criticaltask.spring.autoconfigure.health.CriticalTaskHealthAutoConfiguration;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
@@ -38,6 +39,7 @@ import org.springframework.context.event.EventListener;
  * exits the JVM): health taken while the context stops, and a failure during the context's close.
  * Each ends in one close, no hang, and no thread of ours left.
  */
+@Tag("spring")
 class SpringFaultContextTest {
 
     static final CountDownLatch FAIL = new CountDownLatch(1);

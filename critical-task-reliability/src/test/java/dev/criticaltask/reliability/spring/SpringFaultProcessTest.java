@@ -1,46 +1,33 @@
 package dev.criticaltask.reliability.spring;
 
+import static dev.criticaltask.testsupport.ChildProcesses.count;
+import static dev.criticaltask.testsupport.ChildProcesses.errorLogs;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
+import dev.criticaltask.testsupport.ChildProcess;
+import dev.criticaltask.testsupport.ChildProcesses;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Faults of issue 5 where the process exit is the point: each runs {@link FaultApplication} in a
  * JVM of its own, on the test classpath, and must end with one shutdown, the right exit code, no
  * hang (60 s bound) and every exception logged.
  */
+@Tag("spring")
+@Tag("child-jvm")
 class SpringFaultProcessTest {
 
-    static final Duration TIMEOUT = Duration.ofSeconds(60);
-
-    @TempDir
-    Path temp;
-
-    private final List<Process> processes = new ArrayList<>();
-
-    @AfterEach
-    void destroyProcesses() {
-        for (Process process : processes) {
-            process.destroyForcibly();
-        }
-    }
+    @RegisterExtension
+    final ChildProcesses children = new ChildProcesses(FaultApplication.class);
 
     @Test
     void fiftyTasksFailingAtOnceShutDownOnceWithEveryFailureLoggedOnce() throws Exception {
-        Child child = start("fifty-failures");
+        ChildProcess child = children.start("fifty-failures");
         assertThat(child.awaitExit()).isEqualTo(1);
         String output = child.output();
         assertThat(count(output, "EVENT task=")).as(output).isOne();
@@ -59,7 +46,7 @@ class SpringFaultProcessTest {
 
     @Test
     void eventHandlerThatThrowsDoesNotStopTheShutdown() throws Exception {
-        Child child = start("throwing-event-listener");
+        ChildProcess child = children.start("throwing-event-listener");
         assertThat(child.awaitExit()).isEqualTo(1);
         String output = child.output();
         assertThat(count(output, "LISTENER THROWS")).as(output).isOne();
@@ -73,7 +60,7 @@ class SpringFaultProcessTest {
 
     @Test
     void outOfMemoryErrorThrownByATaskShutsDownWithOne() throws Exception {
-        Child child = start("out-of-memory");
+        ChildProcess child = children.start("out-of-memory");
         assertThat(child.awaitExit()).isEqualTo(1);
         String output = child.output();
         assertThat(count(output, "EVENT task=hungry cause=java.lang.OutOfMemoryError: injected")).as(output).isOne();
@@ -85,7 +72,7 @@ class SpringFaultProcessTest {
 
     @Test
     void taskBeanWhoseCreationThrowsFailsStartupWithoutHanging() throws Exception {
-        Child child = start("bean-creation-throws");
+        ChildProcess child = children.start("bean-creation-throws");
         assertThat(child.awaitExit()).isEqualTo(1);
         String output = child.output();
         assertThat(output).as(output).contains("cannot create this task").doesNotContain("READY", "EVENT task=",
@@ -96,7 +83,7 @@ class SpringFaultProcessTest {
 
     @Test
     void taskFailingWhileARunnerFailsEndsOnceWithOne() throws Exception {
-        Child child = start("runner-fails-with-task");
+        ChildProcess child = children.start("runner-fails-with-task");
         assertThat(child.awaitExit()).isEqualTo(1);
         String output = child.output();
         // the runner's exception must be logged, not cut short by the task failure's System.exit
@@ -104,50 +91,5 @@ class SpringFaultProcessTest {
         assertThat(errorLogs(output, "Critical task 'failing' crashed")).isOne();
         assertThat(count(output, "CLOSED thread=")).isOne();
         assertThat(output).doesNotContain("MAIN RETURNED");
-    }
-
-    Child start(String scenario, String... arguments) throws IOException {
-        Path log = Files.createTempFile(temp, scenario, ".log");
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("-Xshare:auto");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(FaultApplication.class.getName());
-        command.add(scenario);
-        command.addAll(List.of(arguments));
-        command.add("--spring.main.banner-mode=off");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        processes.add(process);
-        return new Child(process, log);
-    }
-
-    /** Log lines at ERROR that contain {@code part} (the EVENT marker repeats the root's reason). */
-    static int errorLogs(String text, String part) {
-        return (int) text.lines().filter(line -> line.contains(" ERROR ") && line.contains(part)).count();
-    }
-
-    static int count(String text, String part) {
-        Matcher matcher = Pattern.compile(Pattern.quote(part)).matcher(text);
-        int count = 0;
-        while (matcher.find()) {
-            count++;
-        }
-        return count;
-    }
-
-    record Child(Process process, Path log) {
-
-        int awaitExit() throws InterruptedException, IOException {
-            if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                throw new AssertionError("The child JVM did not end within " + TIMEOUT + "; output:\n" + output());
-            }
-            return process.exitValue();
-        }
-
-        String output() throws IOException {
-            return Files.readString(log, StandardCharsets.UTF_8);
-        }
     }
 }

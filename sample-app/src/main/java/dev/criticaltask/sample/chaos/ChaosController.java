@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.sample.chaos;
 
 import java.net.URI;
@@ -21,18 +37,19 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Failures on request, each of which shuts the whole service down:
  * <ul>
- * <li>{@code POST /chaos/fail} spawns, at run time, a critical task that crashes at once. It shows
- * that tasks spawned on the registry by application code are as critical as the {@code @Bean}
- * ones.</li>
- * <li>{@code POST /chaos/lose-order} records an order in the ledger as {@code ACCEPTED} without
- * queuing it: the classic lost write between a database and a queue. No worker fails, the processor
- * never sees the order, and every probe stays UP; once the order is older than
- * {@code sample.orders.audit.max-pending-age}, the critical scheduled ledger audit
- * ({@code orderLedgerAudit.audit}) throws and takes the service down.</li>
+ * <li>{@code POST /chaos/fail} spawns, at run time, a critical task that crashes at once.
+ * It shows that tasks spawned on the registry by application code are as critical as the
+ * {@code @Bean} ones.</li>
+ * <li>{@code POST /chaos/lose-order} records an order in the ledger as {@code ACCEPTED}
+ * without queuing it: the classic lost write between a database and a queue. No worker
+ * fails, the processor never sees the order, and every probe stays UP; once the order is
+ * older than {@code sample.orders.audit.max-pending-age}, the critical scheduled ledger
+ * audit ({@code orderLedgerAudit.audit}) throws and takes the service down.</li>
  * </ul>
  *
- * <p>It exists only with {@code sample.chaos.http-enabled=true}: by default no HTTP request can make
- * anything fail (both paths answer 404).
+ * <p>
+ * It exists only with {@code sample.chaos.http-enabled=true}: by default no HTTP request
+ * can make anything fail (both paths answer 404).
  */
 @RestController
 @ConditionalOnBooleanProperty("sample.chaos.http-enabled")
@@ -73,7 +90,8 @@ class ChaosController {
     @PostMapping("/chaos/lose-order")
     ResponseEntity<Map<String, String>> loseOrder() {
         Order order = new Order(UUID.randomUUID().toString(), "coffee", 1, this.clock.instant());
-        // What OrderController does, minus the queue: the record says ACCEPTED, nothing will process it.
+        // What OrderController does, minus the queue: the record says ACCEPTED, nothing
+        // will process it.
         this.ledger.accepted(order);
         return ResponseEntity.accepted()
             .location(URI.create("/orders/" + order.id()))

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.sample.orders;
 
 import java.net.URI;
@@ -17,12 +33,13 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /orders} accepts an order into the queue (202, with its id and a {@code Location}),
- * or refuses it: 400 for invalid input, 503 when the queue is full or the service is stopping.
- * {@code GET /orders/{id}} shows where an order is.
+ * {@code POST /orders} accepts an order into the queue (202, with its id and a
+ * {@code Location}), or refuses it: 400 for invalid input, 503 when the queue is full or
+ * the service is stopping. {@code GET /orders/{id}} shows where an order is.
  *
- * <p>Nothing a client sends can fail a worker: input is checked here, and an unknown item is a
- * rejected order, not an exception in the processor.
+ * <p>
+ * Nothing a client sends can fail a worker: input is checked here, and an unknown item is
+ * a rejected order, not an exception in the processor.
  */
 @RestController
 @RequestMapping("/orders")
@@ -60,7 +77,8 @@ class OrderController {
                 .body(Map.of("error", "an order needs an item and a quantity from 1 to " + MAX_QUANTITY));
         }
         Order order = new Order(UUID.randomUUID().toString(), item.strip(), quantity, this.clock.instant());
-        // Record first: the processor may update the record as soon as the order is queued.
+        // Record first: the processor may update the record as soon as the order is
+        // queued.
         this.ledger.accepted(order);
         OrderQueue.Offer offer = this.queue.offer(order);
         if (offer != OrderQueue.Offer.QUEUED) {

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.sample.orders;
 
 import java.math.BigDecimal;
@@ -10,9 +26,9 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The status of recent orders, for {@code GET /orders/{id}}. Thread-safe. It remembers the last
- * {@value #CAPACITY} orders only: a demo keeps no database, and an in-memory map must not grow for
- * ever.
+ * The status of recent orders, for {@code GET /orders/{id}}. Thread-safe. It remembers
+ * the last {@value #CAPACITY} orders only: a demo keeps no database, and an in-memory map
+ * must not grow for ever.
  */
 public final class OrderLedger {
 
@@ -33,8 +49,8 @@ public final class OrderLedger {
     }
 
     /** Moves an order to a final status. */
-    public synchronized void update(String id, OrderStatus status, @Nullable BigDecimal total,
-            @Nullable String reason, Instant at) {
+    public synchronized void update(String id, OrderStatus status, @Nullable BigDecimal total, @Nullable String reason,
+            Instant at) {
         this.records.computeIfPresent(id, (key, record) -> record.with(status, total, reason, at));
     }
 

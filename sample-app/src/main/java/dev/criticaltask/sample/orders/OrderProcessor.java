@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.sample.orders;
 
 import java.math.BigDecimal;
@@ -13,27 +29,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drains the {@link OrderQueue}: prices each order from the {@link PriceCache} and records the
- * outcome in the {@link OrderLedger}.
+ * Drains the {@link OrderQueue}: prices each order from the {@link PriceCache} and
+ * records the outcome in the {@link OrderLedger}.
  *
- * <p>How it stops, however the run ends (cancelled, interrupted, or failing):
+ * <p>
+ * How it stops, however the run ends (cancelled, interrupted, or failing):
  * <ol>
  * <li>the order in hand is always finished;</li>
  * <li>the queue is closed, so {@code POST /orders} refuses new orders with 503;</li>
  * <li>the orders still queued are processed until {@code drainTimeout} has passed;</li>
- * <li>each one left after that is handed back: marked {@link OrderStatus#NOT_PROCESSED} and logged
- * at WARN with its id. No accepted order disappears without a trace.</li>
+ * <li>each one left after that is handed back: marked {@link OrderStatus#NOT_PROCESSED}
+ * and logged at WARN with its id. No accepted order disappears without a trace.</li>
  * </ol>
- * An order whose item has no price is {@link OrderStatus#REJECTED}: bad input from a client is the
- * client's problem, never a reason to fail the worker and with it the service.
+ * An order whose item has no price is {@link OrderStatus#REJECTED}: bad input from a
+ * client is the client's problem, never a reason to fail the worker and with it the
+ * service.
  */
 public final class OrderProcessor implements CriticalTask {
 
     private static final Logger logger = LoggerFactory.getLogger(OrderProcessor.class);
 
     /**
-     * How long one poll waits. Closing the queue wakes the poll at once on cancellation, so this
-     * only bounds how stale a missed wake-up could make the token check.
+     * How long one poll waits. Closing the queue wakes the poll at once on cancellation,
+     * so this only bounds how stale a missed wake-up could make the token check.
      */
     private static final Duration POLL_TIMEOUT = Duration.ofSeconds(1);
 
@@ -49,15 +67,14 @@ public final class OrderProcessor implements CriticalTask {
 
     /**
      * Creates the processor.
-     *
      * @param queue where orders come from
      * @param ledger where outcomes go
      * @param prices the prices to charge
-     * @param drainTimeout how long queued orders are still processed once the processor is cancelled
+     * @param drainTimeout how long queued orders are still processed once the processor
+     * is cancelled
      * @param clock the time of each outcome
      */
-    public OrderProcessor(OrderQueue queue, OrderLedger ledger, PriceCache prices, Duration drainTimeout,
-            Clock clock) {
+    public OrderProcessor(OrderQueue queue, OrderLedger ledger, PriceCache prices, Duration drainTimeout, Clock clock) {
         this.queue = queue;
         this.ledger = ledger;
         this.prices = prices;
@@ -67,7 +84,8 @@ public final class OrderProcessor implements CriticalTask {
 
     @Override
     public void run(CancellationToken cancellation) throws InterruptedException {
-        // Closing the queue on cancel wakes the poll below at once instead of after POLL_TIMEOUT.
+        // Closing the queue on cancel wakes the poll below at once instead of after
+        // POLL_TIMEOUT.
         Registration wakeUp = cancellation.onCancel(this.queue::close);
         try {
             while (!cancellation.isCancelled()) {
@@ -83,7 +101,10 @@ public final class OrderProcessor implements CriticalTask {
         }
     }
 
-    /** Closes the queue, processes what it holds while the drain time lasts, hands back the rest. */
+    /**
+     * Closes the queue, processes what it holds while the drain time lasts, hands back
+     * the rest.
+     */
     private void drain(CancellationToken cancellation) {
         this.queue.close();
         long deadline = System.nanoTime() + this.drainTimeout.toNanos();
@@ -91,7 +112,8 @@ public final class OrderProcessor implements CriticalTask {
         int handedBack = 0;
         Order order;
         while ((order = this.queue.pollNow()) != null) {
-            // An interrupt means the grace period is over: hand back instead of processing.
+            // An interrupt means the grace period is over: hand back instead of
+            // processing.
             if (System.nanoTime() - deadline < 0 && !Thread.currentThread().isInterrupted()) {
                 process(order);
                 processed++;
@@ -101,8 +123,8 @@ public final class OrderProcessor implements CriticalTask {
                 handedBack++;
             }
         }
-        logger.info("Order processor stopped: {} queued order(s) processed while draining, {} handed back",
-                processed, handedBack);
+        logger.info("Order processor stopped: {} queued order(s) processed while draining, {} handed back", processed,
+                handedBack);
     }
 
     private void process(Order order) {

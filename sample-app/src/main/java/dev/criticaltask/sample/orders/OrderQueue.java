@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.sample.orders;
 
 import java.time.Duration;
@@ -10,10 +26,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * A bounded queue of accepted orders that can be closed.
  *
- * <p>Closing is what makes "no accepted order is lost silently" hold: {@link #offer(Order)} and
- * {@link #close()} take the same lock, so an order is either refused, or queued before the close,
- * where the processor's drain will find it. Closing also wakes a processor blocked in
- * {@link #poll(Duration)}, so that it notices its cancellation at once. Thread-safe.
+ * <p>
+ * Closing is what makes "no accepted order is lost silently" hold: {@link #offer(Order)}
+ * and {@link #close()} take the same lock, so an order is either refused, or queued
+ * before the close, where the processor's drain will find it. Closing also wakes a
+ * processor blocked in {@link #poll(Duration)}, so that it notices its cancellation at
+ * once. Thread-safe.
  */
 public final class OrderQueue {
 
@@ -43,7 +61,6 @@ public final class OrderQueue {
 
     /**
      * Creates an open, empty queue.
-     *
      * @param capacity how many orders it holds at most
      */
     public OrderQueue(int capacity) {
@@ -73,10 +90,9 @@ public final class OrderQueue {
     }
 
     /**
-     * Takes the oldest order, waiting up to {@code timeout} for one. Returns {@code null} on
-     * time-out, and at once when the queue is closed and empty. A closed queue still hands out the
-     * orders it holds, so that they can be drained.
-     *
+     * Takes the oldest order, waiting up to {@code timeout} for one. Returns {@code null}
+     * on time-out, and at once when the queue is closed and empty. A closed queue still
+     * hands out the orders it holds, so that they can be drained.
      * @throws InterruptedException when the waiting thread is interrupted
      */
     public @Nullable Order poll(Duration timeout) throws InterruptedException {
@@ -96,7 +112,10 @@ public final class OrderQueue {
         }
     }
 
-    /** Takes the oldest order without waiting, or {@code null}; unlike {@link #poll}, ignores interrupts. */
+    /**
+     * Takes the oldest order without waiting, or {@code null}; unlike {@link #poll},
+     * ignores interrupts.
+     */
     public @Nullable Order pollNow() {
         this.lock.lock();
         try {
@@ -107,7 +126,10 @@ public final class OrderQueue {
         }
     }
 
-    /** Refuses every later offer and wakes the consumer. Idempotent; never blocks for long. */
+    /**
+     * Refuses every later offer and wakes the consumer. Idempotent; never blocks for
+     * long.
+     */
     public void close() {
         this.lock.lock();
         try {

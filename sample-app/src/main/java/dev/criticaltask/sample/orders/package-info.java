@@ -1,6 +1,6 @@
 /**
- * Orders: accepted over HTTP into a bounded queue, processed by a critical worker, never lost
- * silently.
+ * Orders: accepted over HTTP into a bounded queue, processed by a critical worker, never
+ * lost silently.
  */
 @NullMarked
 package dev.criticaltask.sample.orders;

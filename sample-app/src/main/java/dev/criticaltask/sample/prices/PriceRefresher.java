@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.sample.prices;
 
 import java.io.IOException;
@@ -11,12 +27,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Refreshes the {@link PriceCache} from the {@link PriceFeed} at once and then every
- * {@code interval}, waiting in {@link CancellationToken#await(Duration)} so that it stops as soon as
- * it is cancelled.
+ * {@code interval}, waiting in {@link CancellationToken#await(Duration)} so that it stops
+ * as soon as it is cancelled.
  *
- * <p>A feed that cannot be reached is fatal: the {@link IOException} leaves {@link #run}, the task
- * fails, and the whole service shuts down and exits non-zero, to be restarted clean. Serving orders
- * at stale prices for ever would be worse.
+ * <p>
+ * A feed that cannot be reached is fatal: the {@link IOException} leaves {@link #run},
+ * the task fails, and the whole service shuts down and exits non-zero, to be restarted
+ * clean. Serving orders at stale prices for ever would be worse.
  */
 public final class PriceRefresher implements CriticalTask {
 
@@ -32,7 +49,6 @@ public final class PriceRefresher implements CriticalTask {
 
     /**
      * Creates the refresher.
-     *
      * @param feed where prices come from
      * @param cache where they go
      * @param interval time between two fetches

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.sample.prices;
 
 import java.io.IOException;
@@ -10,11 +26,13 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A price feed that needs no network: a fixed menu whose prices drift a little on every fetch.
+ * A price feed that needs no network: a fixed menu whose prices drift a little on every
+ * fetch.
  *
- * <p>With {@code failAfter} set ({@code sample.chaos.fail-after}), the feed "goes down" that long
- * after its first fetch: every later fetch throws an {@link IOException}. This is the chaos switch
- * that shows a critical worker failing. Thread-safe.
+ * <p>
+ * With {@code failAfter} set ({@code sample.chaos.fail-after}), the feed "goes down" that
+ * long after its first fetch: every later fetch throws an {@link IOException}. This is
+ * the chaos switch that shows a critical worker failing. Thread-safe.
  */
 public final class SimulatedPriceFeed implements PriceFeed {
 
@@ -29,8 +47,8 @@ public final class SimulatedPriceFeed implements PriceFeed {
 
     /**
      * Creates the feed.
-     *
-     * @param failAfter how long after the first fetch the feed fails; {@code null} for never
+     * @param failAfter how long after the first fetch the feed fails; {@code null} for
+     * never
      */
     public SimulatedPriceFeed(@Nullable Duration failAfter) {
         this.failAfter = failAfter;

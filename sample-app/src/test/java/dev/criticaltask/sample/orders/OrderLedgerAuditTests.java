@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.sample.orders;
 
 import java.math.BigDecimal;
@@ -6,15 +22,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 
 /**
- * The ledger audit's invariants, on a real ledger and queue at a fixed time: a healthy ledger
- * passes, and each broken invariant throws with a message that says which, how many, and an example.
+ * The ledger audit's invariants, on a real ledger and queue at a fixed time: a healthy
+ * ledger passes, and each broken invariant throws with a message that says which, how
+ * many, and an example.
  */
+@Tag("spring")
 class OrderLedgerAuditTests {
 
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
@@ -66,7 +85,8 @@ class OrderLedgerAuditTests {
 
     @Test
     void oldAcceptedOrdersAreNotStuckOnceTheQueueIsClosed() {
-        // the service is stopping: the processor's drain processes or hands back what is left
+        // the service is stopping: the processor's drain processes or hands back what is
+        // left
         accepted("draining", Duration.ofMinutes(5));
         this.queue.close();
 
@@ -79,7 +99,8 @@ class OrderLedgerAuditTests {
         this.ledger.update("a", OrderStatus.PROCESSED, null, null, NOW);
 
         assertThatIllegalStateException().isThrownBy(this.audit::audit)
-            .withMessage("Order ledger audit failed: 1 incomplete record(s), the first: order a is PROCESSED without a total");
+            .withMessage(
+                    "Order ledger audit failed: 1 incomplete record(s), the first: order a is PROCESSED without a total");
     }
 
     @Test
@@ -91,7 +112,8 @@ class OrderLedgerAuditTests {
         this.queue.close();
 
         assertThatIllegalStateException().isThrownBy(this.audit::audit)
-            .withMessage("Order ledger audit failed: 2 incomplete record(s), the first: order r is REJECTED without a reason");
+            .withMessage(
+                    "Order ledger audit failed: 2 incomplete record(s), the first: order r is REJECTED without a reason");
     }
 
     @Test

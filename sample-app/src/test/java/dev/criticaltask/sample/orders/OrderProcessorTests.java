@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.sample.orders;
 
 import java.math.BigDecimal;
@@ -10,6 +26,7 @@ import java.util.Map;
 import dev.criticaltask.CancellationToken;
 import dev.criticaltask.CriticalTaskHandle;
 import dev.criticaltask.sample.prices.PriceCache;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -19,6 +36,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+@Tag("spring")
 @ExtendWith(OutputCaptureExtension.class)
 class OrderProcessorTests {
 
@@ -62,8 +80,7 @@ class OrderProcessorTests {
 
             root.cancel();
             assertThat(handle.join(Duration.ofSeconds(10))).isTrue();
-            assertThat(this.queue.offer(new Order("c", "coffee", 1, Instant.now())))
-                .isEqualTo(OrderQueue.Offer.CLOSED);
+            assertThat(this.queue.offer(new Order("c", "coffee", 1, Instant.now()))).isEqualTo(OrderQueue.Offer.CLOSED);
         }
         finally {
             root.cancel();

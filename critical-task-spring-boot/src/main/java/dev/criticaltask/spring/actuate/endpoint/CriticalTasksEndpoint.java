@@ -1,0 +1,249 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.criticaltask.spring.actuate.endpoint;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+import dev.criticaltask.CriticalTaskFailedException;
+import dev.criticaltask.CriticalTaskHandle;
+import dev.criticaltask.CriticalTaskRegistry;
+import dev.criticaltask.TaskState;
+import dev.criticaltask.spring.scheduling.CriticalJobStatus;
+import dev.criticaltask.spring.scheduling.CriticalJobs;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.Show;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+
+/**
+ * {@link Endpoint @Endpoint} that lists the tasks of a {@link CriticalTaskRegistry}: each
+ * task's name, state, start and end, restarts, failure, and the registry's first failure.
+ * A task that is a critical {@code @Scheduled} or {@code @Async} method also describes
+ * the method's runs: when the latest started and how it ended, its schedule and next run,
+ * and the class (never the message) of its latest failure.
+ *
+ * <p>
+ * A failure always names its exception type; its message is shown only when
+ * {@code showDetails} allows it for the caller, as the health endpoint does for details,
+ * because a message may carry anything the failing code put into it.
+ * {@code /criticaltasks/{name}} describes one task, or answers 404 when there is none of
+ * that name.
+ */
+@Endpoint(id = "criticaltasks")
+public class CriticalTasksEndpoint {
+
+    private final CriticalTaskRegistry registry;
+
+    private final Show showDetails;
+
+    private final Set<String> roles;
+
+    private final Supplier<@Nullable CriticalJobs> jobs;
+
+    /**
+     * Creates an endpoint.
+     * @param registry the tasks to describe
+     * @param showDetails when to show exception messages
+     * @param roles the roles that may see them under {@link Show#WHEN_AUTHORIZED}; empty
+     * means any authenticated user
+     */
+    public CriticalTasksEndpoint(CriticalTaskRegistry registry, Show showDetails, Collection<String> roles) {
+        this(registry, showDetails, roles, () -> null);
+    }
+
+    /**
+     * Creates an endpoint that also describes critical jobs.
+     * @param registry the tasks to describe
+     * @param showDetails when to show exception messages
+     * @param roles the roles that may see them under {@link Show#WHEN_AUTHORIZED}; empty
+     * means any authenticated user
+     * @param jobs the critical jobs, asked on every call; it may supply {@code null} when
+     * there are none
+     */
+    public CriticalTasksEndpoint(CriticalTaskRegistry registry, Show showDetails, Collection<String> roles,
+            Supplier<@Nullable CriticalJobs> jobs) {
+        this.registry = Objects.requireNonNull(registry, "registry must not be null");
+        this.showDetails = Objects.requireNonNull(showDetails, "showDetails must not be null");
+        this.roles = Set.copyOf(roles);
+        this.jobs = Objects.requireNonNull(jobs, "jobs must not be null");
+    }
+
+    /**
+     * Every task the registry knows (finished ones first, then live ones) and the first
+     * failure.
+     * @param securityContext who asks, which decides whether messages are shown
+     * @return the tasks and the first failure
+     */
+    @ReadOperation
+    public CriticalTasksDescriptor criticalTasks(SecurityContext securityContext) {
+        boolean showMessages = showMessages(securityContext);
+        CriticalJobs criticalJobs = jobs.get();
+        // one look at the schedulers for all jobs
+        Map<String, CriticalJobStatus> jobsByName = criticalJobs == null ? Map.of()
+                : criticalJobs.jobs().stream().collect(Collectors.toMap(CriticalJobStatus::name, Function.identity()));
+        List<TaskDescriptor> tasks = registry.tasks()
+            .stream()
+            .map(task -> TaskDescriptor.of(task, showMessages, jobsByName.get(task.description())))
+            .toList();
+        FailureDescriptor firstFailure = registry.firstFailure()
+            .map(failure -> FailureDescriptor.of(failure, showMessages))
+            .orElse(null);
+        return new CriticalTasksDescriptor(tasks, firstFailure);
+    }
+
+    /**
+     * The live task of this name, or else the latest finished one; {@code null} (404) if
+     * none.
+     * @param name the task's name
+     * @param securityContext who asks, which decides whether messages are shown
+     * @return the task, or {@code null}
+     */
+    @ReadOperation
+    public @Nullable TaskDescriptor criticalTask(@Selector String name, SecurityContext securityContext) {
+        CriticalJobs criticalJobs = jobs.get();
+        CriticalJobStatus job = criticalJobs != null ? criticalJobs.find(name).orElse(null) : null;
+        return registry.find(name)
+            .map(task -> TaskDescriptor.of(task, showMessages(securityContext), job))
+            .orElse(null);
+    }
+
+    private boolean showMessages(SecurityContext securityContext) {
+        return showDetails.isShown(securityContext, roles);
+    }
+
+    /**
+     * The tasks of a registry and its first failure.
+     *
+     * @param tasks every task remembered, finished ones first
+     * @param firstFailure the failure that cancelled the root, if any
+     */
+    public record CriticalTasksDescriptor(List<TaskDescriptor> tasks,
+            @Nullable FailureDescriptor firstFailure) implements OperationResponseBody {
+    }
+
+    /**
+     * One task.
+     *
+     * @param name the task's name
+     * @param state where it is in its life
+     * @param startedAt when it began to run; {@code null} while it waits for a thread
+     * @param finishedAt when it ended; {@code null} while it runs
+     * @param restarts how often its restart policy ran it again
+     * @param lastRestartCause what made it restart last; {@code null} if it never
+     * restarted
+     * @param sinceLastHeartbeat how long since its last heartbeat, for a running task
+     * that has a heartbeat timeout; {@code null} otherwise
+     * @param failure why it failed; {@code null} unless it is {@link TaskState#FAILED}
+     * @param job the runs of the method, when the task is a critical {@code @Scheduled}
+     * or {@code @Async} method; {@code null} otherwise
+     */
+    public record TaskDescriptor(String name, TaskState state, @Nullable Instant startedAt,
+            @Nullable Instant finishedAt, int restarts, @Nullable ThrowableDescriptor lastRestartCause,
+            @Nullable Duration sinceLastHeartbeat, @Nullable FailureDescriptor failure,
+            @Nullable JobDescriptor job) implements OperationResponseBody {
+
+        static TaskDescriptor of(CriticalTaskHandle task, boolean showMessage, @Nullable CriticalJobStatus job) {
+            return new TaskDescriptor(task.description(), task.state(), task.startedAt().orElse(null),
+                    task.finishedAt().orElse(null), task.restartCount(),
+                    task.lastRestartCause().map(cause -> ThrowableDescriptor.of(cause, showMessage)).orElse(null),
+                    task.sinceLastHeartbeat().orElse(null),
+                    task.failure().map(failure -> FailureDescriptor.of(failure, showMessage)).orElse(null),
+                    job != null ? JobDescriptor.of(job) : null);
+        }
+
+    }
+
+    /**
+     * The runs of a critical {@code @Scheduled} or {@code @Async} method. It holds no
+     * exception message, whoever asks.
+     *
+     * @param trigger what runs the method
+     * @param bean the bean that declares it
+     * @param method the method
+     * @param schedule how the scheduler runs it; {@code null} for an {@code @Async}
+     * method
+     * @param nextRunAt when the scheduler runs it next; {@code null} when unknown or
+     * never again
+     * @param lastRunStartedAt when the latest run started; {@code null} before the first
+     * @param lastRunDuration how long the latest run took; {@code null} while it runs
+     * @param lastOutcome how the latest run ended; {@code null} before the first
+     * @param lastFailure the class name of the latest exception that escaped a run
+     * @param runs how many runs started
+     * @param failures how many of them failed
+     */
+    public record JobDescriptor(CriticalJobStatus.Trigger trigger, String bean, String method,
+            @Nullable String schedule, @Nullable Instant nextRunAt, @Nullable Instant lastRunStartedAt,
+            @Nullable Duration lastRunDuration, CriticalJobStatus.@Nullable Outcome lastOutcome,
+            @Nullable String lastFailure, long runs, long failures) {
+
+        static JobDescriptor of(CriticalJobStatus job) {
+            return new JobDescriptor(job.trigger(), job.beanName(), job.method(), job.schedule(), job.nextRunAt(),
+                    job.lastRunStartedAt(), job.lastRunDuration(), job.lastOutcome(), job.lastFailure(), job.runs(),
+                    job.failures());
+        }
+
+    }
+
+    /**
+     * Something a task threw.
+     *
+     * @param exception its class name
+     * @param message its message; {@code null} when the caller may not see it, or there
+     * is none
+     */
+    public record ThrowableDescriptor(String exception, @Nullable String message) {
+
+        static ThrowableDescriptor of(Throwable thrown, boolean showMessage) {
+            return new ThrowableDescriptor(thrown.getClass().getName(), showMessage ? thrown.getMessage() : null);
+        }
+
+    }
+
+    /**
+     * A task's failure.
+     *
+     * @param task the failed task's name
+     * @param exception the class name of what the task threw
+     * @param message its message; {@code null} when the caller may not see it, or there
+     * is none
+     */
+    public record FailureDescriptor(String task, String exception, @Nullable String message) {
+
+        static FailureDescriptor of(CriticalTaskFailedException failure, boolean showMessage) {
+            // The cause is what the task threw; the wrapper's own message repeats the
+            // cause's.
+            Throwable cause = Objects.requireNonNullElse(failure.getCause(), failure);
+            return new FailureDescriptor(failure.taskDescription(), cause.getClass().getName(),
+                    showMessage ? cause.getMessage() : null);
+        }
+
+    }
+
+}

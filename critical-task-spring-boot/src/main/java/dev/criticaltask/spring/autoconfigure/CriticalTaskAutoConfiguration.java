@@ -1,0 +1,157 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.criticaltask.spring.autoconfigure;
+
+import java.time.Duration;
+import java.util.List;
+
+import dev.criticaltask.CancellationToken;
+import dev.criticaltask.CriticalTaskRegistry;
+import dev.criticaltask.spring.lifecycle.CommonsLoggingSystemLogger;
+import dev.criticaltask.spring.lifecycle.CriticalTaskLifecycle;
+import dev.criticaltask.spring.lifecycle.ProcessExit;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.thread.Threading;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} for critical tasks: a root {@link CancellationToken}, a
+ * {@link CriticalTaskRegistry} under it, and a {@link CriticalTaskLifecycle} that runs
+ * every task the {@link CriticalTaskContributor contributors} define (here the
+ * {@code CriticalTask}, {@code SupervisedTask}, {@code AsyncCriticalTask} and
+ * {@code CriticalTaskSpec} beans) and turns the first failure into a shutdown of the
+ * application with a non-zero exit code.
+ *
+ * <p>
+ * Each bean backs off when the application defines its own; all of it is off with
+ * {@code critical-task.enabled=false}.
+ */
+@AutoConfiguration
+@ConditionalOnBooleanProperty(name = "critical-task.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(CriticalTaskProperties.class)
+public final class CriticalTaskAutoConfiguration {
+
+    /** The name of the root token bean. */
+    public static final String ROOT_TOKEN_BEAN_NAME = "criticalTaskRootToken";
+
+    /** The name of the lifecycle bean; define a bean with this name to replace it. */
+    public static final String LIFECYCLE_BEAN_NAME = "criticalTaskLifecycle";
+
+    private static final Log logger = LogFactory.getLog(CriticalTaskAutoConfiguration.class);
+
+    private static final Duration DEFAULT_SHUTDOWN_PHASE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final CriticalTaskProperties properties;
+
+    private final Environment environment;
+
+    CriticalTaskAutoConfiguration(CriticalTaskProperties properties, Environment environment) {
+        this.properties = properties;
+        this.environment = environment;
+        CriticalTaskPropertiesValidator.validate(properties);
+        useVirtualThreads();
+        warnIfGracePeriodDoesNotFit();
+    }
+
+    @Bean(ROOT_TOKEN_BEAN_NAME)
+    @ConditionalOnMissingBean
+    CancellationToken criticalTaskRootToken() {
+        return CancellationToken.create();
+    }
+
+    // The lifecycle owns stopping: closing the registry a second time would wait the
+    // grace again.
+    @Bean(destroyMethod = "")
+    @ConditionalOnMissingBean
+    CriticalTaskRegistry criticalTaskRegistry(CancellationToken criticalTaskRootToken) {
+        CriticalTaskRegistry.Builder builder = CriticalTaskRegistry.builder()
+            .rootToken(criticalTaskRootToken)
+            .logger(new CommonsLoggingSystemLogger(CriticalTaskRegistry.class.getName()))
+            .closeGracePeriod(this.properties.getShutdown().getGracePeriod());
+        if (useVirtualThreads()) {
+            builder.virtualThreads(true);
+        }
+        else {
+            // The keep-alive thread, not the task threads, keeps the JVM alive: a task
+            // that ignores
+            // its cancellation must not keep a stopped application from exiting.
+            builder.daemonThreads(true);
+        }
+        return builder.build();
+    }
+
+    @Bean(LIFECYCLE_BEAN_NAME)
+    @ConditionalOnMissingBean(name = LIFECYCLE_BEAN_NAME)
+    CriticalTaskLifecycle criticalTaskLifecycle(CriticalTaskRegistry criticalTaskRegistry,
+            ConfigurableApplicationContext applicationContext, ObjectProvider<CriticalTaskContributor> contributors) {
+        CriticalTaskProperties.Shutdown shutdown = this.properties.getShutdown();
+        // Created while the context refreshes, so on the thread that created the context.
+        ProcessExit processExit = new ProcessExit(shutdown.getExitCode(), shutdown.isExitProcess());
+        return new CriticalTaskLifecycle(criticalTaskRegistry, applicationContext,
+                () -> TaskDefinitions.collect(List.copyOf(contributors.orderedStream().toList()),
+                        this.properties.getTasks()),
+                this.properties.getPhase(), shutdown.getGracePeriod(), processExit);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(name = "criticalTaskBeanContributor")
+    CriticalTaskContributor criticalTaskBeanContributor(ListableBeanFactory beanFactory) {
+        return new TaskBeanContributor(beanFactory);
+    }
+
+    private boolean useVirtualThreads() {
+        Boolean virtual = this.properties.getThreads().getVirtual();
+        if (virtual == null) {
+            // Boot's own switch is inactive before Java 21, so following it never fails.
+            return Threading.VIRTUAL.isActive(this.environment);
+        }
+        if (virtual && !CriticalTaskRegistry.virtualThreadsAvailable()) {
+            throw new InvalidCriticalTaskPropertyException("critical-task.threads.virtual", true,
+                    "virtual threads need Java 21 or later, but this is Java " + Runtime.version().feature(),
+                    "false, or run on Java 21 or later");
+        }
+        return virtual;
+    }
+
+    private void warnIfGracePeriodDoesNotFit() {
+        Duration timeout = Binder.get(this.environment)
+            .bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
+            .orElse(DEFAULT_SHUTDOWN_PHASE_TIMEOUT);
+        Duration grace = this.properties.getShutdown().getGracePeriod();
+        Duration stopTime = grace.plus(CriticalTaskRegistry.DEFAULT_INTERRUPT_WAIT);
+        if (stopTime.compareTo(timeout) >= 0) {
+            logger.warn("critical-task.shutdown.grace-period (" + grace + ", plus "
+                    + CriticalTaskRegistry.DEFAULT_INTERRUPT_WAIT
+                    + " for interrupted tasks) does not fit inside spring.lifecycle.timeout-per-shutdown-phase ("
+                    + timeout + "): Spring may stop waiting before the critical tasks have stopped, and the "
+                    + "report naming the tasks that did not stop would be lost. Lower the grace period or raise the timeout.");
+        }
+    }
+
+}

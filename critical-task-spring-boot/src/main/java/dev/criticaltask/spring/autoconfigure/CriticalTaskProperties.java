@@ -1,0 +1,494 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.criticaltask.spring.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.criticaltask.StallAction;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Configuration properties for critical tasks. Data only:
+ * {@code CriticalTaskPropertiesValidator} checks the values when the auto-configuration
+ * starts, so that no Bean Validation provider is needed and an invalid value fails
+ * start-up with a message that names the property.
+ */
+@ConfigurationProperties("critical-task")
+public final class CriticalTaskProperties {
+
+    /**
+     * The default lifecycle phase: below Boot's web server lifecycles (the web server
+     * starts at {@code SmartLifecycle.DEFAULT_PHASE - 2048} and shuts down gracefully at
+     * {@code DEFAULT_PHASE - 1024}), so tasks start before the server takes traffic and
+     * stop after it has drained.
+     */
+    public static final int DEFAULT_PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+
+    /**
+     * Whether to run CriticalTask beans and turn a task failure into an application
+     * shutdown.
+     */
+    private boolean enabled = true;
+
+    /**
+     * Lifecycle phase in which critical tasks start and stop. The default starts them
+     * before the web server takes traffic and stops them after it has drained.
+     */
+    private int phase = DEFAULT_PHASE;
+
+    private final Shutdown shutdown = new Shutdown();
+
+    private final Threads threads = new Threads();
+
+    private final Scheduling scheduling = new Scheduling();
+
+    /**
+     * Supervision of single tasks, by task name: the bean name of a CriticalTask,
+     * SupervisedTask, AsyncCriticalTask or ReactiveCriticalTask bean, the name of a
+     * CriticalTaskSpec bean, or the name of a critical @Scheduled or @Async method, which
+     * contains a dot and so needs brackets:
+     * 'critical-task.tasks[bean.method].restart.max-restarts'. A value set here wins over
+     * the same setting made in code.
+     */
+    private final Map<String, Task> tasks = new LinkedHashMap<>();
+
+    /**
+     * Whether to run CriticalTask beans and turn a task failure into an application
+     * shutdown.
+     * @return the enabled setting
+     */
+    public boolean isEnabled() {
+        return this.enabled;
+    }
+
+    /**
+     * Sets the enabled setting. Whether to run CriticalTask beans and turn a task failure
+     * into an application shutdown.
+     * @param enabled the new setting
+     */
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    /**
+     * Lifecycle phase in which critical tasks start and stop.
+     * @return the phase setting
+     */
+    public int getPhase() {
+        return this.phase;
+    }
+
+    /**
+     * Sets the phase setting. Lifecycle phase in which critical tasks start and stop.
+     * @param phase the new setting
+     */
+    public void setPhase(int phase) {
+        this.phase = phase;
+    }
+
+    /**
+     * The shutdown properties.
+     * @return the shutdown setting
+     */
+    public Shutdown getShutdown() {
+        return this.shutdown;
+    }
+
+    /**
+     * The threads properties.
+     * @return the threads setting
+     */
+    public Threads getThreads() {
+        return this.threads;
+    }
+
+    /**
+     * The scheduling properties.
+     * @return the scheduling setting
+     */
+    public Scheduling getScheduling() {
+        return this.scheduling;
+    }
+
+    /**
+     * Supervision of single tasks, by task name: the bean name of a CriticalTask,
+     * SupervisedTask, AsyncCriticalTask or ReactiveCriticalTask bean, the name of a
+     * CriticalTaskSpec bean, or the name of a critical @Scheduled or @Async method, which
+     * contains a dot and so needs brackets:
+     * 'critical-task.tasks[bean.method].restart.max-restarts'.
+     * @return the tasks setting
+     */
+    public Map<String, Task> getTasks() {
+        return this.tasks;
+    }
+
+    /**
+     * Shutdown properties.
+     */
+    public static final class Shutdown {
+
+        /**
+         * How long tasks get to stop after their token was cancelled before they are
+         * interrupted. The stop also waits one more second for interrupted tasks, and all
+         * of it has to fit inside 'spring.lifecycle.timeout-per-shutdown-phase' (30s by
+         * default), or Spring moves on before the stop report, which names each task that
+         * did not stop, is logged.
+         */
+        private Duration gracePeriod = Duration.ofSeconds(20);
+
+        /**
+         * Exit code of the process after a task failure has closed the application
+         * context. From 1 to 255.
+         */
+        private int exitCode = 1;
+
+        /**
+         * Whether to end the process with 'critical-task.shutdown.exit-code' once a task
+         * failure has closed the application context. The process is never exited from a
+         * test context, nor while the JVM is already shutting down.
+         */
+        private boolean exitProcess = true;
+
+        /**
+         * How long tasks get to stop after their token was cancelled before they are
+         * interrupted.
+         * @return the grace-period setting
+         */
+        public Duration getGracePeriod() {
+            return this.gracePeriod;
+        }
+
+        /**
+         * Sets the grace-period setting. How long tasks get to stop after their token was
+         * cancelled before they are interrupted.
+         * @param gracePeriod the new setting
+         */
+        public void setGracePeriod(Duration gracePeriod) {
+            this.gracePeriod = gracePeriod;
+        }
+
+        /**
+         * Exit code of the process after a task failure has closed the application
+         * context.
+         * @return the exit-code setting
+         */
+        public int getExitCode() {
+            return this.exitCode;
+        }
+
+        /**
+         * Sets the exit-code setting. Exit code of the process after a task failure has
+         * closed the application context.
+         * @param exitCode the new setting
+         */
+        public void setExitCode(int exitCode) {
+            this.exitCode = exitCode;
+        }
+
+        /**
+         * Whether to end the process with 'critical-task.shutdown.exit-code' once a task
+         * failure has closed the application context.
+         * @return the exit-process setting
+         */
+        public boolean isExitProcess() {
+            return this.exitProcess;
+        }
+
+        /**
+         * Sets the exit-process setting. Whether to end the process with
+         * 'critical-task.shutdown.exit-code' once a task failure has closed the
+         * application context.
+         * @param exitProcess the new setting
+         */
+        public void setExitProcess(boolean exitProcess) {
+            this.exitProcess = exitProcess;
+        }
+
+    }
+
+    /**
+     * Thread properties.
+     */
+    public static final class Threads {
+
+        /**
+         * Whether tasks run on virtual threads. When not set, follows
+         * 'spring.threads.virtual.enabled'. Virtual threads need Java 21 or later:
+         * setting this to true on an older Java fails start-up.
+         */
+        private @Nullable Boolean virtual;
+
+        /**
+         * Whether tasks run on virtual threads.
+         * @return the virtual setting
+         */
+        public @Nullable Boolean getVirtual() {
+            return this.virtual;
+        }
+
+        /**
+         * Sets the virtual setting. Whether tasks run on virtual threads.
+         * @param virtual the new setting
+         */
+        public void setVirtual(@Nullable Boolean virtual) {
+            this.virtual = virtual;
+        }
+
+    }
+
+    /**
+     * Critical {@code @Scheduled} and {@code @Async} methods. Read from the environment
+     * when the bean post-processor that finds them is created, long before this class is
+     * bound; it is here so that the property is documented in the metadata.
+     */
+    public static final class Scheduling {
+
+        /**
+         * Whether every @Scheduled method and every @Async method that returns void is
+         * critical, as if it were annotated @Critical: an exception escaping it fails a
+         * critical task named '<beanName>.<methodName>'.
+         */
+        private boolean allCritical;
+
+        /**
+         * Whether every @Scheduled method and every @Async method that returns void is
+         * critical, as if it were annotated @Critical: an exception escaping it fails a
+         * critical task named {@code <beanName>.<methodName>}.
+         * @return the all-critical setting
+         */
+        public boolean isAllCritical() {
+            return this.allCritical;
+        }
+
+        /**
+         * Sets the all-critical setting. Whether every @Scheduled method and every @Async
+         * method that returns void is critical, as if it were annotated @Critical: an
+         * exception escaping it fails a critical task named
+         * {@code <beanName>.<methodName>}.
+         * @param allCritical the new setting
+         */
+        public void setAllCritical(boolean allCritical) {
+            this.allCritical = allCritical;
+        }
+
+    }
+
+    /**
+     * Supervision of one task. Each value left unset keeps what the task's definition
+     * sets in code, or else the default.
+     */
+    public static final class Task {
+
+        private final Restart restart = new Restart();
+
+        private final Heartbeat heartbeat = new Heartbeat();
+
+        /**
+         * The restart properties.
+         * @return the restart setting
+         */
+        public Restart getRestart() {
+            return this.restart;
+        }
+
+        /**
+         * The heartbeat properties.
+         * @return the heartbeat setting
+         */
+        public Heartbeat getHeartbeat() {
+            return this.heartbeat;
+        }
+
+    }
+
+    /**
+     * Restart policy of one task.
+     */
+    public static final class Restart {
+
+        /**
+         * How many times the task is run again within 'within' before a failure is fatal.
+         * 0, the default, makes the first failure fatal.
+         */
+        private @Nullable Integer maxRestarts;
+
+        /**
+         * Sliding window in which 'max-restarts' count. Defaults to 1m.
+         */
+        private @Nullable Duration within;
+
+        private final Backoff backoff = new Backoff();
+
+        /**
+         * How many times the task is run again within 'within' before a failure is fatal.
+         * @return the max-restarts setting
+         */
+        public @Nullable Integer getMaxRestarts() {
+            return this.maxRestarts;
+        }
+
+        /**
+         * Sets the max-restarts setting. How many times the task is run again within
+         * 'within' before a failure is fatal.
+         * @param maxRestarts the new setting
+         */
+        public void setMaxRestarts(@Nullable Integer maxRestarts) {
+            this.maxRestarts = maxRestarts;
+        }
+
+        /**
+         * Sliding window in which 'max-restarts' count.
+         * @return the within setting
+         */
+        public @Nullable Duration getWithin() {
+            return this.within;
+        }
+
+        /**
+         * Sets the within setting. Sliding window in which 'max-restarts' count.
+         * @param within the new setting
+         */
+        public void setWithin(@Nullable Duration within) {
+            this.within = within;
+        }
+
+        /**
+         * The backoff properties.
+         * @return the backoff setting
+         */
+        public Backoff getBackoff() {
+            return this.backoff;
+        }
+
+    }
+
+    /**
+     * Backoff between restarts of one task.
+     */
+    public static final class Backoff {
+
+        /**
+         * Backoff before the first restart in the window; each further restart waits
+         * twice as long, with 20% jitter. Defaults to 100ms.
+         */
+        private @Nullable Duration initial;
+
+        /**
+         * Longest backoff between restarts. Defaults to 10s.
+         */
+        private @Nullable Duration max;
+
+        /**
+         * Backoff before the first restart in the window; each further restart waits
+         * twice as long, with 20% jitter.
+         * @return the initial setting
+         */
+        public @Nullable Duration getInitial() {
+            return this.initial;
+        }
+
+        /**
+         * Sets the initial setting. Backoff before the first restart in the window; each
+         * further restart waits twice as long, with 20% jitter.
+         * @param initial the new setting
+         */
+        public void setInitial(@Nullable Duration initial) {
+            this.initial = initial;
+        }
+
+        /**
+         * Longest backoff between restarts.
+         * @return the max setting
+         */
+        public @Nullable Duration getMax() {
+            return this.max;
+        }
+
+        /**
+         * Sets the max setting. Longest backoff between restarts.
+         * @param max the new setting
+         */
+        public void setMax(@Nullable Duration max) {
+            this.max = max;
+        }
+
+    }
+
+    /**
+     * Heartbeat of one task: a task that takes a TaskContext must call heartbeat() at
+     * least once per timeout.
+     */
+    public static final class Heartbeat {
+
+        /**
+         * Longest time the task may go without a heartbeat before it is stalled. Not set:
+         * no heartbeat is watched.
+         */
+        private @Nullable Duration timeout;
+
+        /**
+         * What a missed heartbeat leads to: 'report' marks the task STALLED (DOWN in
+         * health) until its next heartbeat; 'fail' treats the stall as a failure, which
+         * goes through the restart policy. Defaults to report.
+         */
+        private @Nullable StallAction onStall;
+
+        /**
+         * Longest time the task may go without a heartbeat before it is stalled.
+         * @return the timeout setting
+         */
+        public @Nullable Duration getTimeout() {
+            return this.timeout;
+        }
+
+        /**
+         * Sets the timeout setting. Longest time the task may go without a heartbeat
+         * before it is stalled.
+         * @param timeout the new setting
+         */
+        public void setTimeout(@Nullable Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        /**
+         * What a missed heartbeat leads to: 'report' marks the task STALLED (DOWN in
+         * health) until its next heartbeat; 'fail' treats the stall as a failure, which
+         * goes through the restart policy.
+         * @return the on-stall setting
+         */
+        public @Nullable StallAction getOnStall() {
+            return this.onStall;
+        }
+
+        /**
+         * Sets the on-stall setting. What a missed heartbeat leads to: 'report' marks the
+         * task STALLED (DOWN in health) until its next heartbeat; 'fail' treats the stall
+         * as a failure, which goes through the restart policy.
+         * @param onStall the new setting
+         */
+        public void setOnStall(@Nullable StallAction onStall) {
+            this.onStall = onStall;
+        }
+
+    }
+
+}
