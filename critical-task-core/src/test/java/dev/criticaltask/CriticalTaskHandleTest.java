@@ -255,15 +255,17 @@ class CriticalTaskHandleTest {
             CriticalTaskHandle handle = CriticalTaskHandle.spawn("logged-once", token -> {
                 throw new IllegalStateException("once");
             }, parent);
-            catchFailure(handle);
+            CriticalTaskFailedException failure = catchFailure(handle);
             catchFailure(handle);
             handle.completion().toCompletableFuture().handle((ok, ex) -> ex).get(10, TimeUnit.SECONDS);
 
+            // the failure itself is logged (issue 13, item 3): its cause, with the stack, prints below it
             List<java.util.logging.LogRecord> errors = logs.atLevel(Level.SEVERE);
             assertThat(errors).singleElement().satisfies(record -> {
                 assertThat(record.getMessage()).contains("logged-once").contains("crashed");
-                assertThat(record.getThrown()).hasMessage("once");
-                assertThat(record.getThrown().getStackTrace()).isNotEmpty();
+                assertThat(record.getThrown()).isSameAs(failure);
+                assertThat(record.getThrown().getCause()).hasMessage("once");
+                assertThat(record.getThrown().getCause().getStackTrace()).isNotEmpty();
             });
         }
     }
