@@ -2,12 +2,16 @@ package dev.criticaltask;
 
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A critical task ended by throwing. {@link #getCause()} is the task's own throwable.
  *
  * <p>The message names the task and says whether it <em>failed</em> (it threw a checked exception)
  * or <em>crashed</em> (it threw an unchecked exception or an {@link Error}), mirroring the Rust
- * original's "failed" and "panicked".
+ * original's "failed" and "panicked". It is built the first time it is read, since it calls the
+ * cause's {@code toString()}: making the failure (which must happen before the parent is cancelled)
+ * runs no user code.
  *
  * <p>The same instance is the reason of the cancelled parent token, is thrown by
  * {@link CriticalTaskHandle#join()}, completes {@link CriticalTaskHandle#completion()} exceptionally
@@ -22,13 +26,19 @@ public class CriticalTaskFailedException extends RuntimeException {
     private final String taskDescription;
 
     /**
+     * Built on first use: it calls the cause's {@code toString}, which is user code, and the failure
+     * must cancel the parent before anything runs that the siblings' wake-up does not need.
+     */
+    private volatile @Nullable String message;
+
+    /**
      * Creates the failure of a task.
      *
      * @param taskDescription the task's name or description
      * @param cause what the task threw
      */
     public CriticalTaskFailedException(String taskDescription, Throwable cause) {
-        super(message(taskDescription, cause), Objects.requireNonNull(cause, "cause must not be null"), true, false);
+        super(null, requireArguments(taskDescription, cause), true, false);
         this.taskDescription = taskDescription;
     }
 
@@ -42,13 +52,27 @@ public class CriticalTaskFailedException extends RuntimeException {
         return isCrash(getCause());
     }
 
+    /**
+     * The task's name, "failed" or "crashed", and the cause's {@code toString()}: built the first time
+     * it is asked for, not when the failure is made.
+     */
+    @Override
+    public String getMessage() {
+        String text = message;
+        if (text == null) {
+            // two threads may build it at once: they build the same text
+            text = "Critical task '" + taskDescription + "' " + (isCrash() ? "crashed" : "failed") + ": " + getCause();
+            message = text;
+        }
+        return text;
+    }
+
     static boolean isCrash(Throwable thrown) {
         return thrown instanceof RuntimeException || thrown instanceof Error;
     }
 
-    private static String message(String taskDescription, Throwable cause) {
+    private static Throwable requireArguments(String taskDescription, Throwable cause) {
         Objects.requireNonNull(taskDescription, "taskDescription must not be null");
-        Objects.requireNonNull(cause, "cause must not be null");
-        return "Critical task '" + taskDescription + "' " + (isCrash(cause) ? "crashed" : "failed") + ": " + cause;
+        return Objects.requireNonNull(cause, "cause must not be null");
     }
 }

@@ -1,6 +1,7 @@
 package dev.criticaltask;
 
 import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -257,6 +258,9 @@ public final class CriticalTaskHandle {
         if (owner != null) {
             owner.settle();
         }
+        // Without it the handle may be found unreachable once its field is read (by spawn(…).detach(),
+        // say), and reported as forgotten before settle() has marked it settled.
+        Reference.reachabilityFence(this);
     }
 
     /** Recording where each handle was spawned costs a stack walk per spawn; on unless turned off. */

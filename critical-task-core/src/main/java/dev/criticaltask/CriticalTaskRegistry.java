@@ -31,6 +31,13 @@ import org.jspecify.annotations.Nullable;
  * once the root is cancelled by a failure {@link #firstFailure()} returns it. The root's reason is
  * that first failure. Only the first failure is kept; every failure is logged once.
  *
+ * <p>A task spawned on the root token directly, with {@link CriticalTaskHandle#spawn(String,
+ * CriticalTask, CancellationToken) CriticalTaskHandle.spawn(…, registry.rootToken())}, is not one of
+ * the registry's: it is not listed, named or stopped by it, and its listeners do not hear of it. Its
+ * failure still cancels the root with its {@link CriticalTaskFailedException} as the reason, and
+ * {@link #firstFailure()} returns the root's reason whenever it is such a failure, so the rule above
+ * holds whoever failed: once the root is cancelled by a failure, {@code firstFailure()} returns it.
+ *
  * <h2>Supervision</h2>
  * {@link #spawn(CriticalTaskSpec)} takes a {@link RestartPolicy} and a heartbeat timeout per task.
  * A restart runs on the same thread under the same name with a fresh token, and never after the
@@ -252,9 +259,22 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         return () -> listeners.remove(listener);
     }
 
-    /** The first failure of any task, recorded before the root was cancelled because of it. */
+    /**
+     * The first failure: the one the root was cancelled with, once a failure has cancelled it (even
+     * one of a handle spawned on the root directly, which the registry does not watch); before that,
+     * the failure of one of the registry's tasks that has been recorded and is about to cancel the
+     * root; and when the root was cancelled without a failure (by {@link #stop(Duration) stop}, say),
+     * the first failure of one of the registry's tasks after that.
+     */
     public Optional<CriticalTaskFailedException> firstFailure() {
-        return Optional.ofNullable(firstFailure.get());
+        CriticalTaskFailedException rootFailure = rootFailure();
+        return rootFailure != null ? Optional.of(rootFailure) : Optional.ofNullable(firstFailure.get());
+    }
+
+    /** The failure the root was cancelled with, if one was. */
+    private @Nullable CriticalTaskFailedException rootFailure() {
+        return root.isCancelled() && root.reason().orElse(null) instanceof CriticalTaskFailedException failure
+                ? failure : null;
     }
 
     /** Whether {@link #stop(Duration)} has begun; spawns are refused from then on. */
@@ -381,8 +401,10 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         @Override
         public CriticalTaskFailedException failing(TaskRun run, CriticalTaskFailedException failure) {
             // Every failing task cancels the root with the recorded first failure: whichever cancel
-            // lands first, the root's reason is the record.
-            firstFailure.compareAndSet(null, failure);
+            // lands first, the root's reason is the record. A failure the root already carries came
+            // first (a handle spawned on the root directly records nothing of its own).
+            CriticalTaskFailedException earlier = rootFailure();
+            firstFailure.compareAndSet(null, earlier != null ? earlier : failure);
             return Objects.requireNonNull(firstFailure.get());
         }
 

@@ -445,8 +445,9 @@ final class TaskRun implements Runnable {
         }
         TaskObserver watcher = observer;
         parent.cancel(watcher != null ? watcher.failing(this, failed) : failed);
+        // the failure itself, so that the one ERROR shows the earlier causes too (suppressed)
         log(System.Logger.Level.ERROR, failed.getMessage()
-                + (restarts > 0 ? " (after " + restarts + (restarts == 1 ? " restart)" : " restarts)") : ""), thrown);
+                + (restarts > 0 ? " (after " + restarts + (restarts == 1 ? " restart)" : " restarts)") : ""), failed);
         return failed;
     }
 
