@@ -21,8 +21,10 @@ import org.jspecify.annotations.Nullable;
  */
 public class CriticalTaskFailedException extends RuntimeException {
 
+    /** The version of the serialized form. */
     private static final long serialVersionUID = 1L;
 
+    /** The name or description of the task that threw. */
     private final String taskDescription;
 
     /**
@@ -42,12 +44,12 @@ public class CriticalTaskFailedException extends RuntimeException {
         this.taskDescription = taskDescription;
     }
 
-    /** The name or description of the task that threw. */
+    /** {@return the name or description of the task that threw} */
     public String taskDescription() {
         return taskDescription;
     }
 
-    /** Whether the task crashed (unchecked exception or {@link Error}) rather than failed. */
+    /** {@return whether the task crashed (unchecked exception or {@link Error}) rather than failed} */
     public boolean isCrash() {
         return isCrash(getCause());
     }
@@ -65,6 +67,20 @@ public class CriticalTaskFailedException extends RuntimeException {
             message = text;
         }
         return text;
+    }
+
+    /**
+     * The one log line of an escalated failure: the message and how many restarts came before it.
+     * Never throws, even when the cause's {@code toString} does.
+     */
+    String logMessage(int restarts) {
+        String after = restarts == 0 ? "" : restarts == 1 ? " (after 1 restart)" : " (after " + restarts + " restarts)";
+        try {
+            return getMessage() + after;
+        }
+        catch (RuntimeException toStringFailed) {
+            return "Critical task '" + taskDescription + "' " + (isCrash() ? "crashed" : "failed") + after;
+        }
     }
 
     static boolean isCrash(Throwable thrown) {

@@ -178,6 +178,37 @@ class CriticalTaskHandleTest {
     }
 
     @Test
+    void aSnapshotIsOneMomentWhoseFactsAgree() throws Exception {
+        for (int round = 0; round < 200; round++) {
+            boolean fails = round % 2 == 0;
+            CountDownLatch go = new CountDownLatch(1);
+            CriticalTaskHandle handle = CriticalTaskHandle.spawn("snapshot-" + round, token -> {
+                go.await();
+                if (fails) {
+                    throw new IOException("down");
+                }
+            }, CancellationToken.create());
+            handle.detach();
+            TaskSnapshot before = handle.snapshot();
+            assertThat(before.isFinished()).isFalse();
+            assertThat(before.finishedAt()).isEmpty();
+            go.countDown();
+            TaskSnapshot seen;
+            do {
+                seen = handle.snapshot();
+                assertThat(seen.finishedAt().isPresent()).as("round %d: %s", round, seen).isEqualTo(seen.isFinished());
+                assertThat(seen.failure().isPresent()).as("round %d: %s", round, seen)
+                    .isEqualTo(seen.state() == TaskState.FAILED);
+                assertThat(seen.sinceLastHeartbeat()).isEmpty();
+            }
+            while (!seen.isFinished());
+            assertThat(seen.state()).isEqualTo(fails ? TaskState.FAILED : TaskState.COMPLETED);
+            assertThat(seen.attempt()).isEqualTo(1);
+            assertThat(seen.startedAt()).isPresent();
+        }
+    }
+
+    @Test
     void joinWithTimeoutCancelsNothing() throws Exception {
         CriticalTaskHandle handle = CriticalTaskHandle.spawn("slow", CancellationToken::await, parent);
         assertThat(handle.join(Duration.ofMillis(20))).isFalse();

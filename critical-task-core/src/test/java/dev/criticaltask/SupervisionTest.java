@@ -204,6 +204,9 @@ class SupervisionTest {
         // after the last heartbeat, so the watch period is the timeout itself
         assertThat(silence.get()).isBetween(timeout, timeout.multipliedBy(2));
         assertThat(handle.sinceLastHeartbeat()).hasValueSatisfying(silent -> assertThat(silent).isGreaterThanOrEqualTo(timeout));
+        TaskSnapshot stalledView = handle.snapshot();
+        assertThat(stalledView.state()).isEqualTo(TaskState.STALLED);
+        assertThat(stalledView.sinceLastHeartbeat()).hasValueSatisfying(silent -> assertThat(silent).isGreaterThanOrEqualTo(timeout));
         assertThat(registry.rootToken().isCancelled()).isFalse();
 
         beatAgain.countDown();

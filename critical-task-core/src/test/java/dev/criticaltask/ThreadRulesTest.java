@@ -110,7 +110,7 @@ class ThreadRulesTest {
                 stalled.countDown();
             }
         }).withRestartPolicy(QUICK.retryOn(thrown -> recordPredicate("sleepy")))
-            .withHeartbeat(Duration.ofMillis(50), StallAction.FAIL));
+            .withHeartbeat(Duration.ofMillis(200), StallAction.FAIL));
         assertThat(stalled.await(10, TimeUnit.SECONDS)).isTrue();
         org.awaitility.Awaitility.await().atMost(LONG).until(() -> sleepy.attempt() >= 2);
 
@@ -155,6 +155,9 @@ class ThreadRulesTest {
             .withRestartPolicy(RestartPolicy.limited(3, Duration.ofMinutes(1))
                 .withBackoff(Duration.ofMinutes(10), Duration.ofMinutes(10))));
         assertThat(restarting.await(10, TimeUnit.SECONDS)).isTrue();
+        // the backoff is set up once the thread that ended the attempt (here the task's) has let go
+        org.awaitility.Awaitility.await().atMost(LONG).until(() -> Thread.getAllStackTraces().keySet().stream()
+            .noneMatch(thread -> thread.getName().equals("critical-task-patient")));
 
         CompletableFuture<StopReport> stopped = Outcomes.stopOnAnotherThread(registry, LONG);
 
