@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.junit.jupiter.api.Test;
@@ -73,12 +74,13 @@ class HeartbeatAgeRaceTest {
                             + Duration.ofNanos(now - began) + " before");
                 }
             }
+            // (an attempt that threw just as the cancel came down the tree may end it FAILED: a
+            // failure during shutdown, which is not what this test is about)
             handle.cancel();
-            assertThat(handle.join(Duration.ofSeconds(10))).isTrue();
+            handle.completion().toCompletableFuture().handle((done, failure) -> null).get(10, TimeUnit.SECONDS);
         }
         assertThat(absurd).as("heartbeat ages beyond the time since the attempt began, in %d reads over %d attempts",
                 reads, handle.attempt()).isEmpty();
-        assertThat(handle.state()).isEqualTo(TaskState.CANCELLED);
         assertThat(reads).isPositive();
     }
 }
