@@ -2,64 +2,151 @@ package dev.criticaltask;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.SplittableRandom;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
- * Issue 19, item 9: a heartbeat check judges the attempt it was scheduled for, never the next one.
- * Silent attempts end by failing at about their heartbeat timeout and restart at once, so that a
- * check of one attempt keeps landing next to the start of the next. A stall (treated as a failure)
- * only ever cancels an attempt that has been silent for the timeout.
+ * Issue 19, item 9: a heartbeat check belongs to one attempt. With a tight heartbeat timeout and
+ * zero-backoff restarts, attempts end just as their check comes due, again and again; a check that
+ * measured attempt N's silence must never fail attempt N + 1 for it, neither as the cause of a
+ * restart nor as an escalated failure.
+ *
+ * <p>A stall of attempt {@code k} measures a silence since a heartbeat of attempt {@code k} (or its
+ * start), which came after attempt {@code k - 1} gave up; so its {@link TaskStalledException#silentFor()}
+ * is never longer than the time since then. A longer one measured an earlier attempt.
+ *
+ * <p>Each round runs {@link #TASKS} such tasks in one registry, so one supervision timer races them
+ * all. A stall may escalate with budget left, by design, when the stalled attempt's thread does not
+ * return within another timeout (common at this timeout on a loaded machine): that ends the round,
+ * and the next one begins.
  */
 class HeartbeatAttemptRaceTest {
 
-    /** Long enough for an interrupted thread to come back within it, however loaded the machine. */
-    private static final Duration TIMEOUT = Duration.ofMillis(20);
-
+    /** How long the rounds go on at most; the first misplaced stall ends them at once. */
     private static final Duration BUDGET = Duration.ofSeconds(3);
 
+    private static final Duration TIMEOUT = Duration.ofNanos(500_000);
+
+    private static final int TASKS = 16;
+
+    /** Attempts at most per task and round: each writes its slot of the end times. */
+    private static final int MAX_ATTEMPTS = 1 << 14;
+
+    /** How much each attempt's silence moves towards the moment its check comes due. */
+    private static final long STEP_NANOS = 2_000;
+
+    /** Zero backoff, and a budget that a few thousand restarts within a second never spend. */
+    private static final RestartPolicy POLICY = RestartPolicy.limited(100_000, Duration.ofSeconds(1))
+        .withBackoff(Duration.ZERO, Duration.ZERO)
+        .withJitter(0);
+
     @Test
-    void aCheckNeverJudgesTheNextAttempt() throws Exception {
-        List<String> wrong = new CopyOnWriteArrayList<>();
-        CriticalTaskRegistry registry = CriticalTaskRegistry.builder().logger(new SilentLogger()).daemonThreads(true).build();
-        RestartPolicy roomy = RestartPolicy.limited(1_000_000, Duration.ofMinutes(1)).withBackoff(Duration.ZERO, Duration.ZERO);
-        for (int i = 0; i < 4; i++) {
-            long seed = 0x19_09L + i;
-            registry.spawn(CriticalTaskSpec.supervised("silent-" + i, context -> {
-                long started = System.nanoTime();
-                // its silence counts from here, whatever delayed the body's start (the first one loads classes)
-                context.heartbeat();
-                SplittableRandom random = new SplittableRandom(seed + context.attempt());
-                // silent for about the timeout, then a failure: the next attempt starts at once
-                long until = started + TIMEOUT.toNanos() / 2 + random.nextLong(TIMEOUT.toNanos());
-                while (System.nanoTime() - until < 0 && !context.cancellation().isCancelled()) {
-                    LockSupport.parkNanos(until - System.nanoTime());
-                }
-                long ran = System.nanoTime() - started;
-                if (context.cancellation().isCancelled() && !registry.rootToken().isCancelled() && ran < TIMEOUT.toNanos() / 2) {
-                    wrong.add(context.name() + " attempt " + context.attempt() + " was stopped for a stall after "
-                            + Duration.ofNanos(ran) + " of its own silence");
-                }
-                Thread.interrupted(); // a stall's interrupt ends this attempt as a failure too
-                throw new IOException("attempt " + context.attempt());
-            }).withRestartPolicy(roomy).withHeartbeat(TIMEOUT, StallAction.FAIL));
+    @Timeout(30)
+    void aCheckForOneAttemptNeverFailsTheNext() throws Exception {
+        List<String> misplaced = new CopyOnWriteArrayList<>();
+        AtomicInteger restarts = new AtomicInteger();
+        int rounds = 0;
+        long started = System.nanoTime();
+        while (misplaced.isEmpty() && System.nanoTime() - started < BUDGET.toNanos()) {
+            new Round(misplaced, restarts).run(BUDGET.toNanos() - (System.nanoTime() - started));
+            rounds++;
         }
-        long deadline = System.nanoTime() + BUDGET.toNanos();
-        while (wrong.isEmpty() && !registry.rootToken().isCancelled() && System.nanoTime() - deadline < 0) {
-            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        assertThat(misplaced).as("stalls measured on an earlier attempt, in %d restarts over %d rounds of %d tasks",
+                restarts.get(), rounds, TASKS).isEmpty();
+    }
+
+    /** One registry of tasks racing their checks until the time is up, a stall escalates, or one is misplaced. */
+    private static final class Round {
+
+        final List<String> misplaced;
+
+        final AtomicInteger restarts;
+
+        final Map<String, Racer> racers = new ConcurrentHashMap<>();
+
+        final CountDownLatch over = new CountDownLatch(1);
+
+        Round(List<String> misplaced, AtomicInteger restarts) {
+            this.misplaced = misplaced;
+            this.restarts = restarts;
         }
-        // a stalled attempt whose thread is not back within a timeout escalates by design: only a
-        // loaded machine makes it so, and it would end the round early, not fail it
-        StopReport report = registry.stop(Duration.ofSeconds(10));
-        assertThat(wrong).isEmpty();
-        assertThat(report.isClean()).isTrue();
-        // the round crossed attempt boundaries (a loaded machine may have ended it early)
-        assertThat(registry.tasks()).anySatisfy(task -> assertThat(task.restartCount()).isPositive());
+
+        void run(long nanos) throws Exception {
+            CriticalTaskRegistry registry = CriticalTaskRegistry.builder().logger(new SilentLogger()).build();
+            registry.addListener(new CriticalTaskListener() {
+                @Override
+                public void restarted(CriticalTaskHandle task, Throwable cause, Duration backoff) {
+                    // on the task's thread, before the next attempt: attempt() is the one that failed
+                    restarts.incrementAndGet();
+                    check(task, cause);
+                }
+            });
+            try (registry) {
+                // an escalation cancels the root on the thread that decided it: checked there
+                registry.rootToken().onCancel(() -> {
+                    Throwable reason = registry.rootToken().reason().orElse(null);
+                    if (reason instanceof CriticalTaskFailedException failure) {
+                        registry.find(failure.taskDescription()).ifPresent(task -> check(task, failure.getCause()));
+                    }
+                    over.countDown();
+                });
+                for (int i = 0; i < TASKS; i++) {
+                    Racer racer = new Racer();
+                    racers.put("racer-" + i, racer);
+                    registry.spawn(CriticalTaskSpec.supervised("racer-" + i, racer::attempt)
+                        .withRestartPolicy(POLICY)
+                        .withHeartbeat(TIMEOUT, StallAction.FAIL));
+                }
+                // the race runs on the tasks' and the supervision timer's threads
+                over.await(nanos, TimeUnit.NANOSECONDS);
+            }
+        }
+
+        /** A stall that failed the task's current attempt measured no longer than the time since that attempt began. */
+        void check(CriticalTaskHandle task, Throwable cause) {
+            int attempt = task.attempt();
+            if (!(cause instanceof TaskStalledException stall) || attempt < 1 || attempt > MAX_ATTEMPTS) {
+                return;
+            }
+            long since = System.nanoTime() - racers.get(task.description()).endedAt.get(attempt - 1);
+            if (stall.silentFor().toNanos() > since) {
+                misplaced.add(task.description() + "'s attempt " + attempt + " failed for a silence of "
+                        + stall.silentFor() + ", though it began at most " + Duration.ofNanos(since) + " before");
+                over.countDown();
+            }
+        }
+    }
+
+    /** One task's attempts: each is silent for about as long as its check takes to come due. */
+    private static final class Racer {
+
+        /** endedAt[k]: when attempt k gave up, just before it threw; endedAt[0]: before the spawn. */
+        final AtomicLongArray endedAt = new AtomicLongArray(MAX_ATTEMPTS + 1);
+
+        /** How long the next attempt stays silent; only the task's thread uses it. */
+        long silence = TIMEOUT.toNanos();
+
+        Racer() {
+            endedAt.set(0, System.nanoTime());
+        }
+
+        /** A stall cuts the silence short, and the next attempt is silent a little less long; otherwise a little longer. */
+        void attempt(TaskContext context) throws InterruptedException {
+            boolean stalled = context.cancellation().await(Duration.ofNanos(Math.max(1, silence)));
+            silence += stalled ? -STEP_NANOS : STEP_NANOS;
+            endedAt.set(Math.min(context.attempt(), MAX_ATTEMPTS), System.nanoTime());
+            // a failure, and restarted; the same throw once a cancel came in between is a graceful stop
+            throw new InterruptedException("attempt " + context.attempt());
+        }
     }
 }
