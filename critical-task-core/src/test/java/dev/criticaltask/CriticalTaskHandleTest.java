@@ -43,6 +43,27 @@ class CriticalTaskHandleTest {
         assertThat(failureOf("error", error)).hasMessageContaining("'error' crashed").hasCause(error);
     }
 
+    /**
+     * Issue 18: nothing the siblings' wake-up does not need runs before the parent's cancel; the
+     * failure's message, which calls the cause's {@code toString} (user code), is built after it.
+     */
+    @Test
+    void theFailuresMessageIsBuiltOnlyOnceTheParentIsCancelled() throws Exception {
+        List<Boolean> parentCancelledAtToString = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CriticalTaskHandle handle = CriticalTaskHandle.spawn("lazy", token -> {
+            throw new IOException("down") {
+                @Override
+                public String toString() {
+                    parentCancelledAtToString.add(parent.isCancelled());
+                    return super.toString();
+                }
+            };
+        }, parent);
+
+        assertThat(catchFailure(handle)).hasMessageStartingWith("Critical task 'lazy' failed: ").hasMessageEndingWith(": down");
+        assertThat(parentCancelledAtToString).isNotEmpty().containsOnly(true);
+    }
+
     @Test
     void parentReasonIsTheFailureSoSiblingsCanTellItFromShutdown() throws Exception {
         CancellationToken sibling = parent.child();

@@ -240,65 +240,6 @@ class SupervisionTest {
         assertThat(catchFailure(handle)).isSameAs(failure);
     }
 
-    /**
-     * Issue 19, item 5: a stall that escalated at once (no restart left) must not drop what the task
-     * then threw when the stall interrupted it: it is kept, suppressed, by the stall, and logged.
-     */
-    @Test
-    void aStallThatEscalatedKeepsWhatTheInterruptedTaskThrew() throws Exception {
-        try (CapturedLogs logs = CapturedLogs.of(CriticalTaskRegistry.class)) {
-            CriticalTaskHandle handle = registry.spawn(CriticalTaskSpec.supervised("throws-when-interrupted", context -> {
-                try {
-                    new CountDownLatch(1).await(); // silent, and deaf to the token
-                }
-                catch (InterruptedException interrupted) {
-                    throw new IllegalStateException("interrupted while stuck");
-                }
-            }).withHeartbeat(Duration.ofMillis(100), StallAction.FAIL));
-
-            CriticalTaskFailedException failure = catchFailure(handle);
-
-            assertThat(failure.getCause()).isInstanceOf(TaskStalledException.class);
-            assertThat(failure.getCause().getSuppressed()).singleElement()
-                .satisfies(kept -> assertThat(kept).isInstanceOf(IllegalStateException.class)
-                    .hasMessage("interrupted while stuck"));
-            Throwable thrown = failure.getCause().getSuppressed()[0];
-            assertThat(logs.records()).anySatisfy(record -> assertThat(record.getThrown()).isSameAs(thrown));
-        }
-    }
-
-    /**
-     * Issue 19, item 3: the heartbeat age of a task that has just started is measured from its
-     * attempt's start, never from zero: it can never exceed the time since the spawn.
-     */
-    @Test
-    void theHeartbeatAgeOfAJustStartedTaskNeverPredatesItsSpawn() throws Exception {
-        List<String> absurd = new CopyOnWriteArrayList<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-        int spawns = 0;
-        while (absurd.isEmpty() && System.nanoTime() - deadline < 0) {
-            long spawnedAt = System.nanoTime();
-            CriticalTaskHandle handle = registry.spawn(CriticalTaskSpec.supervised("young-" + spawns, context ->
-                    context.cancellation().await()).withHeartbeat(Duration.ofMinutes(1), StallAction.REPORT));
-            spawns++;
-            while (true) {
-                java.util.Optional<Duration> age = handle.sinceLastHeartbeat();
-                long sinceSpawn = System.nanoTime() - spawnedAt;
-                if (age.isPresent()) {
-                    if (age.get().toNanos() > sinceSpawn) {
-                        absurd.add(handle.description() + " had gone " + age.get() + " without a heartbeat "
-                                + Duration.ofNanos(sinceSpawn) + " after its spawn");
-                    }
-                    break;
-                }
-                Thread.onSpinWait();
-            }
-            handle.cancel();
-            handle.join();
-        }
-        assertThat(absurd).as("heartbeat ages older than the task, in %d spawns", spawns).isEmpty();
-    }
-
     @Test
     void aStallTreatedAsFailureGoesThroughTheRestartPolicy() throws Exception {
         CriticalTaskHandle handle = registry.spawn(CriticalTaskSpec.supervised("restarted-after-stall", context -> {
