@@ -145,28 +145,32 @@ final class TaskRun implements Runnable {
         HeartbeatWatch watch = attempt.watch();
         TaskStalledException stall = watch != null ? watch.end() : null;
         thread.attempting(null);
-        if (attempt.cancellation() != token) {
-            attempt.cancellation().unlinkFromParent();
+        CancellationToken attemptToken = attempt.cancellation();
+        if (attemptToken != token) {
+            attemptToken.unlinkFromParent();
         }
+        boolean graceful = thrown == null || (thrown instanceof InterruptedException && attemptToken.isCancelled());
         if (stall != null && thrown != null && thrown != stall) {
             stall.addSuppressed(thrown); // what the stalled task threw when it was stopped is kept
         }
         CriticalTaskFailedException fatal = escalated;
         if (fatal != null) {
-            if (thrown != null && thrown != fatal.getCause()) {
-                // the stall escalated (and was logged) before the task threw this
-                log(System.Logger.Level.WARNING, "Critical task '" + description() + "' threw after its stall had "
-                        + "failed it", thrown);
+            if (!graceful && thrown != fatal.getCause()) {
+                if (stall == null) {
+                    fatal.addSuppressed(thrown);
+                }
+                // the failure escalated (and was logged) before the task threw this
+                log(System.Logger.Level.WARNING, "Critical task '" + description() + "' threw after its failure had "
+                        + "escalated", thrown);
             }
             finish(TaskState.FAILED, fatal);
             return -1;
         }
-        Throwable failure = stall != null ? stall : thrown;
-        CancellationToken attemptToken = attempt.cancellation();
-        if (failure == null || (failure instanceof InterruptedException && attemptToken.isCancelled())) {
+        if (stall == null && graceful) {
             finish(attemptToken.isCancelled() ? TaskState.CANCELLED : TaskState.COMPLETED, null);
             return -1;
         }
+        Throwable failure = stall != null ? stall : Objects.requireNonNull(thrown);
         long backoff = budget == null || token.isCancelled() ? -1 : budget.onFailure(System.nanoTime(), failure);
         if (backoff < 0) {
             finish(TaskState.FAILED, escalate(failure));
