@@ -219,7 +219,8 @@ public final class CriticalTaskHandle {
      * The task's current state. The outcome is decided when the task returns or throws, then
      * published: a {@link #cancel()} racing the task's return may find the outcome already decided
      * (and later read {@code COMPLETED} or {@code FAILED}), and {@link #isFinished()} turns true just
-     * before listeners run and {@link #join()} returns.
+     * before listeners run and {@link #join()} returns. For a registry's task, its name is free for
+     * a new spawn from the moment the state is terminal.
      *
      * @return the state of the latest snapshot
      */
@@ -228,9 +229,9 @@ public final class CriticalTaskHandle {
     }
 
     /**
-     * Everything the accessors below tell, read at once: one moment of the task, whose facts agree
-     * (see {@link TaskSnapshot}). Read it, rather than several accessors one after the other, to
-     * show several facts together.
+     * Everything this handle's accessors tell, read at once: one moment of the task, whose facts
+     * agree (see {@link TaskSnapshot}). Read it, rather than several accessors one after the other,
+     * to show several facts together.
      *
      * @return the task's state, attempt, restarts, times, failure and heartbeat age, as of now
      */

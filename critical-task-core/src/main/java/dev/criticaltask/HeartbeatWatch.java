@@ -15,10 +15,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Its checks run on the timer's thread. A stall it finds is reported (the task turns
  * {@link TaskState#STALLED} and the listeners hear of it); with {@link StallAction#FAIL} it is also
- * the attempt's failure: recorded here first, where the attempt's own end finds it, then, when the
- * restart policy has no restart for it, escalated at once, and the attempt is cancelled and
- * interrupted. One timeout later a failed attempt whose thread has still not returned escalates,
- * since no restart can run on that thread.
+ * the attempt's failure, and the attempt is cancelled and interrupted. The restart policy is asked
+ * first: when it has no restart for the stall, the stall escalates at once, since the stuck thread
+ * may never return. When it has one, the attempt's end restarts the task; but an attempt that is
+ * not back a timeout after its interrupt escalates then, since no restart can run on its thread.
+ * The attempt's end and each of these decisions claim the attempt's outcome, once, so that a stall
+ * never escalates an attempt that has ended, and an end never restarts one that has escalated.
  */
 final class HeartbeatWatch {
 
@@ -40,8 +42,17 @@ final class HeartbeatWatch {
 
     private volatile @Nullable ScheduledFuture<?> check;
 
-    /** Null while the attempt runs; then the stall that failed it, or {@link #ENDED}: set once. */
+    /**
+     * Null while the attempt runs; then, set once by whoever comes first, {@link #ENDED} (the attempt
+     * ended by itself) or the stall that failed it: a {@link TaskStalledException} for the restart
+     * policy to judge when the attempt ends, or an {@link Escalation} once no restart can follow.
+     * A stall can move from the first to the second only while the attempt has not ended.
+     */
     private final AtomicReference<@Nullable Object> outcome = new AtomicReference<>();
+
+    /** A stall that escalates: the attempt's end must not restart the task. */
+    private record Escalation(TaskStalledException stall) {
+    }
 
     HeartbeatWatch(TaskRun run, Attempt attempt, long timeoutNanos, StallAction onStall, SupervisionTimer timer) {
         this.run = run;
@@ -73,19 +84,26 @@ final class HeartbeatWatch {
 
     /**
      * The attempt has ended: no check is due any more. Returns the stall that failed it first, if
-     * one did; from now on no stall can.
+     * one did; from now on no stall can. A stall that escalates is escalated (or joined) here, so
+     * that the end cannot decide a restart in its place.
      */
     @Nullable TaskStalledException end() {
         ScheduledFuture<?> due = check;
         if (due != null) {
             due.cancel(false);
         }
-        return outcome.getAndSet(ENDED) instanceof TaskStalledException stall ? stall : null;
+        Object failedBy = outcome.getAndSet(ENDED);
+        if (failedBy instanceof Escalation escalation) {
+            run.escalate(escalation.stall());
+            return escalation.stall();
+        }
+        return failedBy instanceof TaskStalledException stall ? stall : null;
     }
 
-    /** Whether the failing stall has been recorded and the attempt has not ended yet. */
+    /** Whether a stall has failed the attempt, which has not ended yet. */
     private boolean isFailedByStall() {
-        return outcome.get() instanceof TaskStalledException;
+        Object failedBy = outcome.get();
+        return failedBy instanceof TaskStalledException || failedBy instanceof Escalation;
     }
 
     /** Runs on the timer's thread. */
@@ -99,10 +117,15 @@ final class HeartbeatWatch {
             schedule(timeoutNanos - silent);
             return;
         }
+        if (failedBy instanceof Escalation) {
+            return; // escalated: nothing is left to watch
+        }
         if (failedBy instanceof TaskStalledException stall) {
             // failed for the stall a timeout ago, cancelled and interrupted, and still not back: no
-            // restart can run on a thread that never returns, and nothing is left to watch
-            run.escalate(stall);
+            // restart can run on a thread that never returns; unless it has just ended after all
+            if (outcome.compareAndSet(stall, new Escalation(stall))) {
+                run.escalate(stall);
+            }
             return;
         }
         // false when still stalled and already reported, or when the attempt has just ended
@@ -110,10 +133,12 @@ final class HeartbeatWatch {
         TaskStalledException stall = null;
         if (news && onStall == StallAction.FAIL) {
             stall = new TaskStalledException(run.description(), Duration.ofNanos(silent), Duration.ofNanos(timeoutNanos));
-            if (!outcome.compareAndSet(null, stall)) {
+            // asked before the stall is recorded: the attempt's end must find the decision made
+            boolean fatal = !run.wouldRestart(stall);
+            if (!outcome.compareAndSet(null, fatal ? new Escalation(stall) : stall)) {
                 return; // the attempt ended first: its own outcome stands
             }
-            if (!run.wouldRestart(stall)) {
+            if (fatal) {
                 // the stuck thread may never return: the failure must not wait for it
                 run.escalate(stall);
             }

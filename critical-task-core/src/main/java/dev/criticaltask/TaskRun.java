@@ -25,6 +25,12 @@ import org.jspecify.annotations.Nullable;
  * a few steps of the runtime's own, so a stop is never held up by a task. The run holds no reference
  * to its {@link CriticalTaskHandle}, so a handle can be found unreachable (and reported as
  * forgotten) while its task is still running.
+ *
+ * <p>Why it is cut this way: a new fact of a task (readiness, say) is a field and a transition of
+ * the snapshot; a new state a task passes through without ending (waiting for leadership) is a
+ * transition too, decided where an attempt's end is decided, here; a new event (a JFR event) is a
+ * call of the {@link TaskObserver}, whose calls are the points where a task fails, restarts, stalls
+ * and ends.
  */
 final class TaskRun implements Runnable {
 
