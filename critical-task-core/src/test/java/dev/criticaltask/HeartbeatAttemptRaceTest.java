@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Timeout;
  * Issue 19, item 9: a heartbeat check belongs to one attempt. With a tight heartbeat timeout and
  * zero-backoff restarts, attempts end just as their check comes due, again and again; a check that
  * measured attempt N's silence must never fail attempt N + 1 for it, neither as the cause of a
- * restart nor as an escalated failure.
+ * restart nor as an escalated failure (a decision to escalate N's stall, because N's thread has not
+ * come back, must not land after N came back and N + 1 began).
  *
  * <p>A stall of attempt {@code k} measures a silence since a heartbeat of attempt {@code k} (or its
  * start), which came after attempt {@code k - 1} gave up; so its {@link TaskStalledException#silentFor()}
@@ -88,7 +89,7 @@ class HeartbeatAttemptRaceTest {
                 public void restarted(CriticalTaskHandle task, Throwable cause, Duration backoff) {
                     // on the task's thread, before the next attempt: attempt() is the one that failed
                     restarts.incrementAndGet();
-                    check(task, cause);
+                    check(task, cause, "restarted");
                 }
             });
             try (registry) {
@@ -96,7 +97,8 @@ class HeartbeatAttemptRaceTest {
                 registry.rootToken().onCancel(() -> {
                     Throwable reason = registry.rootToken().reason().orElse(null);
                     if (reason instanceof CriticalTaskFailedException failure) {
-                        registry.find(failure.taskDescription()).ifPresent(task -> check(task, failure.getCause()));
+                        registry.find(failure.taskDescription())
+                            .ifPresent(task -> check(task, failure.getCause(), "cancelled the root"));
                     }
                     over.countDown();
                 });
@@ -112,16 +114,19 @@ class HeartbeatAttemptRaceTest {
             }
         }
 
-        /** A stall that failed the task's current attempt measured no longer than the time since that attempt began. */
-        void check(CriticalTaskHandle task, Throwable cause) {
+        /**
+         * A stall that failed the task's current attempt measured no longer than the time since that
+         * attempt began; {@code how}: what the stall did.
+         */
+        void check(CriticalTaskHandle task, Throwable cause, String how) {
             int attempt = task.attempt();
             if (!(cause instanceof TaskStalledException stall) || attempt < 1 || attempt > MAX_ATTEMPTS) {
                 return;
             }
             long since = System.nanoTime() - racers.get(task.description()).endedAt.get(attempt - 1);
             if (stall.silentFor().toNanos() > since) {
-                misplaced.add(task.description() + "'s attempt " + attempt + " failed for a silence of "
-                        + stall.silentFor() + ", though it began at most " + Duration.ofNanos(since) + " before");
+                misplaced.add("a stall of " + stall.silentFor() + " " + how + " while " + task.description() + "'s attempt "
+                        + attempt + " ran, which began at most " + Duration.ofNanos(since) + " before");
                 over.countDown();
             }
         }
