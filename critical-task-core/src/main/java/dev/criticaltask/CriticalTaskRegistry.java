@@ -214,7 +214,7 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         return handle;
     }
 
-    /** {@return guarded by {@code lock}} */
+    /** The supervision timer, made with the first task that needs it. Guarded by {@code lock}. */
     private SupervisionTimer supervisionTimer() {
         SupervisionTimer existing = timer;
         if (existing == null) {

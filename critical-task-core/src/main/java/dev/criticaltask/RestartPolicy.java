@@ -57,7 +57,7 @@ public final class RestartPolicy {
         this.retryOn = retryOn;
     }
 
-    /** {@return no restart: the first failure is fatal} */
+    /** {@return the policy of no restart: the first failure is fatal} */
     public static RestartPolicy never() {
         return NEVER;
     }
