@@ -70,17 +70,14 @@ public class CriticalTaskFailedException extends RuntimeException {
     }
 
     /**
-     * The one log line of an escalated failure: the message and how many restarts came before it.
-     * Never throws, even when the cause's {@code toString} does.
+     * The one log line of an escalated failure, beside the failure itself: the task, "failed" or
+     * "crashed", and how many restarts came before. Not the message, which the logged failure
+     * prints once on its own line with the cause; and so no user code (the cause's
+     * {@code toString}) either.
      */
-    String logMessage(int restarts) {
-        String after = restarts == 0 ? "" : restarts == 1 ? " (after 1 restart)" : " (after " + restarts + " restarts)";
-        try {
-            return getMessage() + after;
-        }
-        catch (RuntimeException toStringFailed) {
-            return "Critical task '" + taskDescription + "' " + (isCrash() ? "crashed" : "failed") + after;
-        }
+    String logLine(int restarts) {
+        return "Critical task '" + taskDescription + "' " + (isCrash() ? "crashed" : "failed")
+                + (restarts == 0 ? "" : restarts == 1 ? " after 1 restart" : " after " + restarts + " restarts");
     }
 
     static boolean isCrash(Throwable thrown) {

@@ -221,8 +221,8 @@ final class TaskRun implements Runnable {
             return Objects.requireNonNull(escalated);
         }
         parent.cancel(reasonFor(failed));
-        // after the cancel: the message calls the cause's toString, and the log may be slow
-        log(System.Logger.Level.ERROR, failed.logMessage(snapshot.restartCount()), failed);
+        // after the cancel: the logger calls the cause's toString, and may be slow
+        log(System.Logger.Level.ERROR, failed.logLine(snapshot.restartCount()), failed);
         return failed;
     }
 
