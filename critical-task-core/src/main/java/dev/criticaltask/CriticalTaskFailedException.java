@@ -71,13 +71,14 @@ public class CriticalTaskFailedException extends RuntimeException {
 
     /**
      * The one log line of an escalated failure, beside the failure itself: the task, "failed" or
-     * "crashed", and how many restarts came before. Not the message, which the logged failure
-     * prints once on its own line with the cause; and so no user code (the cause's
+     * "crashed", the cause's class and how many restarts came before. Not the cause's message, which
+     * the logged failure prints once, on its own line; and so no user code (the cause's
      * {@code toString}) either.
      */
     String logLine(int restarts) {
-        return "Critical task '" + taskDescription + "' " + (isCrash() ? "crashed" : "failed")
-                + (restarts == 0 ? "" : restarts == 1 ? " after 1 restart" : " after " + restarts + " restarts");
+        return "Critical task '" + taskDescription + "' " + (isCrash() ? "crashed" : "failed") + ": "
+                + getCause().getClass().getName()
+                + (restarts == 0 ? "" : restarts == 1 ? " (after 1 restart)" : " (after " + restarts + " restarts)");
     }
 
     static boolean isCrash(Throwable thrown) {

@@ -273,6 +273,10 @@ class SupervisionTest {
                 }
             }).withHeartbeat(Duration.ofSeconds(5), StallAction.FAIL));
         }
+        // every task is watched (its first check scheduled, which starts the timer's thread), on a
+        // loaded machine too
+        await().atMost(LONG).until(() -> registry.tasks().stream().allMatch(task -> task.sinceLastHeartbeat().isPresent())
+                && monitorThreads() > monitorsBefore);
         assertThat(monitorThreads() - monitorsBefore).isEqualTo(1);
         registry.stop(LONG);
         await().atMost(LONG).until(() -> monitorThreads() == monitorsBefore);
