@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Timeout;
  * is now and then preempted right between its new attempt's number and its first heartbeat; one
  * reader scans them all.
  */
+@Tag("core")
 class HeartbeatAgeRaceTest {
 
     /** How long the reader goes on at most; the first absurd age ends it at once. */
