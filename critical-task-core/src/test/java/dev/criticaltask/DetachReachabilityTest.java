@@ -15,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -35,6 +36,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * flags only decide how often a missing fence shows. (The flags name that step by its class and
  * method; if they are renamed, the window closes again and the test only guards.)
  */
+@Tag("core")
+@Tag("child-jvm")
 class DetachReachabilityTest {
 
     /** How long the child detaches handles. */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Timeout;
  * time must see a terminal state, and one that sees a terminal state must see a finish time, however
  * its reads interleave with the task's end.
  */
+@Tag("core")
 class FinishTimeRaceTest {
 
     /** How long the spawns go on at most; the first inconsistent read ends them at once. */

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Timeout;
  * return within another timeout (common at this timeout on a loaded machine): that ends the round,
  * and the next one begins.
  */
+@Tag("core")
 class HeartbeatAttemptRaceTest {
 
     /** How long the rounds go on at most; the first misplaced stall ends them at once. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Timeout;
  * name right after {@link CriticalTaskHandle#isFinished()} turned true is accepted, whichever way
  * the task ended, and while another thread reads the task list.
  */
+@Tag("core")
 class NameReuseRaceTest {
 
     /** How long the spawns go on at most; the first refusal ends them at once. */

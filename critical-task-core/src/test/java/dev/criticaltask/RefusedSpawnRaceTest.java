@@ -18,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Timeout;
  * that never ran, nor report it as a straggler; {@link CriticalTaskRegistry#find(String) find} and
  * {@link CriticalTaskRegistry#tasks() tasks} never hand out a handle of it that stays running.
  */
+@Tag("core")
 class RefusedSpawnRaceTest {
 
     /** The grace of the racing stop: long, so that waiting it out shows. */

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.logging.Logger;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Timeout;
  * {@link CriticalTaskRegistry#firstFailure()} returns that failure, as DESIGN.md promises for any
  * failure that cancels the root.
  */
+@Tag("core")
 class RootTokenSpawnFailureTest {
 
     /** Rounds, so that a record that lags the root's cancel is seen too. */

@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Timeout;
  * the interrupted task then throws, its own throwable is kept in the failure, as it is on the path
  * where the stall has not escalated yet.
  */
+@Tag("core")
 class StallEscalationTest {
 
     private final CriticalTaskRegistry registry = CriticalTaskRegistry.builder().logger(new SilentLogger()).build();

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Timeout;
  * within its interrupt wait whatever that code does: here it blocks until the test releases it,
  * deaf to interrupts.
  */
+@Tag("core")
 class StopBoundedByUserCodeTest {
 
     /** How long {@code stop(Duration.ZERO)} may take: its 100 ms interrupt wait, and a loaded machine. */
