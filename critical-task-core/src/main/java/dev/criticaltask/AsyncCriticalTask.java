@@ -30,7 +30,8 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Threads: {@code start} runs on a task thread of the registry (a new one for each attempt);
  * what follows the stage's end (the restart decision, the log, the listeners) runs on the thread
- * that completed the stage, or on the one that cancelled the token. Complete the stage outside
+ * that completed the stage, or on the one that cancelled the token, as the
+ * <a href="CriticalTaskListener.html#threads">thread rules</a> state. Complete the stage outside
  * locks that a {@link CriticalTaskListener} might need.
  */
 @FunctionalInterface

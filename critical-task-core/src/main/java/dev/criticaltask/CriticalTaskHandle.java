@@ -1,6 +1,7 @@
 package dev.criticaltask;
 
 import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -45,9 +46,11 @@ import org.jspecify.annotations.Nullable;
  * names the task only).
  *
  * <h2>Thread-safety</h2>
- * All methods are thread-safe; any number of threads may join the same handle. The task runs on the
+ * All methods are thread-safe; any number of threads may join the same handle. Each accessor reads
+ * the task's latest {@link TaskSnapshot}; {@link #snapshot()} gives one whole. The task runs on the
  * executor's thread; the default executor starts one new platform thread per task, named
- * {@code critical-task-<description>}.
+ * {@code critical-task-<description>}. Stages from {@link #completion()} complete on the thread that
+ * ends the task, by the <a href="CriticalTaskListener.html#threads">thread rules</a>.
  */
 public final class CriticalTaskHandle {
 
@@ -127,22 +130,24 @@ public final class CriticalTaskHandle {
     /**
      * The number of handles found unreachable while neither joined nor detached, since this class
      * was loaded.
+     *
+     * @return how many handles were reported as forgotten
      */
     public static long abandonedCount() {
         return ABANDONED.get();
     }
 
-    /** The task's name, as given to {@code spawn}. */
+    /** {@return the task's name, as given to {@code spawn}} */
     public String description() {
         return run.description();
     }
 
-    /** Whether the task has reached a terminal state. */
+    /** {@return whether the task has reached a terminal state} */
     public boolean isFinished() {
-        return run.state().isTerminal();
+        return run.published().isFinished();
     }
 
-    /** Whether this task's own token is cancelled. */
+    /** {@return whether this task's own token is cancelled} */
     public boolean isCancelled() {
         return run.token().isCancelled();
     }
@@ -163,13 +168,14 @@ public final class CriticalTaskHandle {
      */
     public void join() throws InterruptedException {
         settle();
-        run.join(Long.MAX_VALUE);
+        join(Long.MAX_VALUE);
     }
 
     /**
      * Waits at most {@code timeout} for the task to end. A time-out cancels nothing: the task goes
      * on, and the handle counts as joined.
      *
+     * @param timeout how long to wait at most
      * @return {@code true} when the task ended successfully or gracefully, {@code false} on time-out
      * @throws CriticalTaskFailedException when the task failed
      * @throws InterruptedException when the waiting thread is interrupted; the task goes on
@@ -177,13 +183,27 @@ public final class CriticalTaskHandle {
     public boolean join(Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout must not be null");
         settle();
-        return run.join(CancellationToken.saturatedNanos(timeout));
+        return join(CancellationToken.saturatedNanos(timeout));
+    }
+
+    private boolean join(long nanos) throws InterruptedException {
+        if (!run.awaitDone(nanos)) {
+            return false;
+        }
+        // published before the run completes: a failed task's snapshot has its failure
+        CriticalTaskFailedException failed = run.published().failure().orElse(null);
+        if (failed != null) {
+            throw failed;
+        }
+        return true;
     }
 
     /**
      * A read-only stage that completes when the task ends: normally on success or a graceful stop,
      * exceptionally with the {@link CriticalTaskFailedException} on failure. Completing or cancelling
      * it from outside affects nothing. Taking it counts as joining.
+     *
+     * @return the read-only stage of the task's end
      */
     public CompletionStage<Void> completion() {
         settle();
@@ -199,48 +219,64 @@ public final class CriticalTaskHandle {
      * The task's current state. The outcome is decided when the task returns or throws, then
      * published: a {@link #cancel()} racing the task's return may find the outcome already decided
      * (and later read {@code COMPLETED} or {@code FAILED}), and {@link #isFinished()} turns true just
-     * before listeners run and {@link #join()} returns.
+     * before listeners run and {@link #join()} returns. For a registry's task, its name is free for
+     * a new spawn from the moment the state is terminal.
+     *
+     * @return the state of the latest snapshot
      */
     public TaskState state() {
-        return run.state();
-    }
-
-    /** The failure, once the task is {@link TaskState#FAILED}. */
-    public Optional<CriticalTaskFailedException> failure() {
-        return Optional.ofNullable(run.failure());
-    }
-
-    /** When the task began to run on its thread; empty while it waits for one. */
-    public Optional<Instant> startedAt() {
-        return Optional.ofNullable(run.startedAt());
-    }
-
-    /** When the task reached its terminal state; empty while it runs. */
-    public Optional<Instant> finishedAt() {
-        return Optional.ofNullable(run.finishedAt());
-    }
-
-    /** Which run of the task this is: 1 until its first restart; 0 before it started. */
-    public int attempt() {
-        return run.attempt();
-    }
-
-    /** How many times the task's restart policy has run it again. */
-    public int restartCount() {
-        return run.restarts();
-    }
-
-    /** What made the task restart last, if it ever did. */
-    public Optional<Throwable> lastRestartCause() {
-        return Optional.ofNullable(run.lastRestartCause());
+        return run.published().state();
     }
 
     /**
-     * How long since the last heartbeat (or the start of the current attempt), for a running task
-     * spawned with a heartbeat timeout; empty otherwise.
+     * Everything this handle's accessors tell, read at once: one moment of the task, whose facts
+     * agree (see {@link TaskSnapshot}). Read it, rather than several accessors one after the other,
+     * to show several facts together.
+     *
+     * @return the task's state, attempt, restarts, times, failure and heartbeat age, as of now
+     */
+    public TaskSnapshot snapshot() {
+        return run.snapshot();
+    }
+
+    /** {@return the failure, once the task is {@link TaskState#FAILED}} */
+    public Optional<CriticalTaskFailedException> failure() {
+        return run.published().failure();
+    }
+
+    /** {@return when the task began to run on its thread; empty while it waits for one} */
+    public Optional<Instant> startedAt() {
+        return run.published().startedAt();
+    }
+
+    /** {@return when the task reached its terminal state; empty while it runs} */
+    public Optional<Instant> finishedAt() {
+        return run.published().finishedAt();
+    }
+
+    /** {@return which run of the task this is: 1 until its first restart; 0 before it started} */
+    public int attempt() {
+        return run.published().attempt();
+    }
+
+    /** {@return how many times the task's restart policy has run it again} */
+    public int restartCount() {
+        return run.published().restartCount();
+    }
+
+    /** {@return what made the task restart last, if it ever did} */
+    public Optional<Throwable> lastRestartCause() {
+        return run.published().lastRestartCause();
+    }
+
+    /**
+     * How long since the last heartbeat (or the start of the current attempt), while an attempt of
+     * a task spawned with a heartbeat timeout runs; empty otherwise, also between attempts.
+     *
+     * @return the heartbeat age of the running attempt, or empty
      */
     public Optional<Duration> sinceLastHeartbeat() {
-        return Optional.ofNullable(run.sinceLastHeartbeat());
+        return run.snapshot().sinceLastHeartbeat();
     }
 
     TaskRun run() {
@@ -249,7 +285,7 @@ public final class CriticalTaskHandle {
 
     @Override
     public String toString() {
-        return "CriticalTaskHandle[" + run.description() + ", " + run.state() + "]";
+        return "CriticalTaskHandle[" + run.description() + ", " + state() + "]";
     }
 
     private void settle() {
@@ -257,6 +293,9 @@ public final class CriticalTaskHandle {
         if (owner != null) {
             owner.settle();
         }
+        // Without it the handle may be found unreachable once its field is read (by spawn(…).detach(),
+        // say), and reported as forgotten before settle() has marked it settled.
+        Reference.reachabilityFence(this);
     }
 
     /** Recording where each handle was spawned costs a stack walk per spawn; on unless turned off. */

@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -31,11 +32,20 @@ import org.jspecify.annotations.Nullable;
  * once the root is cancelled by a failure {@link #firstFailure()} returns it. The root's reason is
  * that first failure. Only the first failure is kept; every failure is logged once.
  *
+ * <p>A task spawned on the root token directly, with {@link CriticalTaskHandle#spawn(String,
+ * CriticalTask, CancellationToken) CriticalTaskHandle.spawn(…, registry.rootToken())}, is not one of
+ * the registry's: it is not listed, named or stopped by it, and its listeners do not hear of it. Its
+ * failure still cancels the root with its {@link CriticalTaskFailedException} as the reason, and
+ * {@link #firstFailure()} returns the root's reason whenever it is such a failure, so the rule above
+ * holds whoever failed: once the root is cancelled by a failure, {@code firstFailure()} returns it.
+ *
  * <h2>Supervision</h2>
  * {@link #spawn(CriticalTaskSpec)} takes a {@link RestartPolicy} and a heartbeat timeout per task.
- * A restart runs on the same thread under the same name with a fresh token, and never after the
- * root was cancelled; a failure escalates (records, cancels the root) only when the policy has no
- * restart left. One monitor thread per registry watches every heartbeat.
+ * A restart runs under the same name with a fresh token, and never after the root was cancelled:
+ * a blocking task's on its own thread, an asynchronous task's handed to the executor again. A
+ * failure escalates (records, cancels the root) only when the policy has no restart left. One
+ * supervision timer thread per registry watches every heartbeat and times the asynchronous
+ * restarts.
  *
  * <h2>Stopping</h2>
  * {@link #stop(Duration)} refuses new spawns, cancels the root, waits up to the grace period, then
@@ -45,9 +55,11 @@ import org.jspecify.annotations.Nullable;
  * such a task's thread is left running.
  *
  * <h2>Thread-safety</h2>
- * All methods are thread-safe. Listeners are called on the tasks' own threads, outside any lock
- * (see {@link CriticalTaskListener}). The registry's handles are owned by it: they need not be
- * joined or detached.
+ * All methods are thread-safe. Which thread runs a listener, a restart predicate or an asynchronous
+ * task's end (the task's own, the supervision timer's, the one that completes a stage, the one
+ * that stops the registry) is stated once, in {@link CriticalTaskListener}'s
+ * <a href="CriticalTaskListener.html#threads">thread rules</a>; none of them runs under a lock. The
+ * registry's handles are owned by it: they need not be joined or detached.
  */
 public final class CriticalTaskRegistry implements AutoCloseable {
 
@@ -108,17 +120,17 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         this.finishedTaskHistory = builder.finishedTaskHistory;
     }
 
-    /** A builder for a registry with its own root token, threads, logger or time limits. */
+    /** {@return a builder for a registry with its own root token, threads, logger or time limits} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Whether this JVM offers virtual threads (Java 21 or later). */
+    /** {@return whether this JVM offers virtual threads (Java 21 or later)} */
     public static boolean virtualThreadsAvailable() {
         return TaskThreads.virtualThreadsAvailable();
     }
 
-    /** The root token: every task runs under a child of it, and any failure cancels it. */
+    /** {@return the root token: every task runs under a child of it, and any failure cancels it} */
     public CancellationToken rootToken() {
         return root;
     }
@@ -163,6 +175,7 @@ public final class CriticalTaskRegistry implements AutoCloseable {
      * before it cancels the root, and its heartbeat timeout, if any, is watched by one monitor thread
      * shared by all tasks of this registry.
      *
+     * @param spec the task's name, work, restart policy and heartbeat
      * @return the task's handle, owned by this registry (joining or detaching it is optional)
      * @throws IllegalArgumentException when a live task already has the spec's name
      * @throws IllegalStateException when {@link #stop(Duration)} has begun
@@ -194,13 +207,14 @@ public final class CriticalTaskRegistry implements AutoCloseable {
             synchronized (lock) {
                 live.remove(name, handle);
             }
+            // whoever saw it meanwhile (tasks(), find(), a stop) sees it end, never having run
             run.abandonUnstarted();
             throw refused;
         }
         return handle;
     }
 
-    /** Guarded by {@code lock}. */
+    /** The supervision timer, made with the first task that needs it. Guarded by {@code lock}. */
     private SupervisionTimer supervisionTimer() {
         SupervisionTimer existing = timer;
         if (existing == null) {
@@ -210,7 +224,12 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         return existing;
     }
 
-    /** The live task with this name, or else the most recently finished one still remembered. */
+    /**
+     * The live task with this name, or else the most recently finished one still remembered.
+     *
+     * @param name the task's name
+     * @return the task, or empty when no task of that name is live or remembered
+     */
     public Optional<CriticalTaskHandle> find(String name) {
         Objects.requireNonNull(name, "name must not be null");
         synchronized (lock) {
@@ -231,6 +250,8 @@ public final class CriticalTaskRegistry implements AutoCloseable {
     /**
      * A snapshot: the remembered finished tasks (at most {@link Builder#finishedTaskHistory(int)}),
      * oldest first, then the live ones in the order they were spawned.
+     *
+     * @return the tasks, finished ones first; an unmodifiable copy
      */
     public List<CriticalTaskHandle> tasks() {
         synchronized (lock) {
@@ -244,6 +265,7 @@ public final class CriticalTaskRegistry implements AutoCloseable {
     /**
      * Adds a listener for tasks that start or end from now on.
      *
+     * @param listener what to tell
      * @return a registration whose {@code close()} removes the listener
      */
     public Registration addListener(CriticalTaskListener listener) {
@@ -252,12 +274,27 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         return () -> listeners.remove(listener);
     }
 
-    /** The first failure of any task, recorded before the root was cancelled because of it. */
+    /**
+     * The first failure: the one the root was cancelled with, once a failure has cancelled it (even
+     * one of a handle spawned on the root directly, which the registry does not watch); before that,
+     * the failure of one of the registry's tasks that has been recorded and is about to cancel the
+     * root; and when the root was cancelled without a failure (by {@link #stop(Duration) stop}, say),
+     * the first failure of one of the registry's tasks after that.
+     *
+     * @return the first failure, or empty while no task has failed
+     */
     public Optional<CriticalTaskFailedException> firstFailure() {
-        return Optional.ofNullable(firstFailure.get());
+        CriticalTaskFailedException rootFailure = rootFailure();
+        return rootFailure != null ? Optional.of(rootFailure) : Optional.ofNullable(firstFailure.get());
     }
 
-    /** Whether {@link #stop(Duration)} has begun; spawns are refused from then on. */
+    /** {@return the failure the root was cancelled with, if one was} */
+    private @Nullable CriticalTaskFailedException rootFailure() {
+        return root.isCancelled() && root.reason().orElse(null) instanceof CriticalTaskFailedException failure
+                ? failure : null;
+    }
+
+    /** {@return whether {@link #stop(Duration)} has begun; spawns are refused from then on} */
     public boolean isStopping() {
         return stopping;
     }
@@ -301,7 +338,7 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         }
         List<UnstoppedTask> unstopped = new ArrayList<>(outlived.size());
         for (CriticalTaskHandle task : outlived) {
-            StackTraceElement[] stack = task.run().stackTrace();
+            StackTraceElement[] stack = task.run().thread().stackTrace();
             if (!task.isFinished()) {
                 unstopped.add(new UnstoppedTask(task.description(), List.of(stack)));
                 task.run().interruptIfRunning();
@@ -381,8 +418,10 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         @Override
         public CriticalTaskFailedException failing(TaskRun run, CriticalTaskFailedException failure) {
             // Every failing task cancels the root with the recorded first failure: whichever cancel
-            // lands first, the root's reason is the record.
-            firstFailure.compareAndSet(null, failure);
+            // lands first, the root's reason is the record. A failure the root already carries came
+            // first (a handle spawned on the root directly records nothing of its own).
+            CriticalTaskFailedException earlier = rootFailure();
+            firstFailure.compareAndSet(null, earlier != null ? earlier : failure);
             return Objects.requireNonNull(firstFailure.get());
         }
 
@@ -397,8 +436,12 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         }
 
         @Override
-        public void finished(TaskRun run) {
+        public boolean ending(TaskRun run, BooleanSupplier publish) {
+            // one step for every reader: a handle that says finished has freed its name
             synchronized (lock) {
+                if (!publish.getAsBoolean()) {
+                    return false;
+                }
                 live.remove(run.description(), handle);
                 if (finishedTaskHistory > 0) {
                     if (finished.size() >= finishedTaskHistory) {
@@ -406,12 +449,18 @@ public final class CriticalTaskRegistry implements AutoCloseable {
                     }
                     finished.addLast(handle);
                 }
+                return true;
             }
-            switch (run.state()) {
+        }
+
+        @Override
+        public void finished(TaskRun run) {
+            TaskSnapshot end = run.published();
+            switch (end.state()) {
                 case COMPLETED -> notifyListeners("completed", handle, listener -> listener.completed(handle));
                 case CANCELLED -> notifyListeners("cancelled", handle, listener -> listener.cancelled(handle));
                 case FAILED -> {
-                    CriticalTaskFailedException failure = Objects.requireNonNull(run.failure());
+                    CriticalTaskFailedException failure = end.failure().orElseThrow();
                     notifyListeners("failed", handle, listener -> listener.failed(handle, failure));
                 }
                 case RUNNING, STALLED -> throw new IllegalStateException("finished while running: " + run.description());
@@ -447,7 +496,12 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         private Builder() {
         }
 
-        /** The root token to use instead of a new one. */
+        /**
+         * The root token to use instead of a new one.
+         *
+         * @param rootToken the root; cancelling it stops every task
+         * @return this builder
+         */
         public Builder rootToken(CancellationToken rootToken) {
             this.rootToken = Objects.requireNonNull(rootToken, "rootToken must not be null");
             return this;
@@ -456,13 +510,21 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         /**
          * Runs tasks on this executor. It must run every task eventually; a bounded pool that
          * long-running tasks could fill would starve the rest.
+         *
+         * @param executor runs every task, and every restart of an asynchronous one
+         * @return this builder
          */
         public Builder executor(Executor executor) {
             this.executor = Objects.requireNonNull(executor, "executor must not be null");
             return this;
         }
 
-        /** Runs each task on a new thread from this factory; the factory names the threads. */
+        /**
+         * Runs each task on a new thread from this factory; the factory names the threads.
+         *
+         * @param threadFactory makes one thread per task
+         * @return this builder
+         */
         public Builder threadFactory(ThreadFactory threadFactory) {
             this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory must not be null");
             return this;
@@ -471,6 +533,9 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         /**
          * Runs each task on a new virtual thread named {@code critical-task-<name>}. Needs Java 21 or
          * later: {@link #build()} fails with a clear message on older versions.
+         *
+         * @param virtualThreads whether each task runs on a new virtual thread
+         * @return this builder
          */
         public Builder virtualThreads(boolean virtualThreads) {
             this.virtualThreads = virtualThreads;
@@ -480,6 +545,9 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         /**
          * Whether the default platform threads are daemon threads (default {@code false}: like
          * {@code new Thread()}, a running task keeps the JVM alive). Virtual threads always are.
+         *
+         * @param daemonThreads whether the default platform threads are daemon threads
+         * @return this builder
          */
         public Builder daemonThreads(boolean daemonThreads) {
             this.daemonThreads = daemonThreads;
@@ -489,25 +557,43 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         /**
          * Where the registry and its tasks log: failures at {@code ERROR}, stop reports and throwing
          * listeners at {@code WARNING}. Defaults to {@link System#getLogger(String)}.
+         *
+         * @param logger where to log
+         * @return this builder
          */
         public Builder logger(System.Logger logger) {
             this.logger = Objects.requireNonNull(logger, "logger must not be null");
             return this;
         }
 
-        /** How long {@code stop} waits after interrupting stragglers (default one second). */
+        /**
+         * How long {@code stop} waits after interrupting stragglers (default one second).
+         *
+         * @param interruptWait how long to wait; not negative
+         * @return this builder
+         */
         public Builder interruptWait(Duration interruptWait) {
             this.interruptWait = requireNotNegative(interruptWait, "interruptWait");
             return this;
         }
 
-        /** The grace period of {@link CriticalTaskRegistry#close()} (default ten seconds). */
+        /**
+         * The grace period of {@link CriticalTaskRegistry#close()} (default ten seconds).
+         *
+         * @param closeGracePeriod the grace period; not negative
+         * @return this builder
+         */
         public Builder closeGracePeriod(Duration closeGracePeriod) {
             this.closeGracePeriod = requireNotNegative(closeGracePeriod, "closeGracePeriod");
             return this;
         }
 
-        /** How many finished tasks {@link CriticalTaskRegistry#tasks()} remembers (default 100). */
+        /**
+         * How many finished tasks {@link CriticalTaskRegistry#tasks()} remembers (default 100).
+         *
+         * @param finishedTaskHistory how many; not negative, 0 for none
+         * @return this builder
+         */
         public Builder finishedTaskHistory(int finishedTaskHistory) {
             if (finishedTaskHistory < 0) {
                 throw new IllegalArgumentException("finishedTaskHistory must not be negative, but was "
@@ -520,6 +606,7 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         /**
          * Creates the registry.
          *
+         * @return the registry
          * @throws IllegalStateException when more than one of executor, thread factory and virtual
          *     threads was chosen, or virtual threads were asked for on Java 17 to 20
          */

@@ -17,13 +17,7 @@ public final class CriticalTaskSpec {
 
     private final String name;
 
-    private final SupervisedTask task;
-
-    /** The task as given, when it was a plain {@link CriticalTask}: run without a context. */
-    private final @Nullable CriticalTask plainTask;
-
-    /** The task as given, when it was an {@link AsyncCriticalTask}: run without holding a thread. */
-    private final @Nullable AsyncCriticalTask asyncTask;
+    private final TaskBody body;
 
     private final RestartPolicy restartPolicy;
 
@@ -31,13 +25,10 @@ public final class CriticalTaskSpec {
 
     private final StallAction stallAction;
 
-    private CriticalTaskSpec(String name, SupervisedTask task, @Nullable CriticalTask plainTask,
-            @Nullable AsyncCriticalTask asyncTask, RestartPolicy restartPolicy, @Nullable Duration heartbeatTimeout,
+    private CriticalTaskSpec(String name, TaskBody body, RestartPolicy restartPolicy, @Nullable Duration heartbeatTimeout,
             StallAction stallAction) {
         this.name = name;
-        this.task = task;
-        this.plainTask = plainTask;
-        this.asyncTask = asyncTask;
+        this.body = body;
         this.restartPolicy = restartPolicy;
         this.heartbeatTimeout = heartbeatTimeout;
         this.stallAction = stallAction;
@@ -46,13 +37,13 @@ public final class CriticalTaskSpec {
     /**
      * A spec for a plain task: no restarts, no heartbeat.
      *
+     * @param name the task's name; not blank
+     * @param task the work
+     * @return the spec
      * @throws IllegalArgumentException when the name is blank
      */
     public static CriticalTaskSpec of(String name, CriticalTask task) {
-        CriticalTaskHandle.requireDescription(name);
-        Objects.requireNonNull(task, "task must not be null");
-        return new CriticalTaskSpec(name, context -> task.run(context.cancellation()), task, null, RestartPolicy.never(),
-                null, StallAction.REPORT);
+        return of(name, new TaskBody.Plain(Objects.requireNonNull(task, "task must not be null")));
     }
 
     /**
@@ -60,13 +51,13 @@ public final class CriticalTaskSpec {
      * The registry runs it without holding a thread while its stage is pending; {@link #task()}
      * returns the blocking equivalent, which waits for the stage on the calling thread.
      *
+     * @param name the task's name; not blank
+     * @param task starts the work and returns its stage
+     * @return the spec
      * @throws IllegalArgumentException when the name is blank
      */
     public static CriticalTaskSpec async(String name, AsyncCriticalTask task) {
-        CriticalTaskHandle.requireDescription(name);
-        Objects.requireNonNull(task, "task must not be null");
-        return new CriticalTaskSpec(name, context -> AsyncStages.runBlocking(task, context.cancellation()), null, task,
-                RestartPolicy.never(), null, StallAction.REPORT);
+        return of(name, new TaskBody.Async(Objects.requireNonNull(task, "task must not be null")));
     }
 
     /**
@@ -74,88 +65,130 @@ public final class CriticalTaskSpec {
      * heartbeat until {@link #withHeartbeat(Duration, StallAction)} sets one. (A name of its own, so
      * that a lambda is never ambiguous between the two kinds of task.)
      *
+     * @param name the task's name; not blank
+     * @param task the work
+     * @return the spec
      * @throws IllegalArgumentException when the name is blank
      */
     public static CriticalTaskSpec supervised(String name, SupervisedTask task) {
-        CriticalTaskHandle.requireDescription(name);
-        return new CriticalTaskSpec(name, Objects.requireNonNull(task, "task must not be null"), null, null,
-                RestartPolicy.never(), null, StallAction.REPORT);
+        return of(name, new TaskBody.Supervised(Objects.requireNonNull(task, "task must not be null")));
     }
 
-    /** The same spec with this restart policy. */
+    private static CriticalTaskSpec of(String name, TaskBody body) {
+        CriticalTaskHandle.requireDescription(name);
+        return new CriticalTaskSpec(name, body, RestartPolicy.never(), null, StallAction.REPORT);
+    }
+
+    /**
+     * The same spec with this restart policy.
+     *
+     * @param restartPolicy what a failure leads to
+     * @return a new spec
+     */
     public CriticalTaskSpec withRestartPolicy(RestartPolicy restartPolicy) {
-        return new CriticalTaskSpec(name, task, plainTask, asyncTask,
-                Objects.requireNonNull(restartPolicy, "restartPolicy must not be null"), heartbeatTimeout, stallAction);
+        return new CriticalTaskSpec(name, body, Objects.requireNonNull(restartPolicy, "restartPolicy must not be null"),
+                heartbeatTimeout, stallAction);
     }
 
     /**
      * The same spec with a heartbeat: the task must call {@link TaskContext#heartbeat()} at least
      * once per {@code timeout}, or it is stalled, and {@code onStall} says what follows.
      *
+     * @param timeout the longest time between two heartbeats; positive
+     * @param onStall what a missed heartbeat leads to
+     * @return a new spec
      * @throws IllegalArgumentException when the timeout is not positive
      * @throws IllegalStateException when the task is a plain {@link CriticalTask} or an
      *     {@link AsyncCriticalTask}, which have no {@link TaskContext} to send heartbeats with
      */
     public CriticalTaskSpec withHeartbeat(Duration timeout, StallAction onStall) {
-        if (!canHeartbeat()) {
-            throw new IllegalStateException("Critical task '" + name + "' is " + (asyncTask != null
-                    ? "an AsyncCriticalTask" : "a plain CriticalTask") + ", which cannot send "
+        if (!body.canHeartbeat()) {
+            throw new IllegalStateException("Critical task '" + name + "' is " + body.kind() + ", which cannot send "
                     + "heartbeats: define it with CriticalTaskSpec.supervised(name, context -> ...) instead");
         }
         Objects.requireNonNull(timeout, "heartbeat timeout must not be null");
         if (timeout.isZero() || timeout.isNegative()) {
             throw new IllegalArgumentException("heartbeat timeout must be positive, but was " + timeout);
         }
-        return new CriticalTaskSpec(name, task, plainTask, asyncTask, restartPolicy, timeout,
-                Objects.requireNonNull(onStall, "onStall must not be null"));
+        return new CriticalTaskSpec(name, body, restartPolicy, timeout, Objects.requireNonNull(onStall, "onStall must not be null"));
     }
 
-    /** The task's name. */
+    /**
+     * The task's name.
+     *
+     * @return the name, never blank
+     */
     public String name() {
         return name;
     }
 
-    /** Whether the task takes a {@link TaskContext}, and so can send heartbeats. */
+    /**
+     * Whether the task takes a {@link TaskContext}, and so can send heartbeats.
+     *
+     * @return true for a {@link #supervised(String, SupervisedTask) supervised} task
+     */
     public boolean canHeartbeat() {
-        return plainTask == null && asyncTask == null;
+        return body.canHeartbeat();
     }
 
-    /** Whether the task is an {@link AsyncCriticalTask}, which runs without holding a thread. */
+    /**
+     * Whether the task is an {@link AsyncCriticalTask}, which runs without holding a thread.
+     *
+     * @return true for an {@link #async(String, AsyncCriticalTask) asynchronous} task
+     */
     public boolean isAsync() {
-        return asyncTask != null;
+        return body instanceof TaskBody.Async;
     }
 
-    /** The work. */
+    /**
+     * The work, as a {@link SupervisedTask}: the task itself when it is one, otherwise a view that
+     * runs it on the calling thread (for an asynchronous task: starts it and waits for its stage).
+     *
+     * @return the work
+     */
     public SupervisedTask task() {
-        return task;
+        return body.asSupervised();
     }
 
-    @Nullable CriticalTask plainTask() {
-        return plainTask;
+    TaskBody body() {
+        return body;
     }
 
-    @Nullable AsyncCriticalTask asyncTask() {
-        return asyncTask;
-    }
-
-    /** What happens when the task fails. */
+    /**
+     * What happens when the task fails.
+     *
+     * @return the restart policy; {@link RestartPolicy#never()} unless one was set
+     */
     public RestartPolicy restartPolicy() {
         return restartPolicy;
     }
 
-    /** The heartbeat timeout, when the task has one. */
+    /**
+     * The heartbeat timeout, when the task has one.
+     *
+     * @return the timeout, or empty
+     */
     public Optional<Duration> heartbeatTimeout() {
         return Optional.ofNullable(heartbeatTimeout);
     }
 
-    /** What a missed heartbeat leads to. */
+    /** The heartbeat timeout in nanoseconds; 0 without one. */
+    long heartbeatTimeoutNanos() {
+        return heartbeatTimeout != null ? CancellationToken.saturatedNanos(heartbeatTimeout) : 0;
+    }
+
+    /**
+     * What a missed heartbeat leads to.
+     *
+     * @return the stall action; {@link StallAction#REPORT} unless one was set
+     */
     public StallAction stallAction() {
         return stallAction;
     }
 
     @Override
     public String toString() {
-        return "CriticalTaskSpec[" + name + (asyncTask != null ? ", async" : "") + ", " + restartPolicy
+        return "CriticalTaskSpec[" + name + (isAsync() ? ", async" : "") + ", " + restartPolicy
                 + (heartbeatTimeout != null ? ", heartbeat " + heartbeatTimeout + " " + stallAction : "") + "]";
     }
 }

@@ -10,7 +10,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * The sliding-window arithmetic of one task's {@link RestartPolicy}. Times are
  * {@link System#nanoTime()} readings passed in by the caller, so tests need no clock and no sleeps.
- * Not thread-safe: its task guards it.
+ *
+ * <p>Thread-safe: the task's thread and the supervision timer's may ask at once. The policy's
+ * {@linkplain RestartPolicy#retryOn(java.util.function.Predicate) predicate}, which is user code, is
+ * asked before the window's lock is taken, never while it is held; a predicate that throws counts as
+ * "not retried", and its exception is kept, suppressed, by the failure it was asked about.
  */
 final class RestartBudget {
 
@@ -31,25 +35,53 @@ final class RestartBudget {
      * {@code -1} when the failure escalates. A restart is counted at once.
      */
     long onFailure(long now, Throwable thrown) {
-        if (!wouldRestart(now, thrown)) {
+        if (!retries(thrown)) {
             return -1;
         }
-        long backoff = backoffNanos(restarts.size());
-        restarts.addLast(new Restart(now, thrown));
-        return backoff;
+        synchronized (this) {
+            if (!hasRoom(now)) {
+                return -1;
+            }
+            long backoff = backoffNanos(restarts.size());
+            restarts.addLast(new Restart(now, thrown));
+            return backoff;
+        }
     }
 
     /** Whether a failure at {@code now} would be restarted, without counting it. */
     boolean wouldRestart(long now, Throwable thrown) {
-        if (!policy.allowsRestarts() || !policy.retries(thrown)) {
+        if (!retries(thrown)) {
             return false;
         }
+        synchronized (this) {
+            return hasRoom(now);
+        }
+    }
+
+    /** Asks the policy, holding no lock. */
+    private boolean retries(Throwable thrown) {
+        if (!policy.allowsRestarts()) {
+            return false;
+        }
+        try {
+            return policy.retries(thrown);
+        }
+        catch (RuntimeException | Error predicateFailed) {
+            if (predicateFailed != thrown) {
+                thrown.addSuppressed(predicateFailed);
+            }
+            return false;
+        }
+    }
+
+    /** Guarded by {@code this}. */
+    private boolean hasRoom(long now) {
         forgetBefore(now - CancellationToken.saturatedNanos(policy.within()));
         return restarts.size() < policy.maxRestarts();
     }
 
     /** The causes of the restarts still in the window, oldest first: the suppressed causes of an escalation. */
-    List<Throwable> earlierCauses() {
+    synchronized List<Throwable> earlierCauses() {
         List<Throwable> causes = new ArrayList<>(restarts.size());
         for (Restart restart : restarts) {
             causes.add(restart.cause);
@@ -64,7 +96,10 @@ final class RestartBudget {
         }
     }
 
-    /** Exponential in the restarts already in the window, jittered, then kept between floor and ceiling. */
+    /**
+     * Exponential in the restarts already in the window, jittered, then kept between floor and
+     * ceiling. {@link Random} is thread-safe.
+     */
     long backoffNanos(int restartsInWindow) {
         long floor = CancellationToken.saturatedNanos(policy.initialBackoff());
         long ceiling = CancellationToken.saturatedNanos(policy.maxBackoff());

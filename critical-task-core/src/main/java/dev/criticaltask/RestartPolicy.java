@@ -57,7 +57,7 @@ public final class RestartPolicy {
         this.retryOn = retryOn;
     }
 
-    /** No restart: the first failure is fatal. */
+    /** {@return the policy of no restart: the first failure is fatal} */
     public static RestartPolicy never() {
         return NEVER;
     }
@@ -69,6 +69,9 @@ public final class RestartPolicy {
      *
      * @throws IllegalArgumentException when {@code maxRestarts} is negative or {@code within} is not
      *     positive
+     * @param maxRestarts how many restarts the window allows; not negative (0 is {@link #never()})
+     * @param within the length of the sliding window; positive
+     * @return the policy
      */
     public static RestartPolicy limited(int maxRestarts, Duration within) {
         if (maxRestarts < 0) {
@@ -91,6 +94,9 @@ public final class RestartPolicy {
      *
      * @throws IllegalArgumentException when {@code maxRestarts} is negative or {@code within} is not
      *     positive
+     * @param maxRestarts how many restarts the window allows; not negative
+     * @param within the length of the sliding window; positive
+     * @return a new policy
      */
     public RestartPolicy withLimit(int maxRestarts, Duration within) {
         RestartPolicy limit = limited(maxRestarts, within);
@@ -105,6 +111,9 @@ public final class RestartPolicy {
      * further restart in the window twice as long, never more than {@code max}.
      *
      * @throws IllegalArgumentException when {@code initial} is negative or {@code max} is below it
+     * @param initial the first backoff and the floor of every backoff; not negative
+     * @param max the ceiling; not below {@code initial}
+     * @return a new policy
      */
     public RestartPolicy withBackoff(Duration initial, Duration max) {
         Objects.requireNonNull(initial, "initial backoff must not be null");
@@ -124,6 +133,7 @@ public final class RestartPolicy {
      * itself, then kept between the initial and the maximum backoff.
      *
      * @param jitter from 0 (none) to 1
+     * @return a new policy
      */
     public RestartPolicy withJitter(double jitter) {
         if (!(jitter >= 0 && jitter <= 1)) {
@@ -132,38 +142,49 @@ public final class RestartPolicy {
         return new RestartPolicy(maxRestarts, within, initialBackoff, maxBackoff, jitter, retryOn);
     }
 
-    /** The same policy, retrying only the throwables that {@code retryOn} accepts. */
+    /**
+     * The same policy, retrying only the throwables that {@code retryOn} accepts.
+     *
+     * <p>The predicate is asked outside every lock, on the thread that handles the failure (the
+     * task's own for a blocking task; for a stall treated as a failure, also the supervision
+     * timer's), as the <a href="CriticalTaskListener.html#threads">thread rules</a> state; it should
+     * be quick. One that throws counts as "not retried", and its exception is kept, suppressed, by
+     * the throwable it was asked about.
+     *
+     * @param retryOn which throwables are restarted
+     * @return a new policy
+     */
     public RestartPolicy retryOn(Predicate<? super Throwable> retryOn) {
         return new RestartPolicy(maxRestarts, within, initialBackoff, maxBackoff, jitter,
                 Objects.requireNonNull(retryOn, "retryOn must not be null"));
     }
 
-    /** Whether this policy ever restarts. */
+    /** {@return whether this policy ever restarts} */
     public boolean allowsRestarts() {
         return maxRestarts > 0;
     }
 
-    /** How many restarts the window allows. */
+    /** {@return how many restarts the window allows} */
     public int maxRestarts() {
         return maxRestarts;
     }
 
-    /** The length of the sliding window. */
+    /** {@return the length of the sliding window} */
     public Duration within() {
         return within;
     }
 
-    /** The floor of the backoff. */
+    /** {@return the floor of the backoff} */
     public Duration initialBackoff() {
         return initialBackoff;
     }
 
-    /** The ceiling of the backoff. */
+    /** {@return the ceiling of the backoff} */
     public Duration maxBackoff() {
         return maxBackoff;
     }
 
-    /** The randomised share of each backoff. */
+    /** {@return the randomised share of each backoff} */
     public double jitter() {
         return jitter;
     }

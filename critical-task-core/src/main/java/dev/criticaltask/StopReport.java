@@ -11,12 +11,16 @@ import java.util.List;
  */
 public record StopReport(List<UnstoppedTask> unstopped) {
 
-    /** Copies the list, so the record stays immutable. */
+    /**
+     * Copies the list, so the record stays immutable.
+     *
+     * @param unstopped the tasks that outlived the grace period, in the order they were spawned
+     */
     public StopReport {
         unstopped = List.copyOf(unstopped);
     }
 
-    /** Whether every task stopped within the grace period. */
+    /** {@return whether every task stopped within the grace period} */
     public boolean isClean() {
         return unstopped.isEmpty();
     }
@@ -24,6 +28,8 @@ public record StopReport(List<UnstoppedTask> unstopped) {
     /**
      * A multi-line description for a log: a line per straggler, then one {@code \tat frame} line per
      * stack frame, the way a stack trace prints.
+     *
+     * @return the description; one line when every task stopped
      */
     public String describe() {
         if (unstopped.isEmpty()) {

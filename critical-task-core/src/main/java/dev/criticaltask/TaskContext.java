@@ -9,20 +9,20 @@ package dev.criticaltask;
  */
 public interface TaskContext {
 
-    /** This attempt's token: cancelled when the task is asked to stop. */
+    /** {@return this attempt's token: cancelled when the task is asked to stop} */
     CancellationToken cancellation();
 
-    /** The task's name. */
+    /** {@return the task's name} */
     String name();
 
-    /** Which run this is: 1 for the first, 2 after the first restart, and so on. */
+    /** {@return which run this is: 1 for the first, 2 after the first restart, and so on} */
     int attempt();
 
     /**
      * Reports progress. A task spawned with a heartbeat timeout that goes longer than the timeout
      * without calling this is {@link TaskState#STALLED}; the next heartbeat makes it
      * {@link TaskState#RUNNING} again (unless the stall was treated as a failure). Cheap: a
-     * volatile write.
+     * volatile write and a volatile read. A heartbeat counts for this context's attempt only.
      */
     void heartbeat();
 }

@@ -1,17 +1,23 @@
 package dev.criticaltask;
 
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
 /**
- * What a {@link TaskRun} tells its owner (the registry) as it runs. Every call comes from the task's
- * own thread, except {@link #stalled}.
+ * What a {@link TaskRun} tells its owner (the registry) as it runs: the points at which a task
+ * starts, fails, restarts, stalls and ends, each called once per event, outside every lock of the
+ * run, on the thread that the rules of {@link CriticalTaskListener} name for the event. (An event
+ * sink that a later feature adds, such as JFR events, belongs behind these calls too.)
  */
 interface TaskObserver {
 
-    /** The task is about to run. */
+    /** The task got its thread and is about to run its first attempt. */
     void started(TaskRun run);
 
     /**
      * The task's failure escalates; called before the parent token is cancelled, so the failure is
-     * recorded first.
+     * recorded first. May be called more than once for one failure, by the threads that race to end
+     * the task; it must give the same answer each time.
      *
      * @return the failure to cancel the parent with: the first one recorded, so that two tasks
      *     failing at once cannot leave the parent's reason naming another task than the record
@@ -19,11 +25,19 @@ interface TaskObserver {
     CriticalTaskFailedException failing(TaskRun run, CriticalTaskFailedException failure);
 
     /** The task failed and will run again after {@code backoff}; called before the backoff. */
-    void restarting(TaskRun run, Throwable cause, java.time.Duration backoff);
+    void restarting(TaskRun run, Throwable cause, Duration backoff);
 
-    /** The task missed its heartbeat; called on the heartbeat monitor's thread. */
-    void stalled(TaskRun run, java.time.Duration silentFor);
+    /** The task missed its heartbeat; called on the supervision timer's thread. */
+    void stalled(TaskRun run, Duration silentFor);
 
-    /** The task reached its terminal state; called before {@code join()} returns. */
+    /**
+     * The task reaches its terminal state: {@code publish} publishes it, and returns false when it
+     * was already published. The owner runs it once, together with what must change with it (the
+     * registry frees the task's name), and returns what it returned. {@code publish} runs no user
+     * code, so the owner may hold its lock.
+     */
+    boolean ending(TaskRun run, BooleanSupplier publish);
+
+    /** The task has reached its terminal state; called before {@code join()} returns. */
     void finished(TaskRun run);
 }

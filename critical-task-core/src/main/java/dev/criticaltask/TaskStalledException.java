@@ -22,7 +22,7 @@ public class TaskStalledException extends Exception {
         this.silentFor = silentFor;
     }
 
-    /** How long the task had gone without a heartbeat when the stall was found. */
+    /** {@return how long the task had gone without a heartbeat when the stall was found} */
     public Duration silentFor() {
         return silentFor;
     }

@@ -16,14 +16,15 @@ public enum TaskState {
     COMPLETED,
     /**
      * Stopped gracefully: returned, or threw {@link InterruptedException}, after its token was
-     * cancelled.
+     * cancelled. Also a task that never ran because its executor refused it (its spawn threw).
      */
     CANCELLED,
     /** Threw; its parent token was cancelled because of it. */
     FAILED;
 
-    /** Whether this state is final. */
+    /** {@return whether this state is final} */
     public boolean isTerminal() {
-        return this != RUNNING && this != STALLED;
+        // named, not excluded: a state added later (one a task passes through) is not terminal
+        return this == COMPLETED || this == CANCELLED || this == FAILED;
     }
 }

@@ -12,7 +12,12 @@ import java.util.Objects;
  */
 public record UnstoppedTask(String name, List<StackTraceElement> stackTrace) {
 
-    /** Copies the stack, so the record stays immutable. */
+    /**
+     * Copies the stack, so the record stays immutable.
+     *
+     * @param name the task's name
+     * @param stackTrace where its thread was; empty when the task had no thread
+     */
     public UnstoppedTask {
         Objects.requireNonNull(name, "name must not be null");
         stackTrace = List.copyOf(stackTrace);

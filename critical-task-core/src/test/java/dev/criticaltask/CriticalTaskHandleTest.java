@@ -46,6 +46,27 @@ class CriticalTaskHandleTest {
         assertThat(failureOf("error", error)).hasMessageContaining("'error' crashed").hasCause(error);
     }
 
+    /**
+     * Issue 18: nothing the siblings' wake-up does not need runs before the parent's cancel; the
+     * failure's message, which calls the cause's {@code toString} (user code), is built after it.
+     */
+    @Test
+    void theFailuresMessageIsBuiltOnlyOnceTheParentIsCancelled() throws Exception {
+        List<Boolean> parentCancelledAtToString = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CriticalTaskHandle handle = CriticalTaskHandle.spawn("lazy", token -> {
+            throw new IOException("down") {
+                @Override
+                public String toString() {
+                    parentCancelledAtToString.add(parent.isCancelled());
+                    return super.toString();
+                }
+            };
+        }, parent);
+
+        assertThat(catchFailure(handle)).hasMessageStartingWith("Critical task 'lazy' failed: ").hasMessageEndingWith(": down");
+        assertThat(parentCancelledAtToString).isNotEmpty().containsOnly(true);
+    }
+
     @Test
     void parentReasonIsTheFailureSoSiblingsCanTellItFromShutdown() throws Exception {
         CancellationToken sibling = parent.child();
@@ -181,6 +202,37 @@ class CriticalTaskHandleTest {
     }
 
     @Test
+    void aSnapshotIsOneMomentWhoseFactsAgree() throws Exception {
+        for (int round = 0; round < 200; round++) {
+            boolean fails = round % 2 == 0;
+            CountDownLatch go = new CountDownLatch(1);
+            CriticalTaskHandle handle = CriticalTaskHandle.spawn("snapshot-" + round, token -> {
+                go.await();
+                if (fails) {
+                    throw new IOException("down");
+                }
+            }, CancellationToken.create());
+            handle.detach();
+            TaskSnapshot before = handle.snapshot();
+            assertThat(before.isFinished()).isFalse();
+            assertThat(before.finishedAt()).isEmpty();
+            go.countDown();
+            TaskSnapshot seen;
+            do {
+                seen = handle.snapshot();
+                assertThat(seen.finishedAt().isPresent()).as("round %d: %s", round, seen).isEqualTo(seen.isFinished());
+                assertThat(seen.failure().isPresent()).as("round %d: %s", round, seen)
+                    .isEqualTo(seen.state() == TaskState.FAILED);
+                assertThat(seen.sinceLastHeartbeat()).isEmpty();
+            }
+            while (!seen.isFinished());
+            assertThat(seen.state()).isEqualTo(fails ? TaskState.FAILED : TaskState.COMPLETED);
+            assertThat(seen.attempt()).isEqualTo(1);
+            assertThat(seen.startedAt()).isPresent();
+        }
+    }
+
+    @Test
     void joinWithTimeoutCancelsNothing() throws Exception {
         CriticalTaskHandle handle = CriticalTaskHandle.spawn("slow", CancellationToken::await, parent);
         assertThat(handle.join(Duration.ofMillis(20))).isFalse();
@@ -258,15 +310,17 @@ class CriticalTaskHandleTest {
             CriticalTaskHandle handle = CriticalTaskHandle.spawn("logged-once", token -> {
                 throw new IllegalStateException("once");
             }, parent);
-            catchFailure(handle);
+            CriticalTaskFailedException failure = catchFailure(handle);
             catchFailure(handle);
             handle.completion().toCompletableFuture().handle((ok, ex) -> ex).get(10, TimeUnit.SECONDS);
 
+            // the failure itself is logged (issue 13, item 3): its cause, with the stack, prints below it
             List<java.util.logging.LogRecord> errors = logs.atLevel(Level.SEVERE);
             assertThat(errors).singleElement().satisfies(record -> {
                 assertThat(record.getMessage()).contains("logged-once").contains("crashed");
-                assertThat(record.getThrown()).hasMessage("once");
-                assertThat(record.getThrown().getStackTrace()).isNotEmpty();
+                assertThat(record.getThrown()).isSameAs(failure);
+                assertThat(record.getThrown().getCause()).hasMessage("once");
+                assertThat(record.getThrown().getCause().getStackTrace()).isNotEmpty();
             });
         }
     }

@@ -132,6 +132,30 @@ class CriticalTaskRegistryTest {
         assertThat(siblingB.state()).isEqualTo(TaskState.CANCELLED);
     }
 
+    /**
+     * Issue 19, item 7, as documented on the registry: the failure of a handle spawned on the root
+     * directly is the first failure, and a later failure of one of the registry's tasks does not
+     * replace it, in the record or in the root's reason.
+     */
+    @Test
+    void aFailureOnTheRootFromOutsideTheRegistryStaysTheFirstFailure() throws Exception {
+        CriticalTaskRegistry quiet = CriticalTaskRegistry.builder().logger(new SilentLogger()).build();
+        CriticalTaskHandle direct = CriticalTaskHandle.spawn("direct", token -> {
+            throw new IOException("outside the registry");
+        }, quiet.rootToken());
+        CriticalTaskFailedException failure = Outcomes.failureOf(direct);
+        assertThat(quiet.firstFailure()).containsSame(failure);
+
+        Outcomes.failureOf(quiet.spawn("later", token -> {
+            throw new IOException("later");
+        }));
+
+        assertThat(quiet.firstFailure()).containsSame(failure);
+        assertThat(quiet.rootToken().reason()).containsSame(failure);
+        assertThat(quiet.tasks()).extracting(CriticalTaskHandle::description).containsExactly("later");
+        quiet.close();
+    }
+
     @Test
     void onlyTheFirstFailureIsKept() throws Exception {
         CountDownLatch bothRunning = new CountDownLatch(2);

@@ -103,6 +103,28 @@ class SupervisionTest {
         assertThat(events).endsWith("failed doomed");
     }
 
+    /** Issue 13, item 3: the one ERROR is the escalated failure itself, earlier causes and all. */
+    @Test
+    void theOneErrorLogIsTheEscalatedFailureWithTheEarlierCausesSuppressed() throws Exception {
+        try (CapturedLogs logs = CapturedLogs.of(CriticalTaskRegistry.class)) {
+            AtomicInteger runs = new AtomicInteger();
+            CriticalTaskHandle handle = registry.spawn(CriticalTaskSpec.of("thrice", token -> {
+                throw new IOException("run " + runs.incrementAndGet());
+            }).withRestartPolicy(RestartPolicy.limited(2, Duration.ofMinutes(1))
+                .withBackoff(Duration.ofMillis(1), Duration.ofMillis(5))));
+
+            CriticalTaskFailedException failure = catchFailure(handle);
+
+            assertThat(logs.atLevel(Level.SEVERE)).singleElement().satisfies(record -> {
+                assertThat(record.getThrown()).isSameAs(failure);
+                assertThat(record.getThrown().getSuppressed()).extracting(Throwable::getMessage)
+                    .containsExactly("run 1", "run 2");
+                assertThat(record.getThrown().getCause()).hasMessage("run 3");
+                assertThat(record.getMessage()).contains("'thrice'").contains("after 2 restarts");
+            });
+        }
+    }
+
     @Test
     void anErrorIsNotRetriedByDefault() throws Exception {
         AtomicInteger runs = new AtomicInteger();
@@ -185,6 +207,9 @@ class SupervisionTest {
         // after the last heartbeat, so the watch period is the timeout itself
         assertThat(silence.get()).isBetween(timeout, timeout.multipliedBy(2));
         assertThat(handle.sinceLastHeartbeat()).hasValueSatisfying(silent -> assertThat(silent).isGreaterThanOrEqualTo(timeout));
+        TaskSnapshot stalledView = handle.snapshot();
+        assertThat(stalledView.state()).isEqualTo(TaskState.STALLED);
+        assertThat(stalledView.sinceLastHeartbeat()).hasValueSatisfying(silent -> assertThat(silent).isGreaterThanOrEqualTo(timeout));
         assertThat(registry.rootToken().isCancelled()).isFalse();
 
         beatAgain.countDown();
@@ -251,6 +276,10 @@ class SupervisionTest {
                 }
             }).withHeartbeat(Duration.ofSeconds(5), StallAction.FAIL));
         }
+        // every task is watched (its first check scheduled, which starts the timer's thread), on a
+        // loaded machine too
+        await().atMost(LONG).until(() -> registry.tasks().stream().allMatch(task -> task.sinceLastHeartbeat().isPresent())
+                && monitorThreads() > monitorsBefore);
         assertThat(monitorThreads() - monitorsBefore).isEqualTo(1);
         registry.stop(LONG);
         await().atMost(LONG).until(() -> monitorThreads() == monitorsBefore);

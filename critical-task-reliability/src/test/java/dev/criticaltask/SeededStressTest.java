@@ -46,6 +46,11 @@ import org.junit.jupiter.api.condition.JRE;
  * then recover, and some return a minimal stage that cannot be cancelled, so only the end of the
  * round releases them. Their draws come from a second stream of the same seed, so the blocking part
  * of every round is the one it was before.
+ *
+ * <p>A third stream draws issue 19's interleavings ({@link RaceInterleavings}): names spawned again
+ * the moment their handles say finished, spawns refused by the executor or for a live name racing
+ * the stop and a reader of {@code tasks()} and {@code find()}, and heartbeat racers with zero-backoff
+ * restarts in a registry of their own. {@code -Dreliability.races=false} leaves them out.
  */
 @Tag("core")
 class SeededStressTest {
@@ -290,6 +295,7 @@ class SeededStressTest {
         int asyncHandleCancels;
         int asyncUncancellable;
         int asyncSlowToStop;
+        final RaceInterleavings.Counts races = new RaceInterleavings.Counts();
 
         @Override
         public String toString() {
@@ -303,7 +309,7 @@ class SeededStressTest {
                     + " failed, " + asyncDoneBeforeReturn + " stages done before start returned, " + asyncStartThrows
                     + " starts that threw, " + asyncHandleCancels + " handle cancels, " + asyncUncancellable
                     + " uncancellable stages reported unstopped, " + asyncSlowToStop
-                    + " cancellable ones slower than the 20 ms grace";
+                    + " cancellable ones slower than the 20 ms grace; " + races;
         }
     }
 
@@ -345,12 +351,16 @@ class SeededStressTest {
         /** Set once stop has returned: no task may start after it. */
         volatile boolean stopped;
 
+        /** Issue 19's interleavings: a third stream of the seed, so the other draws are unchanged. */
+        final RaceInterleavings races;
+
         Round(long seed, Stats stats, boolean virtual) {
             this.virtual = virtual;
             this.seed = seed;
             this.random = new SplittableRandom(seed);
             this.asyncRandom = new SplittableRandom(seed).split();
             this.stats = stats;
+            this.races = new RaceInterleavings(seed, virtual, problems, stats.races);
         }
 
         AsyncPlan asyncPlan(String name, int slot) {
@@ -568,11 +578,12 @@ class SeededStressTest {
         }
 
         void run() throws Exception {
-            CriticalTaskRegistry registry = CriticalTaskRegistry.builder()
+            CriticalTaskRegistry registry = races.configure(CriticalTaskRegistry.builder()
                 .virtualThreads(virtual)
                 .logger(logger)
-                .interruptWait(Duration.ofMillis(20))
+                .interruptWait(Duration.ofMillis(20)))
                 .build();
+            races.startRacers(virtual);
             boolean throwingListener = random.nextInt(4) == 0;
             java.util.concurrent.atomic.AtomicInteger failedEvents = new java.util.concurrent.atomic.AtomicInteger();
             java.util.concurrent.atomic.AtomicInteger endEvents = new java.util.concurrent.atomic.AtomicInteger();
@@ -618,6 +629,7 @@ class SeededStressTest {
             for (int i = 0; i < count; i++) {
                 plans.add(plan("s" + seed + "-t" + i, 0));
             }
+            races.drawRespawns(count);
             int asyncCount = ASYNC_ROUND_SHARE > 0 && asyncRandom.nextInt(ASYNC_ROUND_SHARE) == 0
                     ? 1 + asyncRandom.nextInt(3) : 0;
             for (int j = 0; j < asyncCount; j++) {
@@ -646,6 +658,7 @@ class SeededStressTest {
             allTops.addAll(asyncHandles);
             boolean explicitCancel = random.nextInt(8) == 0;
             boolean expectFailure = plans.stream().anyMatch(Plan::fails);
+            races.startReader(registry);
             start.countDown();
             if (explicitCancel) {
                 stats.explicitCancels++;
@@ -677,6 +690,14 @@ class SeededStressTest {
                 if (plan.kind() == Kind.IGNORE_CANCEL
                         || (plan.kind() == Kind.AWAIT_CANCEL && !handle.isCancelled() && !registry.rootToken().isCancelled())) {
                     continue;
+                }
+                if (plan.kind() != Kind.NESTED && plan.kind() != Kind.AWAIT_CANCEL && races.respawns(i)) {
+                    // the name again, the moment the handle says it is finished
+                    CriticalTaskHandle successor = races.respawn(registry, handle);
+                    if (successor != null) {
+                        allTops.add(successor);
+                        allHandles.add(successor);
+                    }
                 }
                 awaitEnd(handle, plan);
             }
@@ -757,10 +778,13 @@ class SeededStressTest {
             }
             // stop: explicit, bounded; only the tasks ignoring cancellation outlive the grace
             Duration grace = Duration.ofMillis(20);
+            races.beforeStop(registry, plans.stream().filter(plan -> plan.kind() == Kind.IGNORE_CANCEL).map(Plan::name)
+                .collect(Collectors.toList()));
             long before = System.nanoTime();
             StopReport report = registry.stop(grace);
             stopped = true;
             checkWithin(before, grace.plusMillis(20), "stop");
+            races.afterStop(report);
             // (a task waiting for cancellation may wake later than 20 ms on a loaded machine: it may be
             // named too, and is then interrupted out of its await, which is still a graceful stop)
             List<String> unstopped = report.unstopped().stream().map(UnstoppedTask::name).collect(Collectors.toList());
@@ -838,6 +862,7 @@ class SeededStressTest {
                 .pollInterval(Duration.ofMillis(2))
                 .until(() -> ourThreads().isEmpty() && ranOn.stream().noneMatch(Thread::isAlive));
             checkAsync(root, report);
+            races.finish(registry, allTops);
             // the first failure, once everything has ended: present iff a task failed, and the root's reason if it has one
             Optional<CriticalTaskFailedException> recorded = registry.firstFailure();
             boolean anyTopFailed = allTops.stream().anyMatch(handle -> handle.state() == TaskState.FAILED);
@@ -877,19 +902,20 @@ class SeededStressTest {
                     logged.add(record.getThrown());
                 }
             }
-            List<Throwable> causes = new ArrayList<>();
+            // the failure itself is what is logged (issue 13): its cause and suppressed causes print with it
+            List<Throwable> failures = new ArrayList<>();
             for (CriticalTaskHandle handle : allHandles) {
                 if (handle.state() == TaskState.FAILED) {
                     stats.failures++;
-                    causes.add(handle.failure().orElseThrow().getCause());
+                    failures.add(handle.failure().orElseThrow());
                 }
             }
             stats.tasks += allHandles.size();
-            for (Throwable cause : causes) {
-                long times = logged.stream().filter(thrown -> thrown == cause).count();
-                check(times == 1, "failure " + cause + " logged " + times + " times");
+            for (Throwable failure : failures) {
+                long times = logged.stream().filter(thrown -> thrown == failure).count();
+                check(times == 1, "failure " + failure + " logged " + times + " times");
             }
-            check(logged.size() == causes.size(), logged.size() + " failure logs for " + causes.size() + " failures");
+            check(logged.size() == failures.size(), logged.size() + " failure logs for " + failures.size() + " failures");
             // listeners: every top task's end heard once, by the listener after a throwing one too
             long failedTops = allTops.stream().filter(handle -> handle.state() == TaskState.FAILED).count();
             int topCount = allTops.size();

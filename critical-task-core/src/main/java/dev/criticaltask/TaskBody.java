@@ -1,0 +1,75 @@
+package dev.criticaltask;
+
+/**
+ * The work of a task, as it was given: a plain {@link CriticalTask}, a {@link SupervisedTask} (which
+ * takes a {@link TaskContext}, and so can send heartbeats) or an {@link AsyncCriticalTask} (which
+ * holds no thread while its stage is pending). The two blocking kinds run one attempt per call of
+ * {@link #run}, on the calling thread; an asynchronous body is started by {@link AsyncAttempts}
+ * instead, and {@link #run} is only its blocking equivalent.
+ */
+sealed interface TaskBody permits TaskBody.Plain, TaskBody.Supervised, TaskBody.Async {
+
+    /** Runs one attempt on the calling thread until it ends. */
+    void run(TaskContext context) throws Exception;
+
+    /** The work as a {@link SupervisedTask}: the task itself, or a view that runs it. */
+    default SupervisedTask asSupervised() {
+        return this::run;
+    }
+
+    /** Whether the work takes a {@link TaskContext}, and so can send heartbeats. */
+    default boolean canHeartbeat() {
+        return this instanceof Supervised;
+    }
+
+    /** What kind of work this is, for messages: "a plain CriticalTask", say. */
+    String kind();
+
+    /** A {@link CriticalTask}: it receives its attempt's token, no context. */
+    record Plain(CriticalTask task) implements TaskBody {
+
+        @Override
+        public void run(TaskContext context) throws Exception {
+            task.run(context.cancellation());
+        }
+
+        @Override
+        public String kind() {
+            return "a plain CriticalTask";
+        }
+    }
+
+    /** A {@link SupervisedTask}: it receives its attempt's context. */
+    record Supervised(SupervisedTask task) implements TaskBody {
+
+        @Override
+        public void run(TaskContext context) throws Exception {
+            task.run(context);
+        }
+
+        @Override
+        public SupervisedTask asSupervised() {
+            return task;
+        }
+
+        @Override
+        public String kind() {
+            return "a SupervisedTask";
+        }
+    }
+
+    /** An {@link AsyncCriticalTask}: run without a thread while its stage is pending. */
+    record Async(AsyncCriticalTask task) implements TaskBody {
+
+        /** Starts the task and waits for its stage on the calling thread. */
+        @Override
+        public void run(TaskContext context) throws Exception {
+            AsyncStages.runBlocking(task, context.cancellation());
+        }
+
+        @Override
+        public String kind() {
+            return "an AsyncCriticalTask";
+        }
+    }
+}

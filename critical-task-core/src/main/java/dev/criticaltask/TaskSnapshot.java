@@ -1,0 +1,170 @@
+package dev.criticaltask;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where a critical task was at one moment, every fact of it read at once: its {@link TaskState},
+ * which attempt ran, how many restarts, when it started and finished, its failure or its last
+ * restart's cause, and how long the running attempt had gone without a heartbeat. Take it with
+ * {@link CriticalTaskHandle#snapshot()}.
+ *
+ * <p>The facts agree with each other: a snapshot that has a finish time is in a terminal state and
+ * one in a terminal state has a finish time; a failure is present exactly when the state is
+ * {@link TaskState#FAILED}; a heartbeat age is present only while an attempt of a task with a
+ * heartbeat timeout runs, and is measured from that attempt's start at the earliest. The handle's
+ * own accessors each read the latest snapshot, so two of them called one after the other may
+ * describe two moments; read one snapshot to show several facts together, as a health check does.
+ *
+ * <p>Immutable and thread-safe. It holds the throwables it names, and nothing else of the task.
+ */
+public final class TaskSnapshot {
+
+    /** A task that is spawned and waits for its thread. */
+    static final TaskSnapshot SPAWNED = new TaskSnapshot(TaskState.RUNNING, 0, 0, null, null, null, null, null, null);
+
+    private final TaskState state;
+
+    private final int attempt;
+
+    private final int restarts;
+
+    private final @Nullable Instant startedAt;
+
+    private final @Nullable Instant finishedAt;
+
+    private final @Nullable CriticalTaskFailedException failure;
+
+    private final @Nullable Throwable lastRestartCause;
+
+    /**
+     * The running attempt's heartbeat watch, in the snapshot the task publishes: the base of the
+     * heartbeat age, published with the attempt it belongs to. Never in a snapshot handed out.
+     */
+    private final @Nullable HeartbeatWatch heartbeat;
+
+    /** The heartbeat age, frozen when a snapshot is handed out. */
+    private final @Nullable Duration sinceLastHeartbeat;
+
+    private TaskSnapshot(TaskState state, int attempt, int restarts, @Nullable Instant startedAt,
+            @Nullable Instant finishedAt, @Nullable CriticalTaskFailedException failure,
+            @Nullable Throwable lastRestartCause, @Nullable HeartbeatWatch heartbeat, @Nullable Duration sinceLastHeartbeat) {
+        this.state = state;
+        this.attempt = attempt;
+        this.restarts = restarts;
+        this.startedAt = startedAt;
+        this.finishedAt = finishedAt;
+        this.failure = failure;
+        this.lastRestartCause = lastRestartCause;
+        this.heartbeat = heartbeat;
+        this.sinceLastHeartbeat = sinceLastHeartbeat;
+    }
+
+    /** {@return the task's state} */
+    public TaskState state() {
+        return state;
+    }
+
+    /** {@return whether the state is terminal} */
+    public boolean isFinished() {
+        return state.isTerminal();
+    }
+
+    /** {@return which run of the task this is: 1 until its first restart; 0 before it started} */
+    public int attempt() {
+        return attempt;
+    }
+
+    /** {@return how many times the task's restart policy had run it again} */
+    public int restartCount() {
+        return restarts;
+    }
+
+    /** {@return when the task began to run on its thread; empty while it waited for one} */
+    public Optional<Instant> startedAt() {
+        return Optional.ofNullable(startedAt);
+    }
+
+    /** {@return when the task reached its terminal state; empty while it ran} */
+    public Optional<Instant> finishedAt() {
+        return Optional.ofNullable(finishedAt);
+    }
+
+    /** {@return the failure, when the state is {@link TaskState#FAILED}} */
+    public Optional<CriticalTaskFailedException> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /** {@return what made the task restart last, if it had restarted} */
+    public Optional<Throwable> lastRestartCause() {
+        return Optional.ofNullable(lastRestartCause);
+    }
+
+    /**
+     * How long the running attempt had gone without a heartbeat (since its start, before its first
+     * one), for a task spawned with a heartbeat timeout; empty between attempts and once finished.
+     *
+     * @return the heartbeat age, or empty
+     */
+    public Optional<Duration> sinceLastHeartbeat() {
+        return Optional.ofNullable(sinceLastHeartbeat);
+    }
+
+    @Override
+    public String toString() {
+        return "TaskSnapshot[" + state + ", attempt " + attempt + ", " + restarts + " restarts"
+                + (startedAt != null ? ", started " + startedAt : "") + (finishedAt != null ? ", finished " + finishedAt : "")
+                + (sinceLastHeartbeat != null ? ", " + sinceLastHeartbeat + " since the last heartbeat" : "") + "]";
+    }
+
+    // --- the transitions: each returns the next snapshot, or null when it does not apply -------
+
+    /** The copy handed out: the heartbeat age frozen at {@code nowNanos}, the watch left behind. */
+    TaskSnapshot frozenAt(long nowNanos) {
+        HeartbeatWatch watch = heartbeat;
+        return watch == null ? this : new TaskSnapshot(state, attempt, restarts, startedAt, finishedAt, failure,
+                lastRestartCause, null, Duration.ofNanos(watch.silentNanos(nowNanos)));
+    }
+
+    @Nullable HeartbeatWatch heartbeat() {
+        return heartbeat;
+    }
+
+    /** The task got its thread. */
+    TaskSnapshot launched(Instant at) {
+        return new TaskSnapshot(state, attempt, restarts, at, null, null, lastRestartCause, null, null);
+    }
+
+    /** Attempt {@code number} runs, watched by {@code watch} (null without a heartbeat timeout). */
+    @Nullable TaskSnapshot attemptStarted(int number, @Nullable HeartbeatWatch watch) {
+        return state.isTerminal() ? null
+                : new TaskSnapshot(TaskState.RUNNING, number, restarts, startedAt, null, null, lastRestartCause, watch, null);
+    }
+
+    /** The attempt failed and the task runs again after a backoff. */
+    @Nullable TaskSnapshot restarting(Throwable cause) {
+        return state.isTerminal() ? null
+                : new TaskSnapshot(TaskState.RUNNING, attempt, restarts + 1, startedAt, null, null, cause, null, null);
+    }
+
+    /** The attempt that {@code watch} watches went longer than its timeout without a heartbeat. */
+    @Nullable TaskSnapshot stalled(HeartbeatWatch watch) {
+        return state != TaskState.RUNNING || heartbeat != watch ? null
+                : new TaskSnapshot(TaskState.STALLED, attempt, restarts, startedAt, null, null, lastRestartCause, watch, null);
+    }
+
+    /** The stalled attempt that {@code watch} watches sent a heartbeat again. */
+    @Nullable TaskSnapshot recovered(HeartbeatWatch watch) {
+        return state != TaskState.STALLED || heartbeat != watch ? null
+                : new TaskSnapshot(TaskState.RUNNING, attempt, restarts, startedAt, null, null, lastRestartCause, watch, null);
+    }
+
+    /** The task reached its terminal state {@code outcome} at {@code at}. */
+    @Nullable TaskSnapshot ended(TaskState outcome, @Nullable CriticalTaskFailedException failed, Instant at) {
+        return state.isTerminal() ? null
+                : new TaskSnapshot(outcome, attempt, restarts, startedAt, at, failed, lastRestartCause, null, null);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.criticaltask;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The thread a task runs on while it runs on one, as a stop and a stall see it: for its stack, and
+ * for an interrupt that must reach this task's attempt and nothing else, neither the next attempt
+ * nor the executor's next job. Its monitor is the runtime's own and is held only for the few steps
+ * below, never while user code runs, so a stop that needs it is never held up by a task.
+ */
+final class TaskThread {
+
+    private @Nullable Thread thread;
+
+    private @Nullable Attempt attempt;
+
+    /** Whether {@link #thread} was interrupted from here, and must then not carry it into other work. */
+    private boolean interrupted;
+
+    /** The calling thread runs the task now. */
+    synchronized void hold() {
+        thread = Thread.currentThread();
+    }
+
+    /** The attempt the thread runs now; null between attempts. */
+    synchronized void attempting(@Nullable Attempt running) {
+        attempt = running;
+    }
+
+    /** Lets go of the calling thread, if it is the task's: for the executor's next job, or none. */
+    void release() {
+        boolean ours;
+        synchronized (this) {
+            if (thread != Thread.currentThread()) {
+                return;
+            }
+            thread = null;
+            attempt = null;
+            ours = interrupted;
+            interrupted = false;
+        }
+        if (ours) {
+            Thread.interrupted(); // an interrupt meant for the task must not reach the executor's next job
+        }
+    }
+
+    /** Interrupts the thread while it still runs {@code stalled}: later, it would hit the next attempt. */
+    synchronized void interrupt(Attempt stalled) {
+        if (thread != null && attempt == stalled) {
+            interruptHeld();
+        }
+    }
+
+    /** Interrupts the thread if the task still holds one; true when it did. */
+    synchronized boolean interruptIfHeld() {
+        if (thread == null) {
+            return false;
+        }
+        interruptHeld();
+        return true;
+    }
+
+    /** Where the thread is now; empty when the task holds none. */
+    synchronized StackTraceElement[] stackTrace() {
+        Thread held = thread;
+        return held != null ? held.getStackTrace() : new StackTraceElement[0];
+    }
+
+    /** Guarded by {@code this}. */
+    private void interruptHeld() {
+        Thread held = thread;
+        if (held != null) {
+            held.interrupt();
+            interrupted = true;
+        }
+    }
+}
