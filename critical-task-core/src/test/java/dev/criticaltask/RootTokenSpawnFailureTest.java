@@ -1,5 +1,6 @@
 package dev.criticaltask;
 
+import dev.criticaltask.testsupport.CapturedLogs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

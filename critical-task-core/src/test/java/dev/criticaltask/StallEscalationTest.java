@@ -1,5 +1,6 @@
 package dev.criticaltask;
 
+import dev.criticaltask.testsupport.SilentLogger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 

@@ -1,5 +1,6 @@
 package dev.criticaltask;
 
+import dev.criticaltask.testsupport.SilentLogger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * thread: the task's own, the supervision timer's, the one that completes an asynchronous stage,
  * and the one that stops the registry.
  */
+@Tag("core")
 class ThreadRulesTest {
 
     private static final Duration LONG = Duration.ofSeconds(10);
