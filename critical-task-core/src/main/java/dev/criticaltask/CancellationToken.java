@@ -325,7 +325,7 @@ public final class CancellationToken {
                 }
             }
             for (; link != null; link = link.next) {
-                CancellationToken child = link.target();
+                CancellationToken child = link.removed ? null : link.target();
                 if (child != null && child.markCancelled(reason)) {
                     child.parentLink = null;
                     if (child.head != null || child.children != null) {
@@ -411,15 +411,19 @@ public final class CancellationToken {
 
     /**
      * Removes a child's record: the child was unlinked, or collected (then its record is weak). Once
-     * this token is cancelled, its canceller owns the list and cancels the child when it gets there.
+     * this token is cancelled, its canceller owns the list: the record stays in it, marked removed.
      */
     void forget(ChildLink link) {
         boolean last;
         synchronized (lock) {
-            if (cancelled || link.removed) {
+            if (link.removed) {
                 return;
             }
+            // a canceller that has not reached the record yet skips it, as it skips a closed callback
             link.removed = true;
+            if (cancelled) {
+                return;
+            }
             ChildLink before = link.prev;
             ChildLink after = link.next;
             if (before == null) {

@@ -35,8 +35,11 @@ final class ChildLink extends WeakReference<CancellationToken> {
 
     @Nullable ChildLink next;
 
-    /** Set once the record has left the owner's list. */
-    boolean removed;
+    /**
+     * Set (under the owner's lock) once the child was unlinked or collected: the record has left the
+     * owner's list, or the owner's canceller, which owns the list, skips it.
+     */
+    volatile boolean removed;
 
     ChildLink(CancellationToken owner, CancellationToken child) {
         super(child, COLLECTED);
