@@ -62,6 +62,17 @@ public final class CancellationToken {
 
     private static final Registration ALREADY_RUN = () -> { };
 
+    private static final VarHandle HOLDS;
+
+    static {
+        try {
+            HOLDS = MethodHandles.lookup().findVarHandle(CancellationToken.class, "holds", int.class);
+        }
+        catch (ReflectiveOperationException ex) {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     private final Object lock = new Object();
 
     private volatile boolean cancelled;
@@ -78,10 +89,11 @@ public final class CancellationToken {
 
     /**
      * The callbacks linked to this token plus the children it holds strongly: while positive, its
-     * parent holds it strongly. Written under {@code lock}; read by {@link #updateHold} under the
-     * parent's lock.
+     * parent holds it strongly. Written under {@code lock} (release); read by {@link #updateHold}
+     * under the parent's lock (acquire). A step that reads it stale is followed by the step of the
+     * thread that changed it, which the parent's lock orders after, so the last step reads it right.
      */
-    private volatile int holds;
+    private int holds;
 
     /** This token's record in its parent's list, until it is unlinked; holds the parent strongly. */
     private volatile @Nullable ChildLink parentLink;
@@ -98,7 +110,9 @@ public final class CancellationToken {
 
     /**
      * Creates a child token: it is cancelled, with this token's reason, when this token is; cancelling
-     * the child leaves this token alone. A child of a cancelled token is born cancelled.
+     * the child leaves this token alone. A child of a cancelled token is born cancelled. The child
+     * keeps this token reachable; this token keeps the child only while it has registrations (see
+     * the class documentation), so a child that is dropped bare costs this token nothing.
      */
     public CancellationToken child() {
         ChildLink.reapWithoutThread();
@@ -371,9 +385,9 @@ public final class CancellationToken {
                 last.next = node;
             }
             tail = node;
-            first = holds++ == 0;
+            first = addHolds(1) == 1;
         }
-        if (first) {
+        if (first && parentLink != null) {
             updateHold(this);
         }
         return true;
@@ -402,9 +416,9 @@ public final class CancellationToken {
             }
             node.prev = null;
             node.next = null;
-            last = --holds == 0;
+            last = addHolds(-1) == 0;
         }
-        if (last) {
+        if (last && parentLink != null) {
             updateHold(this);
         }
     }
@@ -441,11 +455,18 @@ public final class CancellationToken {
                 return;
             }
             link.strong = null;
-            last = --holds == 0;
+            last = addHolds(-1) == 0;
         }
-        if (last) {
+        if (last && parentLink != null) {
             updateHold(this);
         }
+    }
+
+    /** Changes {@link #holds}, holding {@code lock}; returns the new count. */
+    private int addHolds(int delta) {
+        int now = holds + delta;
+        HOLDS.setRelease(this, now);
+        return now;
     }
 
     /**
@@ -466,7 +487,7 @@ public final class CancellationToken {
             CancellationToken parent = link.owner;
             boolean parentChanged;
             synchronized (parent.lock) {
-                boolean wanted = current.holds > 0 && !current.cancelled;
+                boolean wanted = (int) HOLDS.getAcquire(current) > 0 && !current.cancelled;
                 if (link.removed) {
                     break;
                 }
@@ -482,9 +503,8 @@ public final class CancellationToken {
                     break;
                 }
                 link.strong = wanted ? current : null;
-                int before = parent.holds;
-                parent.holds = wanted ? before + 1 : before - 1;
-                parentChanged = wanted ? before == 0 : before == 1;
+                int after = parent.addHolds(wanted ? 1 : -1);
+                parentChanged = after == (wanted ? 1 : 0);
             }
             if (!parentChanged) {
                 break;

@@ -156,6 +156,49 @@ class CancellationTokenCollectionTest {
         assertThat(grandchild.isCancelled()).isTrue();
     }
 
+    /** tokio-util: drop_multiple_child_tokens, in both orders, with a collection after each drop. */
+    @Test
+    void droppingChildrenInEitherOrderLeavesTheParentActive() {
+        for (boolean firstFirst : new boolean[] { true, false }) {
+            CancellationToken parent = CancellationToken.create();
+            CancellationToken[] held = { parent.child(), parent.child(), parent.child() };
+            List<WeakReference<CancellationToken>> children = watch(held);
+            for (int i = 0; i < held.length; i++) {
+                int index = firstFirst ? i : held.length - 1 - i;
+                held[index] = null;
+                awaitCollected(List.of(children.get(index)));
+                assertThat(parent.isCancelled()).isFalse();
+            }
+            await().atMost(GC_WAIT).until(() -> parent.linkedCount() == 0);
+        }
+    }
+
+    /**
+     * tokio-util: cancel_only_all_descendants, with every token but the cancelled one dropped, each
+     * waited on through a {@code whenCancelled()} stage.
+     */
+    @Test
+    void cancellingATokenReachesAllItsDroppedDescendantsAndNothingElse() {
+        CancellationToken parent = CancellationToken.create();
+        CancellationToken token = parent.child();
+        AtomicInteger woken = new AtomicInteger();
+        CancellationToken sibling = parent.child();
+        CancellationToken child1 = token.child();
+        CancellationToken grandchild = child1.child();
+        for (CancellationToken each : List.of(parent, token, sibling, child1, token.child(), grandchild,
+                child1.child(), grandchild.child())) {
+            each.whenCancelled().thenRun(woken::incrementAndGet);
+        }
+        child1 = null;
+        grandchild = null;
+        provenGc();
+
+        token.cancel();
+        assertThat(woken).hasValue(6);
+        assertThat(parent.isCancelled()).isFalse();
+        assertThat(sibling.isCancelled()).isFalse();
+    }
+
     @Test
     void deepChainWithACallbackOnItsLeafIsKeptAndCancelsOnASmallStack() throws Exception {
         CancellationToken root = CancellationToken.create();
@@ -172,6 +215,15 @@ class CancellationTokenCollectionTest {
 
         onSmallStack(root::cancel).get(30, TimeUnit.SECONDS);
         assertThat(fired).hasValue(1);
+    }
+
+    /** Weak references to the tokens, made in a frame of their own that keeps none of them. */
+    private static List<WeakReference<CancellationToken>> watch(CancellationToken[] tokens) {
+        List<WeakReference<CancellationToken>> references = new ArrayList<>();
+        for (CancellationToken token : tokens) {
+            references.add(new WeakReference<>(token));
+        }
+        return references;
     }
 
     private static CancellationToken withCallback(CancellationToken token, AtomicInteger fired) {
