@@ -80,9 +80,9 @@ public final class CancellationToken {
     private volatile @Nullable Throwable reason;
 
     /** Callbacks, oldest first; guarded by {@code lock} until cancelled, then the canceller's. */
-    private @Nullable Node head;
+    private @Nullable CallbackLink head;
 
-    private @Nullable Node tail;
+    private @Nullable CallbackLink tail;
 
     /** Records of the children, newest first; guarded like {@link #head}. */
     private @Nullable ChildLink children;
@@ -174,7 +174,7 @@ public final class CancellationToken {
      */
     public Registration onCancel(Runnable action) {
         Objects.requireNonNull(action, "action must not be null");
-        Node node = new Node(this, action);
+        CallbackLink node = new CallbackLink(this, action);
         if (link(node)) {
             return node;
         }
@@ -202,7 +202,7 @@ public final class CancellationToken {
             cancelledStage = stage;
         }
         // a concurrent cancel either takes this record with the list or makes link() refuse it
-        if (!link(new Node(this, () -> future.complete(null)))) {
+        if (!link(new CallbackLink(this, () -> future.complete(null)))) {
             future.complete(null);
         }
         return stage;
@@ -296,7 +296,7 @@ public final class CancellationToken {
                 return 0;
             }
             int count = 0;
-            for (Node node = head; node != null; node = node.next) {
+            for (CallbackLink node = head; node != null; node = node.next) {
                 count++;
             }
             for (ChildLink link = children; link != null; link = link.next) {
@@ -327,7 +327,7 @@ public final class CancellationToken {
         CancellationToken current = token;
         while (current != null) {
             // markCancelled froze both lists: nothing links or unlinks records of a cancelled token
-            Node node = current.head;
+            CallbackLink node = current.head;
             ChildLink link = current.children;
             current.head = null;
             current.tail = null;
@@ -370,13 +370,13 @@ public final class CancellationToken {
     }
 
     /** Links a callback record unless this token is cancelled; its first hold makes its parent hold it. */
-    private boolean link(Node node) {
+    private boolean link(CallbackLink node) {
         boolean first;
         synchronized (lock) {
             if (cancelled) {
                 return false;
             }
-            Node last = tail;
+            CallbackLink last = tail;
             node.prev = last;
             if (last == null) {
                 head = node;
@@ -393,15 +393,16 @@ public final class CancellationToken {
         return true;
     }
 
-    private void unlink(Node node) {
+    /** Removes a closed callback's record (called by {@link CallbackLink#close()}). */
+    void unlink(CallbackLink node) {
         boolean last;
         synchronized (lock) {
             if (cancelled) {
                 // The canceller owns the list now and skips closed records.
                 return;
             }
-            Node before = node.prev;
-            Node after = node.next;
+            CallbackLink before = node.prev;
+            CallbackLink after = node.next;
             if (before == null) {
                 head = after;
             }
@@ -529,70 +530,6 @@ public final class CancellationToken {
         }
         catch (ArithmeticException overflow) {
             return duration.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
-    }
-
-    /**
-     * A callback's record in a token's list. Its state moves once, from active to either fired (the
-     * canceller claimed it) or closed (its registration was closed), so a closed callback never starts
-     * and a fired one is never unlinked.
-     */
-    private static final class Node implements Registration {
-
-        private static final VarHandle STATE;
-
-        static {
-            try {
-                STATE = MethodHandles.lookup().findVarHandle(Node.class, "state", int.class);
-            }
-            catch (ReflectiveOperationException ex) {
-                throw new ExceptionInInitializerError(ex);
-            }
-        }
-
-        private static final int ACTIVE = 0;
-
-        private static final int FIRED = 1;
-
-        private static final int CLOSED = 2;
-
-        /** Dropped once closed, so that a closed registration someone keeps holds no token. */
-        private @Nullable CancellationToken owner;
-
-        /** Dropped once run or closed, by the thread that moved the state. */
-        private @Nullable Runnable action;
-
-        @Nullable Node prev;
-
-        @Nullable Node next;
-
-        @SuppressWarnings("unused") // accessed through STATE
-        private volatile int state;
-
-        Node(CancellationToken owner, Runnable action) {
-            this.owner = owner;
-            this.action = action;
-        }
-
-        /** The action, when this thread is the one to run it; null when it was closed first. */
-        @Nullable Runnable claim() {
-            if (!STATE.compareAndSet(this, ACTIVE, FIRED)) {
-                return null;
-            }
-            Runnable claimed = action;
-            action = null;
-            owner = null;
-            return claimed;
-        }
-
-        @Override
-        public void close() {
-            if (STATE.compareAndSet(this, ACTIVE, CLOSED)) {
-                CancellationToken linked = Objects.requireNonNull(owner);
-                action = null;
-                owner = null;
-                linked.unlink(this);
-            }
         }
     }
 }
