@@ -2,6 +2,7 @@ package dev.criticaltask;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.Reference;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Objects;
@@ -18,16 +19,18 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Thread-safety</h2>
  * Every method may be called from any thread at any time. {@link #isCancelled()} is a single
- * volatile read. The other methods hold a private lock only to link or unlink a record, never while
- * running user code.
+ * volatile read. The other methods hold a private lock (one token's at a time) only to link or
+ * unlink a record, never while running user code.
  *
  * <h2>Which thread runs the callbacks</h2>
  * {@link #cancel()} runs every registered {@link #onCancel(Runnable) callback} and cancels every
  * descendant on <em>the thread that calls it</em>, before it returns; a callback registered on a
  * token that is already cancelled runs at once on the registering thread. The first
  * {@code cancel()} does all the work: a concurrent or later one returns at once, possibly while the
- * first is still running callbacks. The cost of cancelling is proportional to the number of live
- * descendants and callbacks; the tree is walked iteratively, so depth is not limited by the stack.
+ * first is still running callbacks. A token's callbacks run in the order they were registered,
+ * before the walk goes on to its children, breadth first. The cost of cancelling is proportional to
+ * the number of live descendants and callbacks; the tree is walked iteratively, so depth is not
+ * limited by the stack.
  *
  * <h2>Failure</h2>
  * A callback that throws is logged at {@code WARNING} through {@link System.Logger} and the
@@ -39,19 +42,36 @@ import org.jspecify.annotations.Nullable;
  * cancels a parent with the {@link CriticalTaskFailedException} of the failing task, so a sibling
  * can tell "a sibling failed" from "shutdown".
  *
- * <h2>Memory</h2>
- * A child stays linked to its parent until it is cancelled (by itself or its parent); a critical
- * task's own child token is unlinked when the task ends. Closing a {@link Registration} unlinks its
- * callback at once.
+ * <h2>Memory: which children are collectable</h2>
+ * A child holds its parent strongly; the parent holds a child strongly only while the child has
+ * registrations: an {@link #onCancel(Runnable) callback} not yet run or closed, a
+ * {@link #whenCancelled()} stage, a thread in {@link #await()}, or a descendant that has one of these.
+ * Otherwise the parent refers to the child weakly. So a bare {@code child()} that nothing references
+ * is collectable while its parent lives, as tokio frees a dropped child, and its record in the parent
+ * is dropped soon after by a daemon thread ({@code dev.criticaltask.token-reaper}, one per JVM, which
+ * runs no user code): a long-lived root that hands out a million such children holds no memory for
+ * them. A child with registrations stays until they have run or been closed, and may be collected
+ * once its last one is closed; none is ever lost, however the collector, registrations and a cancel
+ * interleave. A child that is cancelled (by itself or its parent), or whose critical task has ended,
+ * leaves its parent at once. Closing a {@link Registration} unlinks its callback at once, and a closed
+ * registration refers to nothing: keeping one does not keep its token.
  */
 public final class CancellationToken {
 
     private static final System.Logger LOG = System.getLogger(CancellationToken.class.getName());
 
-    /** Returned by {@link #markCancelled} when another cancel got there first. */
-    private static final Node ALREADY_CANCELLED = new Node(null, null, null);
-
     private static final Registration ALREADY_RUN = () -> { };
+
+    private static final VarHandle HOLDS;
+
+    static {
+        try {
+            HOLDS = MethodHandles.lookup().findVarHandle(CancellationToken.class, "holds", int.class);
+        }
+        catch (ReflectiveOperationException ex) {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
 
     private final Object lock = new Object();
 
@@ -59,13 +79,24 @@ public final class CancellationToken {
 
     private volatile @Nullable Throwable reason;
 
-    /** Callbacks and children, oldest first; guarded by {@code lock}, null once cancelled. */
-    private @Nullable Node head;
+    /** Callbacks, oldest first; guarded by {@code lock} until cancelled, then the canceller's. */
+    private @Nullable CallbackLink head;
 
-    private @Nullable Node tail;
+    private @Nullable CallbackLink tail;
 
-    /** This token's record in its parent's list, until it is unlinked. */
-    private volatile @Nullable Node parentLink;
+    /** Records of the children, newest first; guarded like {@link #head}. */
+    private @Nullable ChildLink children;
+
+    /**
+     * The callbacks linked to this token plus the children it holds strongly: while positive, its
+     * parent holds it strongly. Written under {@code lock} (release); read by {@link #updateHold}
+     * under the parent's lock (acquire). A step that reads it stale is followed by the step of the
+     * thread that changed it, which the parent's lock orders after, so the last step reads it right.
+     */
+    private int holds;
+
+    /** This token's record in its parent's list, until it is unlinked; holds the parent strongly. */
+    private volatile @Nullable ChildLink parentLink;
 
     private volatile @Nullable CompletionStage<Void> cancelledStage;
 
@@ -79,14 +110,22 @@ public final class CancellationToken {
 
     /**
      * Creates a child token: it is cancelled, with this token's reason, when this token is; cancelling
-     * the child leaves this token alone. A child of a cancelled token is born cancelled.
+     * the child leaves this token alone. A child of a cancelled token is born cancelled. The child
+     * keeps this token reachable; this token keeps the child only while it has registrations (see
+     * the class documentation), so a child that is dropped bare costs this token nothing.
      */
     public CancellationToken child() {
+        ChildLink.reapWithoutThread();
         CancellationToken child = new CancellationToken();
+        ChildLink link = new ChildLink(this, child);
         synchronized (lock) {
             if (!cancelled) {
-                Node link = new Node(this, null, child);
-                append(link);
+                ChildLink first = children;
+                link.next = first;
+                if (first != null) {
+                    first.prev = link;
+                }
+                children = link;
                 child.parentLink = link;
                 return child;
             }
@@ -135,12 +174,9 @@ public final class CancellationToken {
      */
     public Registration onCancel(Runnable action) {
         Objects.requireNonNull(action, "action must not be null");
-        synchronized (lock) {
-            if (!cancelled) {
-                Node node = new Node(this, action, null);
-                append(node);
-                return node;
-            }
+        CallbackLink node = new CallbackLink(this, action);
+        if (link(node)) {
+            return node;
         }
         runSafely(action);
         return ALREADY_RUN;
@@ -155,21 +191,21 @@ public final class CancellationToken {
         if (stage != null) {
             return stage;
         }
+        CompletableFuture<Void> future;
         synchronized (lock) {
             stage = cancelledStage;
-            if (stage == null) {
-                CompletableFuture<Void> future = new CompletableFuture<>();
-                stage = future.minimalCompletionStage();
-                cancelledStage = stage;
-                if (cancelled) {
-                    future.complete(null);
-                }
-                else {
-                    append(new Node(this, () -> future.complete(null), null));
-                }
+            if (stage != null) {
+                return stage;
             }
-            return stage;
+            future = new CompletableFuture<>();
+            stage = future.minimalCompletionStage();
+            cancelledStage = stage;
         }
+        // a concurrent cancel either takes this record with the list or makes link() refuse it
+        if (!link(new CallbackLink(this, () -> future.complete(null)))) {
+            future.complete(null);
+        }
+        return stage;
     }
 
     /**
@@ -235,24 +271,35 @@ public final class CancellationToken {
      * its own (it no longer needs its parent's signal).
      */
     void unlinkFromParent() {
-        Node link = parentLink;
+        ChildLink link = parentLink;
         if (link != null) {
             parentLink = null;
-            link.close();
+            link.owner.forget(link);
         }
     }
 
     /** Whether this token is still linked into its parent (for tests of unlinking). */
     boolean isLinkedToParent() {
-        Node link = parentLink;
-        return link != null && link.isActive();
+        return parentLink != null;
     }
 
-    /** The number of live records (callbacks and children) linked to this token; for tests. */
+    /** Whether this token's parent holds it strongly, because it has registrations (for tests). */
+    boolean isHeldByParent() {
+        ChildLink link = parentLink;
+        return link != null && link.strong == this;
+    }
+
+    /** The number of records (callbacks and children, collected or not) linked to this token; for tests. */
     int linkedCount() {
         synchronized (lock) {
+            if (cancelled) {
+                return 0;
+            }
             int count = 0;
-            for (Node node = head; node != null; node = node.next) {
+            for (CallbackLink node = head; node != null; node = node.next) {
+                count++;
+            }
+            for (ChildLink link = children; link != null; link = link.next) {
                 count++;
             }
             return count;
@@ -265,81 +312,97 @@ public final class CancellationToken {
         return "CancellationToken[" + (cancelled ? "cancelled" + (why != null ? ": " + why : "") : "active") + "]";
     }
 
+    /**
+     * Marks the token and its live descendants cancelled, breadth first and without recursion, and
+     * runs each one's callbacks before it marks that one's children (so a callback registered on a
+     * token runs before the walk reaches any of its children). A descendant whose record is weak and
+     * cleared was collected: nobody can observe it, so it is skipped.
+     */
     private static void cancelTree(CancellationToken token, @Nullable Throwable reason) {
-        Node node = token.markCancelled(reason);
-        if (node == ALREADY_CANCELLED) {
+        if (!token.markCancelled(reason)) {
             return;
         }
         token.unlinkFromParent();
-        ArrayDeque<Node> pendingLists = null;
-        while (true) {
+        ArrayDeque<CancellationToken> pending = null;
+        CancellationToken current = token;
+        while (current != null) {
+            // markCancelled froze both lists: nothing links or unlinks records of a cancelled token
+            CallbackLink node = current.head;
+            ChildLink link = current.children;
+            current.head = null;
+            current.tail = null;
+            current.children = null;
             for (; node != null; node = node.next) {
-                if (!node.claim()) {
-                    continue;
+                Runnable action = node.claim();
+                if (action != null) {
+                    runSafely(action);
                 }
-                CancellationToken child = node.child;
-                if (child != null) {
-                    Node childList = child.markCancelled(reason);
-                    if (childList != ALREADY_CANCELLED && childList != null) {
-                        if (pendingLists == null) {
-                            pendingLists = new ArrayDeque<>();
+            }
+            for (; link != null; link = link.next) {
+                CancellationToken child = link.removed ? null : link.target();
+                if (child != null && child.markCancelled(reason)) {
+                    child.parentLink = null;
+                    if (child.head != null || child.children != null) {
+                        if (pending == null) {
+                            pending = new ArrayDeque<>();
                         }
-                        pendingLists.add(childList);
-                    }
-                    if (childList != ALREADY_CANCELLED) {
-                        child.parentLink = null;
+                        pending.add(child);
                     }
                 }
-                else {
-                    runSafely(node.action);
-                }
             }
-            if (pendingLists == null || pendingLists.isEmpty()) {
-                return;
-            }
-            node = pendingLists.poll();
+            current = pending != null ? pending.poll() : null;
         }
     }
 
     /**
-     * Marks this token cancelled and takes its list of records; returns {@link #ALREADY_CANCELLED}
-     * when it was cancelled before. The list then belongs to the caller: nothing links or unlinks
-     * records of a cancelled token.
+     * Marks this token cancelled; returns false when it was cancelled before. On true, the caller owns
+     * the token's lists.
      */
-    private @Nullable Node markCancelled(@Nullable Throwable why) {
+    private boolean markCancelled(@Nullable Throwable why) {
         synchronized (lock) {
             if (cancelled) {
-                return ALREADY_CANCELLED;
+                return false;
             }
             reason = why;
             cancelled = true;
-            Node list = head;
-            head = null;
-            tail = null;
-            return list;
+            return true;
         }
     }
 
-    private void append(Node node) {
-        Node last = tail;
-        node.prev = last;
-        if (last == null) {
-            head = node;
+    /** Links a callback record unless this token is cancelled; its first hold makes its parent hold it. */
+    private boolean link(CallbackLink node) {
+        boolean first;
+        synchronized (lock) {
+            if (cancelled) {
+                return false;
+            }
+            CallbackLink last = tail;
+            node.prev = last;
+            if (last == null) {
+                head = node;
+            }
+            else {
+                last.next = node;
+            }
+            tail = node;
+            first = addHolds(1) == 1;
         }
-        else {
-            last.next = node;
+        if (first && parentLink != null) {
+            updateHold(this);
         }
-        tail = node;
+        return true;
     }
 
-    private void unlink(Node node) {
+    /** Removes a closed callback's record (called by {@link CallbackLink#close()}). */
+    void unlink(CallbackLink node) {
+        boolean last;
         synchronized (lock) {
             if (cancelled) {
                 // The canceller owns the list now and skips closed records.
                 return;
             }
-            Node before = node.prev;
-            Node after = node.next;
+            CallbackLink before = node.prev;
+            CallbackLink after = node.next;
             if (before == null) {
                 head = after;
             }
@@ -354,13 +417,105 @@ public final class CancellationToken {
             }
             node.prev = null;
             node.next = null;
+            last = addHolds(-1) == 0;
+        }
+        if (last && parentLink != null) {
+            updateHold(this);
         }
     }
 
-    private static void runSafely(@Nullable Runnable action) {
-        if (action == null) {
-            return;
+    /**
+     * Removes a child's record: the child was unlinked, or collected (then its record is weak). Once
+     * this token is cancelled, its canceller owns the list: the record stays in it, marked removed.
+     */
+    void forget(ChildLink link) {
+        boolean last;
+        synchronized (lock) {
+            if (link.removed) {
+                return;
+            }
+            // a canceller that has not reached the record yet skips it, as it skips a closed callback
+            link.removed = true;
+            if (cancelled) {
+                return;
+            }
+            ChildLink before = link.prev;
+            ChildLink after = link.next;
+            if (before == null) {
+                children = after;
+            }
+            else {
+                before.next = after;
+            }
+            if (after != null) {
+                after.prev = before;
+            }
+            link.prev = null;
+            link.next = null;
+            if (link.strong == null) {
+                return;
+            }
+            link.strong = null;
+            last = addHolds(-1) == 0;
         }
+        if (last && parentLink != null) {
+            updateHold(this);
+        }
+    }
+
+    /** Changes {@link #holds}, holding {@code lock}; returns the new count. */
+    private int addHolds(int delta) {
+        int now = holds + delta;
+        HOLDS.setRelease(this, now);
+        return now;
+    }
+
+    /**
+     * After {@code token}'s holds went from none to some or back, makes its parent's record of it
+     * strong or weak to match, and so on up while a parent's holds go the same way: one lock at a
+     * time, iteratively, so any depth is fine. Each step reads the token's holds as they are now, so
+     * steps of racing threads may come in any order: the last one to take the parent's lock sets the
+     * record right. While this runs, the caller keeps {@code token} reachable, and each ancestor is
+     * reachable from it.
+     */
+    private static void updateHold(CancellationToken token) {
+        CancellationToken current = token;
+        while (true) {
+            ChildLink link = current.parentLink;
+            if (link == null) {
+                break;
+            }
+            CancellationToken parent = link.owner;
+            boolean parentChanged;
+            synchronized (parent.lock) {
+                boolean wanted = (int) HOLDS.getAcquire(current) > 0 && !current.cancelled;
+                if (link.removed) {
+                    break;
+                }
+                if (parent.cancelled) {
+                    // The canceller has the list and will reach this record: until it does, the record
+                    // must keep a child with registrations reachable, or the collector could take it.
+                    if (wanted) {
+                        link.strong = current;
+                    }
+                    break;
+                }
+                if (wanted == (link.strong != null)) {
+                    break;
+                }
+                link.strong = wanted ? current : null;
+                int after = parent.addHolds(wanted ? 1 : -1);
+                parentChanged = after == (wanted ? 1 : 0);
+            }
+            if (!parentChanged) {
+                break;
+            }
+            current = parent;
+        }
+        Reference.reachabilityFence(token);
+    }
+
+    private static void runSafely(Runnable action) {
         try {
             action.run();
         }
@@ -375,65 +530,6 @@ public final class CancellationToken {
         }
         catch (ArithmeticException overflow) {
             return duration.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
-    }
-
-    /**
-     * One record in a token's list: a callback, or the link to a child. Its state moves once, from
-     * active to either fired (the canceller claimed it) or closed (its registration was closed), so
-     * a closed callback never starts and a fired one is never unlinked.
-     */
-    private static final class Node implements Registration {
-
-        private static final VarHandle STATE;
-
-        static {
-            try {
-                STATE = MethodHandles.lookup().findVarHandle(Node.class, "state", int.class);
-            }
-            catch (ReflectiveOperationException ex) {
-                throw new ExceptionInInitializerError(ex);
-            }
-        }
-
-        private static final int ACTIVE = 0;
-
-        private static final int FIRED = 1;
-
-        private static final int CLOSED = 2;
-
-        private final @Nullable CancellationToken owner;
-
-        private final @Nullable Runnable action;
-
-        private final @Nullable CancellationToken child;
-
-        @Nullable Node prev;
-
-        @Nullable Node next;
-
-        @SuppressWarnings("unused") // accessed through STATE
-        private volatile int state;
-
-        Node(@Nullable CancellationToken owner, @Nullable Runnable action, @Nullable CancellationToken child) {
-            this.owner = owner;
-            this.action = action;
-            this.child = child;
-        }
-
-        boolean claim() {
-            return STATE.compareAndSet(this, ACTIVE, FIRED);
-        }
-
-        boolean isActive() {
-            return state == ACTIVE;
-        }
-
-        @Override
-        public void close() {
-            if (STATE.compareAndSet(this, ACTIVE, CLOSED) && owner != null) {
-                owner.unlink(this);
-            }
         }
     }
 }

@@ -250,6 +250,18 @@ class CancellationTokenTest {
     }
 
     @Test
+    void childUnlinkedBeforeTheParentsWalkReachesItIsLeftOut() {
+        CancellationToken parent = CancellationToken.create();
+        CancellationToken[] child = new CancellationToken[1];
+        // a token's callbacks run before the walk goes on to its children
+        parent.onCancel(() -> child[0].unlinkFromParent());
+        child[0] = parent.child();
+        parent.cancel();
+        assertThat(child[0].isCancelled()).isFalse();
+        assertThat(child[0].isLinkedToParent()).isFalse();
+    }
+
+    @Test
     void deepChainIsCancelledWithoutOverflowingTheStack() {
         CancellationToken root = CancellationToken.create();
         CancellationToken leaf = root;

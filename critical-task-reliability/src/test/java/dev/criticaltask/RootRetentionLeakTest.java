@@ -1,9 +1,14 @@
 package dev.criticaltask;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.ref.WeakReference;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
@@ -91,6 +96,45 @@ class RootRetentionLeakTest {
         report("CancellationToken child/onCancel/close/cancel", before, after, millis);
         assertThat(root.linkedCount()).isZero();
         assertThat(after - before).isLessThan(BOUND_BYTES);
+    }
+
+    /**
+     * Issue #13, item 2: a million {@code root.child()} tokens that nobody references, under a root
+     * that stays live, then a bounded wait for the collector. Every 1,000th child is watched through a
+     * weak reference; the root's own records must go too (their link records are freed off the
+     * caller's thread once the children are collected).
+     */
+    @Test
+    void droppedBareChildrenUnderOneRoot() {
+        CancellationToken root = CancellationToken.create();
+        long before = usedHeapAfterGc();
+        long started = System.nanoTime();
+        List<WeakReference<CancellationToken>> watched = new ArrayList<>(CYCLES / 1000 + 1);
+        for (int i = 0; i < CYCLES; i++) {
+            CancellationToken child = root.child();
+            if (i % 1000 == 0) {
+                watched.add(new WeakReference<>(child));
+            }
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        long[] after = { Long.MAX_VALUE };
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                after[0] = usedHeapAfterGc();
+                return watched.stream().allMatch(reference -> reference.get() == null) && root.linkedCount() == 0
+                        && after[0] - before < BOUND_BYTES;
+            });
+        }
+        finally {
+            report("root.child() dropped, root live", before, after[0], millis);
+            System.out.printf("  watched children collected: %,d of %,d; records the root still links: %,d%n",
+                    watched.stream().filter(reference -> reference.get() == null).count(), watched.size(),
+                    root.linkedCount());
+        }
+        assertThat(root.isCancelled()).isFalse();
+        CancellationToken live = root.child();
+        root.cancel();
+        assertThat(live.isCancelled()).isTrue();
     }
 
     private static void report(String what, long before, long after, long millis) {

@@ -156,6 +156,7 @@ public class TokenLincheckTest {
         for (CancellationToken child : children) {
             check(child.isCancelled() == cancelled, "a child's state differs from its parent's");
             check(child.reason().equals(token.reason()), "a child did not inherit the reason");
+            check(!child.isHeldByParent(), "a bare child is held strongly by its parent");
             live++;
         }
         int linked = token.linkedCount();

@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * measured invocation).
  *
  * <ul>
- *   <li>{@code cancelNoWaiters}: 100,000 {@code root.child()} tokens, nobody waiting; measured:
+ *   <li>{@code cancelNoWaiters}: 100,000 {@code root.child()} tokens (held), nobody waiting; measured:
  *       {@code root.cancel()}. Rust target: 3.65 ms.
  *   <li>{@code cancelParkedThreads}: one thread per child parked in {@code child.await()}; measured:
  *       {@code root.cancel()} until every thread has returned (a latch). Rust target: 30.5 ms.
@@ -68,11 +68,18 @@ public class CancelTreeBenchmark {
 
         CancellationToken root;
 
+        /**
+         * Held, so that all of them are live when the root is cancelled: a dropped bare child may be
+         * collected before (issue #13), which would shrink the tree under measurement.
+         */
+        CancellationToken[] children;
+
         @Setup(Level.Iteration)
         public void setUp(Shape shape) {
             root = CancellationToken.create();
+            children = new CancellationToken[shape.children];
             for (int i = 0; i < shape.children; i++) {
-                root.child();
+                children[i] = root.child();
             }
         }
     }

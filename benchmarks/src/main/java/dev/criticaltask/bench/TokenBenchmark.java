@@ -23,7 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Item 4: the cost of {@code isCancelled()} (a volatile read), and of {@code onCancel(...)} followed
  * by {@code close()} on one token, uncontended and from 2 threads at once ({@code @Group}, both
- * threads on the same token: every register and unregister takes the token's lock).
+ * threads on the same token: every register and unregister takes the token's lock); and of a child
+ * token per request under a long-lived root.
  *
  * <p>Baselines: {@link AtomicBoolean#get()} for the read; for register/unregister, adding and
  * removing an element of a {@link ConcurrentHashMap#newKeySet()} (a lock-free-read concurrent set).
@@ -88,6 +89,35 @@ public class TokenBenchmark {
         Registration registration = state.token.onCancel(ACTION);
         registration.close();
         return registration;
+    }
+
+    /** A child per request under a long-lived root, ended by its own cancel (which unlinks it). */
+    @Benchmark
+    @Threads(1)
+    public CancellationToken childCancel(Shared state) {
+        CancellationToken child = state.token.child();
+        child.cancel();
+        return child;
+    }
+
+    /** The same with a callback registered and closed on the child (the first one links it to the root). */
+    @Benchmark
+    @Threads(1)
+    public CancellationToken childOnCancelCloseCancel(Shared state) {
+        CancellationToken child = state.token.child();
+        child.onCancel(ACTION).close();
+        child.cancel();
+        return child;
+    }
+
+    /**
+     * A bare child that is dropped: the collector takes it and the reaper thread its record (issue
+     * #13). Before that change the root kept every one, so this has no baseline of that code.
+     */
+    @Benchmark
+    @Threads(1)
+    public CancellationToken childDropped(Shared state) {
+        return state.token.child();
     }
 
     @Benchmark

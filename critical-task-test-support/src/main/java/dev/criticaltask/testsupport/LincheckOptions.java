@@ -51,6 +51,15 @@ public final class LincheckOptions {
         return new StressOptions().iterations(scaled(ITERATIONS)).invocationsPerIteration(scaled(INVOCATIONS));
     }
 
+    /**
+     * A number of invocations scaled as the default bounds are, for options built by hand.
+     * @param base the number at scale 1
+     * @return the scaled number, at least 1
+     */
+    public static int invocations(int base) {
+        return scaled(base);
+    }
+
     private static int scaled(int base) {
         return Math.max(1, (int) Math.round(base * SCALE));
     }
