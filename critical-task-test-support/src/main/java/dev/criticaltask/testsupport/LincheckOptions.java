@@ -52,7 +52,8 @@ public final class LincheckOptions {
     }
 
     /**
-     * A number of invocations scaled as the default bounds are, for options built by hand.
+     * A number of invocations scaled as the default bounds are, for options built by
+     * hand.
      * @param base the number at scale 1
      * @return the scaled number, at least 1
      */
