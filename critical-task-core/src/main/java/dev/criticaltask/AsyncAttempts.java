@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import java.util.Objects;
@@ -11,10 +27,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How an {@link AsyncCriticalTask} runs: each attempt holds a task thread only while {@code start}
- * runs, and ends on whichever thread completes its stage (or cancels its token); a restart waits
- * out its backoff on the {@link SupervisionTimer}, without a thread, and each new attempt is handed
- * to the executor again.
+ * How an {@link AsyncCriticalTask} runs: each attempt holds a task thread only while
+ * {@code start} runs, and ends on whichever thread completes its stage (or cancels its
+ * token); a restart waits out its backoff on the {@link SupervisionTimer}, without a
+ * thread, and each new attempt is handed to the executor again.
  */
 final class AsyncAttempts {
 
@@ -22,8 +38,9 @@ final class AsyncAttempts {
     }
 
     /**
-     * Starts an attempt on the calling thread (a task thread), then lets the thread go: the stage's
-     * completion ends the attempt, and a cancel of the attempt's token cancels the stage.
+     * Starts an attempt on the calling thread (a task thread), then lets the thread go:
+     * the stage's completion ends the attempt, and a cancel of the attempt's token
+     * cancels the stage.
      */
     static void start(TaskRun run, AsyncCriticalTask task) {
         Attempt attempt = run.beginAttempt();
@@ -40,7 +57,8 @@ final class AsyncAttempts {
             end.accept(thrown);
             return;
         }
-        // released before the stage can end: the thread is the executor's again, and a stop has no
+        // released before the stage can end: the thread is the executor's again, and a
+        // stop has no
         // thread to interrupt while the stage is pending
         run.thread().release();
         try {
@@ -58,8 +76,8 @@ final class AsyncAttempts {
     /** Ends an asynchronous attempt once, whoever reports its end first. */
     private static final class StageEnd {
 
-        private static final AtomicIntegerFieldUpdater<StageEnd> ENDED =
-                AtomicIntegerFieldUpdater.newUpdater(StageEnd.class, "ended");
+        private static final AtomicIntegerFieldUpdater<StageEnd> ENDED = AtomicIntegerFieldUpdater
+            .newUpdater(StageEnd.class, "ended");
 
         private final TaskRun run;
 
@@ -80,11 +98,12 @@ final class AsyncAttempts {
                 }
             }
         }
+
     }
 
     /**
-     * Restarts the task after its backoff, unless its token is cancelled first: exactly one of the
-     * two happens, without a thread waiting.
+     * Restarts the task after its backoff, unless its token is cancelled first: exactly
+     * one of the two happens, without a thread waiting.
      */
     private static void scheduleRestart(TaskRun run, long backoffNanos) {
         AtomicBoolean decided = new AtomicBoolean();
@@ -103,7 +122,8 @@ final class AsyncAttempts {
             if (decided.compareAndSet(false, true)) {
                 ScheduledFuture<?> due = pending.get();
                 if (due != null) {
-                    // out of the timer's queue: it would hold this run until the backoff ran out
+                    // out of the timer's queue: it would hold this run until the backoff
+                    // ran out
                     due.cancel(false);
                 }
                 // shutdown during the backoff: no restart after the parent was cancelled
@@ -124,15 +144,20 @@ final class AsyncAttempts {
             }
         }
         catch (RejectedExecutionException stopped) {
-            // the timer stops only once its registry's root is cancelled, though a cancel that
-            // another thread is still carrying down the tree may not have reached this token yet
+            // the timer stops only once its registry's root is cancelled, though a cancel
+            // that
+            // another thread is still carrying down the tree may not have reached this
+            // token yet
             if (decided.compareAndSet(false, true)) {
                 endWithoutRestart(run);
             }
         }
     }
 
-    /** Hands the next attempt to the executor; a refusal ends the task with its last failure. */
+    /**
+     * Hands the next attempt to the executor; a refusal ends the task with its last
+     * failure.
+     */
     private static void relaunch(TaskRun run) {
         run.rearm();
         try {
@@ -150,7 +175,10 @@ final class AsyncAttempts {
         }
     }
 
-    /** A restart that cannot happen: a graceful stop when a cancel is on its way, else the last failure stands. */
+    /**
+     * A restart that cannot happen: a graceful stop when a cancel is on its way, else the
+     * last failure stands.
+     */
     private static void endWithoutRestart(TaskRun run) {
         if (run.isBeingCancelled()) {
             run.finish(TaskState.CANCELLED, null);
@@ -159,4 +187,5 @@ final class AsyncAttempts {
             run.finish(TaskState.FAILED, run.escalate(run.published().lastRestartCause().orElseThrow()));
         }
     }
+
 }

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import java.util.Objects;
@@ -9,13 +25,19 @@ import java.util.concurrent.ExecutionException;
 
 import org.jspecify.annotations.Nullable;
 
-/** What an {@link AsyncCriticalTask}'s stage means to the task: shared by its two ways of running. */
+/**
+ * What an {@link AsyncCriticalTask}'s stage means to the task: shared by its two ways of
+ * running.
+ */
 final class AsyncStages {
 
     private AsyncStages() {
     }
 
-    /** Calls {@code start}, refusing a null stage with a message that names the task's contract. */
+    /**
+     * Calls {@code start}, refusing a null stage with a message that names the task's
+     * contract.
+     */
     static CompletionStage<?> start(AsyncCriticalTask task, CancellationToken cancellation) throws Exception {
         return Objects.requireNonNull(task.start(cancellation),
                 "AsyncCriticalTask.start returned null instead of a CompletionStage");
@@ -32,15 +54,16 @@ final class AsyncStages {
     }
 
     /**
-     * The failure a stage ended with, or null when it ended in a way that is not a failure: normally,
-     * or cancelled once its token was.
+     * The failure a stage ended with, or null when it ended in a way that is not a
+     * failure: normally, or cancelled once its token was.
      */
     static @Nullable Throwable failureOf(@Nullable Throwable outcome, CancellationToken cancellation) {
         if (outcome == null) {
             return null;
         }
         Throwable cause = outcome;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
             cause = cause.getCause();
         }
         if (cause instanceof CancellationException && cancellation.isCancelled()) {
@@ -50,8 +73,8 @@ final class AsyncStages {
     }
 
     /**
-     * The blocking equivalent of running the task: starts it, cancels its stage when the token is
-     * cancelled, and waits for the stage on the calling thread.
+     * The blocking equivalent of running the task: starts it, cancels its stage when the
+     * token is cancelled, and waits for the stage on the calling thread.
      */
     static void runBlocking(AsyncCriticalTask task, CancellationToken cancellation) throws Exception {
         CompletionStage<?> stage = start(task, cancellation);
@@ -77,4 +100,5 @@ final class AsyncStages {
             throw new ExecutionException(failure);
         }
     }
+
 }

@@ -1,11 +1,28 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * One run of a task's body: its number, its own token and, for a task with a heartbeat timeout,
- * the watch of its heartbeats. It is the {@link TaskContext} a {@link SupervisedTask} receives, and
- * what a stall or an interrupt names, so that neither can reach another attempt.
+ * One run of a task's body: its number, its own token and, for a task with a heartbeat
+ * timeout, the watch of its heartbeats. It is the {@link TaskContext} a
+ * {@link SupervisedTask} receives, and what a stall or an interrupt names, so that
+ * neither can reach another attempt.
  */
 final class Attempt implements TaskContext {
 
@@ -52,4 +69,5 @@ final class Attempt implements TaskContext {
     @Nullable HeartbeatWatch watch() {
         return watch;
     }
+
 }

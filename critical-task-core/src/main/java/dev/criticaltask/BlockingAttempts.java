@@ -1,17 +1,36 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import java.time.Duration;
 
 /**
- * How a blocking task runs: every attempt on the one thread the executor gave the task, backoffs
- * included, each attempt's body called on that thread until it returns or throws.
+ * How a blocking task runs: every attempt on the one thread the executor gave the task,
+ * backoffs included, each attempt's body called on that thread until it returns or
+ * throws.
  */
 final class BlockingAttempts {
 
     private BlockingAttempts() {
     }
 
-    /** Runs the attempts of {@code run} on the calling thread until the task has ended. */
+    /**
+     * Runs the attempts of {@code run} on the calling thread until the task has ended.
+     */
     static void run(TaskRun run) {
         for (Attempt attempt = run.beginAttempt(); attempt != null; attempt = run.beginAttempt()) {
             Throwable thrown = null;
@@ -30,8 +49,10 @@ final class BlockingAttempts {
 
     /** Waits out a backoff on the task's thread; true when the next attempt is to run. */
     private static boolean awaitBackoff(TaskRun run, long backoffNanos) {
-        // an interrupt meant for the failed attempt (a stall) must neither cut the backoff short nor
-        // hit the next attempt; a stop cancels the token before it interrupts, so none is lost
+        // an interrupt meant for the failed attempt (a stall) must neither cut the
+        // backoff short nor
+        // hit the next attempt; a stop cancels the token before it interrupts, so none is
+        // lost
         Thread.interrupted();
         CancellationToken token = run.token();
         boolean cancelled;
@@ -41,7 +62,8 @@ final class BlockingAttempts {
         catch (InterruptedException interrupted) {
             cancelled = token.isCancelled();
             if (!cancelled) {
-                // interrupted by someone else than a stop: the restart cannot wait, and the last failure stands
+                // interrupted by someone else than a stop: the restart cannot wait, and
+                // the last failure stands
                 run.finish(TaskState.FAILED, run.escalate(run.published().lastRestartCause().orElseThrow()));
                 return false;
             }
@@ -53,4 +75,5 @@ final class BlockingAttempts {
         }
         return true;
     }
+
 }

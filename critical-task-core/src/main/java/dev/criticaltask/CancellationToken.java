@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import java.lang.invoke.MethodHandles;
@@ -17,50 +33,51 @@ import org.jspecify.annotations.Nullable;
  * A one-shot cancellation signal that forms a tree: cancelling a token cancels all of its
  * descendants, never its ancestors.
  *
- * <h2>Thread-safety</h2>
- * Every method may be called from any thread at any time. {@link #isCancelled()} is a single
- * volatile read. The other methods hold a private lock (one token's at a time) only to link or
- * unlink a record, never while running user code.
+ * <h2>Thread-safety</h2> Every method may be called from any thread at any time.
+ * {@link #isCancelled()} is a single volatile read. The other methods hold a private lock
+ * (one token's at a time) only to link or unlink a record, never while running user code.
  *
- * <h2>Which thread runs the callbacks</h2>
- * {@link #cancel()} runs every registered {@link #onCancel(Runnable) callback} and cancels every
- * descendant on <em>the thread that calls it</em>, before it returns; a callback registered on a
- * token that is already cancelled runs at once on the registering thread. The first
- * {@code cancel()} does all the work: a concurrent or later one returns at once, possibly while the
- * first is still running callbacks. A token's callbacks run in the order they were registered,
- * before the walk goes on to its children, breadth first. The cost of cancelling is proportional to
- * the number of live descendants and callbacks; the tree is walked iteratively, so depth is not
- * limited by the stack.
+ * <h2>Which thread runs the callbacks</h2> {@link #cancel()} runs every registered
+ * {@link #onCancel(Runnable) callback} and cancels every descendant on <em>the thread
+ * that calls it</em>, before it returns; a callback registered on a token that is already
+ * cancelled runs at once on the registering thread. The first {@code cancel()} does all
+ * the work: a concurrent or later one returns at once, possibly while the first is still
+ * running callbacks. A token's callbacks run in the order they were registered, before
+ * the walk goes on to its children, breadth first. The cost of cancelling is proportional
+ * to the number of live descendants and callbacks; the tree is walked iteratively, so
+ * depth is not limited by the stack.
  *
- * <h2>Failure</h2>
- * A callback that throws is logged at {@code WARNING} through {@link System.Logger} and the
- * remaining callbacks and descendants are still cancelled.
+ * <h2>Failure</h2> A callback that throws is logged at {@code WARNING} through
+ * {@link System.Logger} and the remaining callbacks and descendants are still cancelled.
  *
- * <h2>Reasons</h2>
- * {@link #cancel(Throwable)} records why; the first cancellation wins, with or without a reason, and
- * descendants inherit the reason of the ancestor that cancelled them. The critical-task runtime
- * cancels a parent with the {@link CriticalTaskFailedException} of the failing task, so a sibling
- * can tell "a sibling failed" from "shutdown".
+ * <h2>Reasons</h2> {@link #cancel(Throwable)} records why; the first cancellation wins,
+ * with or without a reason, and descendants inherit the reason of the ancestor that
+ * cancelled them. The critical-task runtime cancels a parent with the
+ * {@link CriticalTaskFailedException} of the failing task, so a sibling can tell "a
+ * sibling failed" from "shutdown".
  *
- * <h2>Memory: which children are collectable</h2>
- * A child holds its parent strongly; the parent holds a child strongly only while the child has
- * registrations: an {@link #onCancel(Runnable) callback} not yet run or closed, a
- * {@link #whenCancelled()} stage, a thread in {@link #await()}, or a descendant that has one of these.
- * Otherwise the parent refers to the child weakly. So a bare {@code child()} that nothing references
- * is collectable while its parent lives, as tokio frees a dropped child, and its record in the parent
- * is dropped soon after by a daemon thread ({@code dev.criticaltask.token-reaper}, one per JVM, which
- * runs no user code): a long-lived root that hands out a million such children holds no memory for
- * them. A child with registrations stays until they have run or been closed, and may be collected
- * once its last one is closed; none is ever lost, however the collector, registrations and a cancel
- * interleave. A child that is cancelled (by itself or its parent), or whose critical task has ended,
- * leaves its parent at once. Closing a {@link Registration} unlinks its callback at once, and a closed
- * registration refers to nothing: keeping one does not keep its token.
+ * <h2>Memory: which children are collectable</h2> A child holds its parent strongly; the
+ * parent holds a child strongly only while the child has registrations: an
+ * {@link #onCancel(Runnable) callback} not yet run or closed, a {@link #whenCancelled()}
+ * stage, a thread in {@link #await()}, or a descendant that has one of these. Otherwise
+ * the parent refers to the child weakly. So a bare {@code child()} that nothing
+ * references is collectable while its parent lives, as tokio frees a dropped child, and
+ * its record in the parent is dropped soon after by a daemon thread
+ * ({@code dev.criticaltask.token-reaper}, one per JVM, which runs no user code): a
+ * long-lived root that hands out a million such children holds no memory for them. A
+ * child with registrations stays until they have run or been closed, and may be collected
+ * once its last one is closed; none is ever lost, however the collector, registrations
+ * and a cancel interleave. A child that is cancelled (by itself or its parent), or whose
+ * critical task has ended, leaves its parent at once. Closing a {@link Registration}
+ * unlinks its callback at once, and a closed registration refers to nothing: keeping one
+ * does not keep its token.
  */
 public final class CancellationToken {
 
     private static final System.Logger LOG = System.getLogger(CancellationToken.class.getName());
 
-    private static final Registration ALREADY_RUN = () -> { };
+    private static final Registration ALREADY_RUN = () -> {
+    };
 
     private static final VarHandle HOLDS;
 
@@ -79,7 +96,10 @@ public final class CancellationToken {
 
     private volatile @Nullable Throwable reason;
 
-    /** Callbacks, oldest first; guarded by {@code lock} until cancelled, then the canceller's. */
+    /**
+     * Callbacks, oldest first; guarded by {@code lock} until cancelled, then the
+     * canceller's.
+     */
     private @Nullable CallbackLink head;
 
     private @Nullable CallbackLink tail;
@@ -88,14 +108,18 @@ public final class CancellationToken {
     private @Nullable ChildLink children;
 
     /**
-     * The callbacks linked to this token plus the children it holds strongly: while positive, its
-     * parent holds it strongly. Written under {@code lock} (release); read by {@link #updateHold}
-     * under the parent's lock (acquire). A step that reads it stale is followed by the step of the
-     * thread that changed it, which the parent's lock orders after, so the last step reads it right.
+     * The callbacks linked to this token plus the children it holds strongly: while
+     * positive, its parent holds it strongly. Written under {@code lock} (release); read
+     * by {@link #updateHold} under the parent's lock (acquire). A step that reads it
+     * stale is followed by the step of the thread that changed it, which the parent's
+     * lock orders after, so the last step reads it right.
      */
     private int holds;
 
-    /** This token's record in its parent's list, until it is unlinked; holds the parent strongly. */
+    /**
+     * This token's record in its parent's list, until it is unlinked; holds the parent
+     * strongly.
+     */
     private volatile @Nullable ChildLink parentLink;
 
     private volatile @Nullable CompletionStage<Void> cancelledStage;
@@ -109,10 +133,11 @@ public final class CancellationToken {
     }
 
     /**
-     * Creates a child token: it is cancelled, with this token's reason, when this token is; cancelling
-     * the child leaves this token alone. A child of a cancelled token is born cancelled. The child
-     * keeps this token reachable; this token keeps the child only while it has registrations (see
-     * the class documentation), so a child that is dropped bare costs this token nothing.
+     * Creates a child token: it is cancelled, with this token's reason, when this token
+     * is; cancelling the child leaves this token alone. A child of a cancelled token is
+     * born cancelled. The child keeps this token reachable; this token keeps the child
+     * only while it has registrations (see the class documentation), so a child that is
+     * dropped bare costs this token nothing.
      */
     public CancellationToken child() {
         ChildLink.reapWithoutThread();
@@ -143,18 +168,22 @@ public final class CancellationToken {
     }
 
     /**
-     * Cancels this token and its descendants, recording {@code reason}. When the token is already
-     * cancelled, nothing changes: the first cancellation's reason (or the lack of one) stays.
-     *
+     * Cancels this token and its descendants, recording {@code reason}. When the token is
+     * already cancelled, nothing changes: the first cancellation's reason (or the lack of
+     * one) stays.
      * @param reason why the token is cancelled
      */
     public void cancel(Throwable reason) {
         cancelTree(this, Objects.requireNonNull(reason, "reason must not be null"));
     }
 
-    /** Why this token was cancelled, when the cancellation that reached it carried a reason. */
+    /**
+     * Why this token was cancelled, when the cancellation that reached it carried a
+     * reason.
+     */
     public Optional<Throwable> reason() {
-        // The reason is written before the flag: read the flag first, so that a reason is never
+        // The reason is written before the flag: read the flag first, so that a reason is
+        // never
         // seen on a token that does not yet say it is cancelled.
         return cancelled ? Optional.ofNullable(reason) : Optional.empty();
     }
@@ -165,10 +194,9 @@ public final class CancellationToken {
     }
 
     /**
-     * Runs {@code action} once when this token is cancelled, on the cancelling thread; when it is
-     * already cancelled, runs it at once on this thread. An action that throws is logged and
-     * swallowed.
-     *
+     * Runs {@code action} once when this token is cancelled, on the cancelling thread;
+     * when it is already cancelled, runs it at once on this thread. An action that throws
+     * is logged and swallowed.
      * @param action what to run; should be short and must not block
      * @return a registration whose {@code close()} unregisters the action
      */
@@ -183,8 +211,9 @@ public final class CancellationToken {
     }
 
     /**
-     * A stage that completes normally when this token is cancelled. It is a read-only view:
-     * completing or cancelling it, or a future obtained from it, has no effect on this token.
+     * A stage that completes normally when this token is cancelled. It is a read-only
+     * view: completing or cancelling it, or a future obtained from it, has no effect on
+     * this token.
      */
     public CompletionStage<Void> whenCancelled() {
         CompletionStage<Void> stage = cancelledStage;
@@ -201,7 +230,8 @@ public final class CancellationToken {
             stage = future.minimalCompletionStage();
             cancelledStage = stage;
         }
-        // a concurrent cancel either takes this record with the list or makes link() refuse it
+        // a concurrent cancel either takes this record with the list or makes link()
+        // refuse it
         if (!link(new CallbackLink(this, () -> future.complete(null)))) {
             future.complete(null);
         }
@@ -210,7 +240,6 @@ public final class CancellationToken {
 
     /**
      * Blocks until this token is cancelled.
-     *
      * @throws InterruptedException when the waiting thread is interrupted first
      */
     public void await() throws InterruptedException {
@@ -219,7 +248,6 @@ public final class CancellationToken {
 
     /**
      * Blocks until this token is cancelled or {@code timeout} has passed.
-     *
      * @param timeout how long to wait at most; zero or negative does not block
      * @return {@code true} when the token is cancelled, {@code false} on time-out
      * @throws InterruptedException when the waiting thread is interrupted first
@@ -266,9 +294,9 @@ public final class CancellationToken {
     }
 
     /**
-     * Unlinks this token from its parent, so that the parent no longer holds it. The token itself is
-     * unchanged. Called when the task that owns the token has ended, and when a token is cancelled on
-     * its own (it no longer needs its parent's signal).
+     * Unlinks this token from its parent, so that the parent no longer holds it. The
+     * token itself is unchanged. Called when the task that owns the token has ended, and
+     * when a token is cancelled on its own (it no longer needs its parent's signal).
      */
     void unlinkFromParent() {
         ChildLink link = parentLink;
@@ -283,13 +311,19 @@ public final class CancellationToken {
         return parentLink != null;
     }
 
-    /** Whether this token's parent holds it strongly, because it has registrations (for tests). */
+    /**
+     * Whether this token's parent holds it strongly, because it has registrations (for
+     * tests).
+     */
     boolean isHeldByParent() {
         ChildLink link = parentLink;
         return link != null && link.strong == this;
     }
 
-    /** The number of records (callbacks and children, collected or not) linked to this token; for tests. */
+    /**
+     * The number of records (callbacks and children, collected or not) linked to this
+     * token; for tests.
+     */
     int linkedCount() {
         synchronized (lock) {
             if (cancelled) {
@@ -313,10 +347,11 @@ public final class CancellationToken {
     }
 
     /**
-     * Marks the token and its live descendants cancelled, breadth first and without recursion, and
-     * runs each one's callbacks before it marks that one's children (so a callback registered on a
-     * token runs before the walk reaches any of its children). A descendant whose record is weak and
-     * cleared was collected: nobody can observe it, so it is skipped.
+     * Marks the token and its live descendants cancelled, breadth first and without
+     * recursion, and runs each one's callbacks before it marks that one's children (so a
+     * callback registered on a token runs before the walk reaches any of its children). A
+     * descendant whose record is weak and cleared was collected: nobody can observe it,
+     * so it is skipped.
      */
     private static void cancelTree(CancellationToken token, @Nullable Throwable reason) {
         if (!token.markCancelled(reason)) {
@@ -326,7 +361,8 @@ public final class CancellationToken {
         ArrayDeque<CancellationToken> pending = null;
         CancellationToken current = token;
         while (current != null) {
-            // markCancelled froze both lists: nothing links or unlinks records of a cancelled token
+            // markCancelled froze both lists: nothing links or unlinks records of a
+            // cancelled token
             CallbackLink node = current.head;
             ChildLink link = current.children;
             current.head = null;
@@ -355,8 +391,8 @@ public final class CancellationToken {
     }
 
     /**
-     * Marks this token cancelled; returns false when it was cancelled before. On true, the caller owns
-     * the token's lists.
+     * Marks this token cancelled; returns false when it was cancelled before. On true,
+     * the caller owns the token's lists.
      */
     private boolean markCancelled(@Nullable Throwable why) {
         synchronized (lock) {
@@ -369,7 +405,10 @@ public final class CancellationToken {
         }
     }
 
-    /** Links a callback record unless this token is cancelled; its first hold makes its parent hold it. */
+    /**
+     * Links a callback record unless this token is cancelled; its first hold makes its
+     * parent hold it.
+     */
     private boolean link(CallbackLink node) {
         boolean first;
         synchronized (lock) {
@@ -425,8 +464,9 @@ public final class CancellationToken {
     }
 
     /**
-     * Removes a child's record: the child was unlinked, or collected (then its record is weak). Once
-     * this token is cancelled, its canceller owns the list: the record stays in it, marked removed.
+     * Removes a child's record: the child was unlinked, or collected (then its record is
+     * weak). Once this token is cancelled, its canceller owns the list: the record stays
+     * in it, marked removed.
      */
     void forget(ChildLink link) {
         boolean last;
@@ -434,7 +474,8 @@ public final class CancellationToken {
             if (link.removed) {
                 return;
             }
-            // a canceller that has not reached the record yet skips it, as it skips a closed callback
+            // a canceller that has not reached the record yet skips it, as it skips a
+            // closed callback
             link.removed = true;
             if (cancelled) {
                 return;
@@ -471,12 +512,13 @@ public final class CancellationToken {
     }
 
     /**
-     * After {@code token}'s holds went from none to some or back, makes its parent's record of it
-     * strong or weak to match, and so on up while a parent's holds go the same way: one lock at a
-     * time, iteratively, so any depth is fine. Each step reads the token's holds as they are now, so
-     * steps of racing threads may come in any order: the last one to take the parent's lock sets the
-     * record right. While this runs, the caller keeps {@code token} reachable, and each ancestor is
-     * reachable from it.
+     * After {@code token}'s holds went from none to some or back, makes its parent's
+     * record of it strong or weak to match, and so on up while a parent's holds go the
+     * same way: one lock at a time, iteratively, so any depth is fine. Each step reads
+     * the token's holds as they are now, so steps of racing threads may come in any
+     * order: the last one to take the parent's lock sets the record right. While this
+     * runs, the caller keeps {@code token} reachable, and each ancestor is reachable from
+     * it.
      */
     private static void updateHold(CancellationToken token) {
         CancellationToken current = token;
@@ -493,8 +535,10 @@ public final class CancellationToken {
                     break;
                 }
                 if (parent.cancelled) {
-                    // The canceller has the list and will reach this record: until it does, the record
-                    // must keep a child with registrations reachable, or the collector could take it.
+                    // The canceller has the list and will reach this record: until it
+                    // does, the record
+                    // must keep a child with registrations reachable, or the collector
+                    // could take it.
                     if (wanted) {
                         link.strong = current;
                     }
@@ -532,4 +576,5 @@ public final class CancellationToken {
             return duration.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
         }
     }
+
 }

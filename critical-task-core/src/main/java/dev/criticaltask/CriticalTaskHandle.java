@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import java.lang.ref.Cleaner;
@@ -13,44 +29,49 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A handle on one running critical task: a task that must succeed, or stop gracefully when asked.
+ * A handle on one running critical task: a task that must succeed, or stop gracefully
+ * when asked.
  *
- * <p>{@link #spawn(String, CriticalTask, CancellationToken) spawn} gives the task a
- * {@link CancellationToken#child() child} of the parent token and runs it. If the task throws, the
- * parent is cancelled at once, with the task's {@link CriticalTaskFailedException} as its reason,
- * without anyone having to call {@link #join()}; every other task under that parent sees its token
- * cancelled and stops. The parent is cancelled <em>before</em> the failure can be observed through
- * {@link #join()}, {@link #completion()}, {@link #state()} or a registry. {@link #cancel()} is the
- * graceful path: it cancels only this task's own token, never the parent.
+ * <p>
+ * {@link #spawn(String, CriticalTask, CancellationToken) spawn} gives the task a
+ * {@link CancellationToken#child() child} of the parent token and runs it. If the task
+ * throws, the parent is cancelled at once, with the task's
+ * {@link CriticalTaskFailedException} as its reason, without anyone having to call
+ * {@link #join()}; every other task under that parent sees its token cancelled and stops.
+ * The parent is cancelled <em>before</em> the failure can be observed through
+ * {@link #join()}, {@link #completion()}, {@link #state()} or a registry.
+ * {@link #cancel()} is the graceful path: it cancels only this task's own token, never
+ * the parent.
  *
  * <h2>Outcomes</h2>
  * <ul>
- *   <li>{@link TaskState#COMPLETED}: returned normally before its token was cancelled.
- *   <li>{@link TaskState#CANCELLED}: returned, or threw {@link InterruptedException}, after its token
- *       was cancelled: a graceful stop.
- *   <li>{@link TaskState#FAILED}: threw anything else, including while shutting down. A checked
- *       exception "failed"; an unchecked exception or an {@link Error} "crashed". The failure is
- *       logged exactly once, at {@code ERROR}, with the task's name and the stack.
+ * <li>{@link TaskState#COMPLETED}: returned normally before its token was cancelled.
+ * <li>{@link TaskState#CANCELLED}: returned, or threw {@link InterruptedException}, after
+ * its token was cancelled: a graceful stop.
+ * <li>{@link TaskState#FAILED}: threw anything else, including while shutting down. A
+ * checked exception "failed"; an unchecked exception or an {@link Error} "crashed". The
+ * failure is logged exactly once, at {@code ERROR}, with the task's name and the stack.
  * </ul>
- * When the task ends, its token is unlinked from the parent, so a long-lived parent holds nothing
- * of finished tasks.
+ * When the task ends, its token is unlinked from the parent, so a long-lived parent holds
+ * nothing of finished tasks.
  *
- * <h2>Ownership</h2>
- * Like the Rust original, which panics when such a handle is dropped, a handle must be
- * {@linkplain #join() joined} (or {@link #completion()} taken) or {@linkplain #detach() detached}.
- * A handle from {@code spawn} that becomes unreachable while neither is reported through a
- * {@link java.lang.ref.Cleaner}: an {@code ERROR} log naming the task and where it was spawned, and
- * {@link #abandonedCount()} goes up. Handles of a {@link CriticalTaskRegistry} are owned by the
- * registry and never reported. Recording the spawn site costs a short stack walk per spawn; the
- * system property {@code dev.criticaltask.recordSpawnSite=false} turns it off (the report then
- * names the task only).
+ * <h2>Ownership</h2> Like the Rust original, which panics when such a handle is dropped,
+ * a handle must be {@linkplain #join() joined} (or {@link #completion()} taken) or
+ * {@linkplain #detach() detached}. A handle from {@code spawn} that becomes unreachable
+ * while neither is reported through a {@link java.lang.ref.Cleaner}: an {@code ERROR} log
+ * naming the task and where it was spawned, and {@link #abandonedCount()} goes up.
+ * Handles of a {@link CriticalTaskRegistry} are owned by the registry and never reported.
+ * Recording the spawn site costs a short stack walk per spawn; the system property
+ * {@code dev.criticaltask.recordSpawnSite=false} turns it off (the report then names the
+ * task only).
  *
- * <h2>Thread-safety</h2>
- * All methods are thread-safe; any number of threads may join the same handle. Each accessor reads
- * the task's latest {@link TaskSnapshot}; {@link #snapshot()} gives one whole. The task runs on the
- * executor's thread; the default executor starts one new platform thread per task, named
- * {@code critical-task-<description>}. Stages from {@link #completion()} complete on the thread that
- * ends the task, by the <a href="CriticalTaskListener.html#threads">thread rules</a>.
+ * <h2>Thread-safety</h2> All methods are thread-safe; any number of threads may join the
+ * same handle. Each accessor reads the task's latest {@link TaskSnapshot};
+ * {@link #snapshot()} gives one whole. The task runs on the executor's thread; the
+ * default executor starts one new platform thread per task, named
+ * {@code critical-task-<description>}. Stages from {@link #completion()} complete on the
+ * thread that ends the task, by the <a href="CriticalTaskListener.html#threads">thread
+ * rules</a>.
  */
 public final class CriticalTaskHandle {
 
@@ -68,11 +89,13 @@ public final class CriticalTaskHandle {
     }
 
     /**
-     * Spawns {@code task} on a new platform thread named {@code critical-task-<description>}.
-     *
-     * @param description the task's name, used in logs, thread names and failures; not blank
+     * Spawns {@code task} on a new platform thread named
+     * {@code critical-task-<description>}.
+     * @param description the task's name, used in logs, thread names and failures; not
+     * blank
      * @param task the work
-     * @param parent the token cancelled when the task fails; the task runs under a child of it
+     * @param parent the token cancelled when the task fails; the task runs under a child
+     * of it
      * @return the handle, which the caller must join or detach
      * @throws IllegalArgumentException when the description is blank
      * @throws NullPointerException when an argument is null
@@ -82,13 +105,13 @@ public final class CriticalTaskHandle {
     }
 
     /**
-     * Spawns {@code task} on {@code executor}. The executor must run it eventually; a bounded pool
-     * that long-running tasks could fill is a poor choice. When the executor refuses the task, its
-     * exception is thrown and nothing is left behind.
-     *
+     * Spawns {@code task} on {@code executor}. The executor must run it eventually; a
+     * bounded pool that long-running tasks could fill is a poor choice. When the executor
+     * refuses the task, its exception is thrown and nothing is left behind.
      * @param description the task's name, used in logs and failures; not blank
      * @param task the work
-     * @param parent the token cancelled when the task fails; the task runs under a child of it
+     * @param parent the token cancelled when the task fails; the task runs under a child
+     * of it
      * @param executor runs the task
      * @return the handle, which the caller must join or detach
      * @throws IllegalArgumentException when the description is blank
@@ -128,33 +151,39 @@ public final class CriticalTaskHandle {
     }
 
     /**
-     * The number of handles found unreachable while neither joined nor detached, since this class
-     * was loaded.
-     *
+     * The number of handles found unreachable while neither joined nor detached, since
+     * this class was loaded.
      * @return how many handles were reported as forgotten
      */
     public static long abandonedCount() {
         return ABANDONED.get();
     }
 
-    /** {@return the task's name, as given to {@code spawn}} */
+    /**
+     * {@return the task's name, as given to {@code spawn}}
+     */
     public String description() {
         return run.description();
     }
 
-    /** {@return whether the task has reached a terminal state} */
+    /**
+     * {@return whether the task has reached a terminal state}
+     */
     public boolean isFinished() {
         return run.published().isFinished();
     }
 
-    /** {@return whether this task's own token is cancelled} */
+    /**
+     * {@return whether this task's own token is cancelled}
+     */
     public boolean isCancelled() {
         return run.token().isCancelled();
     }
 
     /**
-     * Asks the task to stop gracefully by cancelling its own token. The parent is never touched; the
-     * task may still fail while it stops, which then cancels the parent as usual.
+     * Asks the task to stop gracefully by cancelling its own token. The parent is never
+     * touched; the task may still fail while it stops, which then cancels the parent as
+     * usual.
      */
     public void cancel() {
         run.token().cancel();
@@ -162,9 +191,10 @@ public final class CriticalTaskHandle {
 
     /**
      * Waits for the task to end.
-     *
-     * @throws CriticalTaskFailedException when the task failed (the parent is already cancelled)
-     * @throws InterruptedException when the waiting thread is interrupted; the task goes on
+     * @throws CriticalTaskFailedException when the task failed (the parent is already
+     * cancelled)
+     * @throws InterruptedException when the waiting thread is interrupted; the task goes
+     * on
      */
     public void join() throws InterruptedException {
         settle();
@@ -172,13 +202,14 @@ public final class CriticalTaskHandle {
     }
 
     /**
-     * Waits at most {@code timeout} for the task to end. A time-out cancels nothing: the task goes
-     * on, and the handle counts as joined.
-     *
+     * Waits at most {@code timeout} for the task to end. A time-out cancels nothing: the
+     * task goes on, and the handle counts as joined.
      * @param timeout how long to wait at most
-     * @return {@code true} when the task ended successfully or gracefully, {@code false} on time-out
+     * @return {@code true} when the task ended successfully or gracefully, {@code false}
+     * on time-out
      * @throws CriticalTaskFailedException when the task failed
-     * @throws InterruptedException when the waiting thread is interrupted; the task goes on
+     * @throws InterruptedException when the waiting thread is interrupted; the task goes
+     * on
      */
     public boolean join(Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout must not be null");
@@ -199,10 +230,10 @@ public final class CriticalTaskHandle {
     }
 
     /**
-     * A read-only stage that completes when the task ends: normally on success or a graceful stop,
-     * exceptionally with the {@link CriticalTaskFailedException} on failure. Completing or cancelling
-     * it from outside affects nothing. Taking it counts as joining.
-     *
+     * A read-only stage that completes when the task ends: normally on success or a
+     * graceful stop, exceptionally with the {@link CriticalTaskFailedException} on
+     * failure. Completing or cancelling it from outside affects nothing. Taking it counts
+     * as joining.
      * @return the read-only stage of the task's end
      */
     public CompletionStage<Void> completion() {
@@ -210,18 +241,21 @@ public final class CriticalTaskHandle {
         return run.completion();
     }
 
-    /** Declares that nobody will join this task; it goes on, and its failure still cancels the parent. */
+    /**
+     * Declares that nobody will join this task; it goes on, and its failure still cancels
+     * the parent.
+     */
     public void detach() {
         settle();
     }
 
     /**
-     * The task's current state. The outcome is decided when the task returns or throws, then
-     * published: a {@link #cancel()} racing the task's return may find the outcome already decided
-     * (and later read {@code COMPLETED} or {@code FAILED}), and {@link #isFinished()} turns true just
-     * before listeners run and {@link #join()} returns. For a registry's task, its name is free for
-     * a new spawn from the moment the state is terminal.
-     *
+     * The task's current state. The outcome is decided when the task returns or throws,
+     * then published: a {@link #cancel()} racing the task's return may find the outcome
+     * already decided (and later read {@code COMPLETED} or {@code FAILED}), and
+     * {@link #isFinished()} turns true just before listeners run and {@link #join()}
+     * returns. For a registry's task, its name is free for a new spawn from the moment
+     * the state is terminal.
      * @return the state of the latest snapshot
      */
     public TaskState state() {
@@ -229,50 +263,63 @@ public final class CriticalTaskHandle {
     }
 
     /**
-     * Everything this handle's accessors tell, read at once: one moment of the task, whose facts
-     * agree (see {@link TaskSnapshot}). Read it, rather than several accessors one after the other,
-     * to show several facts together.
-     *
-     * @return the task's state, attempt, restarts, times, failure and heartbeat age, as of now
+     * Everything this handle's accessors tell, read at once: one moment of the task,
+     * whose facts agree (see {@link TaskSnapshot}). Read it, rather than several
+     * accessors one after the other, to show several facts together.
+     * @return the task's state, attempt, restarts, times, failure and heartbeat age, as
+     * of now
      */
     public TaskSnapshot snapshot() {
         return run.snapshot();
     }
 
-    /** {@return the failure, once the task is {@link TaskState#FAILED}} */
+    /**
+     * {@return the failure, once the task is {@link TaskState#FAILED}}
+     */
     public Optional<CriticalTaskFailedException> failure() {
         return run.published().failure();
     }
 
-    /** {@return when the task began to run on its thread; empty while it waits for one} */
+    /**
+     * {@return when the task began to run on its thread; empty while it waits for one}
+     */
     public Optional<Instant> startedAt() {
         return run.published().startedAt();
     }
 
-    /** {@return when the task reached its terminal state; empty while it runs} */
+    /**
+     * {@return when the task reached its terminal state; empty while it runs}
+     */
     public Optional<Instant> finishedAt() {
         return run.published().finishedAt();
     }
 
-    /** {@return which run of the task this is: 1 until its first restart; 0 before it started} */
+    /**
+     * {@return which run of the task this is: 1 until its first restart; 0 before it
+     * started}
+     */
     public int attempt() {
         return run.published().attempt();
     }
 
-    /** {@return how many times the task's restart policy has run it again} */
+    /**
+     * {@return how many times the task's restart policy has run it again}
+     */
     public int restartCount() {
         return run.published().restartCount();
     }
 
-    /** {@return what made the task restart last, if it ever did} */
+    /**
+     * {@return what made the task restart last, if it ever did}
+     */
     public Optional<Throwable> lastRestartCause() {
         return run.published().lastRestartCause();
     }
 
     /**
-     * How long since the last heartbeat (or the start of the current attempt), while an attempt of
-     * a task spawned with a heartbeat timeout runs; empty otherwise, also between attempts.
-     *
+     * How long since the last heartbeat (or the start of the current attempt), while an
+     * attempt of a task spawned with a heartbeat timeout runs; empty otherwise, also
+     * between attempts.
      * @return the heartbeat age of the running attempt, or empty
      */
     public Optional<Duration> sinceLastHeartbeat() {
@@ -293,16 +340,22 @@ public final class CriticalTaskHandle {
         if (owner != null) {
             owner.settle();
         }
-        // Without it the handle may be found unreachable once its field is read (by spawn(…).detach(),
+        // Without it the handle may be found unreachable once its field is read (by
+        // spawn(…).detach(),
         // say), and reported as forgotten before settle() has marked it settled.
         Reference.reachabilityFence(this);
     }
 
-    /** Recording where each handle was spawned costs a stack walk per spawn; on unless turned off. */
-    private static final boolean RECORD_SPAWN_SITE =
-            !"false".equals(System.getProperty("dev.criticaltask.recordSpawnSite"));
+    /**
+     * Recording where each handle was spawned costs a stack walk per spawn; on unless
+     * turned off.
+     */
+    private static final boolean RECORD_SPAWN_SITE = !"false"
+        .equals(System.getProperty("dev.criticaltask.recordSpawnSite"));
 
-    /** Sized for the few frames walked: the first one outside this class is the caller. */
+    /**
+     * Sized for the few frames walked: the first one outside this class is the caller.
+     */
     private static final StackWalker SPAWN_SITE_WALKER = StackWalker.getInstance(java.util.Set.of(), 4);
 
     private static @Nullable StackTraceElement spawnSite() {
@@ -317,8 +370,8 @@ public final class CriticalTaskHandle {
     }
 
     /**
-     * The cleaning action of one handle. It must not refer to the handle, or the handle would never
-     * become unreachable.
+     * The cleaning action of one handle. It must not refer to the handle, or the handle
+     * would never become unreachable.
      */
     private static final class Ownership implements Runnable {
 
@@ -359,13 +412,17 @@ public final class CriticalTaskHandle {
                 return;
             }
             ABANDONED.incrementAndGet();
-            logger.log(System.Logger.Level.ERROR, "Critical task '" + description
-                    + "' was neither joined nor detached before its handle became unreachable; spawned at "
-                    + (spawnSite != null ? spawnSite : "an unknown place"));
+            logger.log(System.Logger.Level.ERROR,
+                    "Critical task '" + description
+                            + "' was neither joined nor detached before its handle became unreachable; spawned at "
+                            + (spawnSite != null ? spawnSite : "an unknown place"));
         }
+
     }
 
-    /** Holds the cleaner, so that its thread starts only when a handle is first tracked. */
+    /**
+     * Holds the cleaner, so that its thread starts only when a handle is first tracked.
+     */
     private static final class Cleaners {
 
         static final Cleaner CLEANER = Cleaner.create(action -> {
@@ -373,5 +430,7 @@ public final class CriticalTaskHandle {
             thread.setDaemon(true);
             return thread;
         });
+
     }
+
 }

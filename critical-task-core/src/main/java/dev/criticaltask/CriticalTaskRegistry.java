@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import java.time.Duration;
@@ -19,57 +35,65 @@ import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Named critical tasks under one root {@link CancellationToken}: the first failure cancels the root,
- * so every task stops, and {@link #stop(Duration)} ends them all within a bounded time.
+ * Named critical tasks under one root {@link CancellationToken}: the first failure
+ * cancels the root, so every task stops, and {@link #stop(Duration)} ends them all within
+ * a bounded time.
  *
- * <h2>Names</h2>
- * A name is unique among live tasks; once a task has ended its name may be used again. A blank or
- * null name, a null task, a name already live, or a spawn after {@link #stop(Duration) stop} began
- * is refused with an exception whose message names the problem, and nothing changes.
+ * <h2>Names</h2> A name is unique among live tasks; once a task has ended its name may be
+ * used again. A blank or null name, a null task, a name already live, or a spawn after
+ * {@link #stop(Duration) stop} began is refused with an exception whose message names the
+ * problem, and nothing changes.
  *
- * <h2>Failure</h2>
- * When a task throws, the registry records the failure <em>before</em> the root is cancelled, so
- * once the root is cancelled by a failure {@link #firstFailure()} returns it. The root's reason is
- * that first failure. Only the first failure is kept; every failure is logged once.
+ * <h2>Failure</h2> When a task throws, the registry records the failure <em>before</em>
+ * the root is cancelled, so once the root is cancelled by a failure
+ * {@link #firstFailure()} returns it. The root's reason is that first failure. Only the
+ * first failure is kept; every failure is logged once.
  *
- * <p>A task spawned on the root token directly, with {@link CriticalTaskHandle#spawn(String,
- * CriticalTask, CancellationToken) CriticalTaskHandle.spawn(…, registry.rootToken())}, is not one of
- * the registry's: it is not listed, named or stopped by it, and its listeners do not hear of it. Its
- * failure still cancels the root with its {@link CriticalTaskFailedException} as the reason, and
- * {@link #firstFailure()} returns the root's reason whenever it is such a failure, so the rule above
- * holds whoever failed: once the root is cancelled by a failure, {@code firstFailure()} returns it.
+ * <p>
+ * A task spawned on the root token directly, with
+ * {@link CriticalTaskHandle#spawn(String, CriticalTask, CancellationToken)
+ * CriticalTaskHandle.spawn(…, registry.rootToken())}, is not one of the registry's: it is
+ * not listed, named or stopped by it, and its listeners do not hear of it. Its failure
+ * still cancels the root with its {@link CriticalTaskFailedException} as the reason, and
+ * {@link #firstFailure()} returns the root's reason whenever it is such a failure, so the
+ * rule above holds whoever failed: once the root is cancelled by a failure,
+ * {@code firstFailure()} returns it.
  *
- * <h2>Supervision</h2>
- * {@link #spawn(CriticalTaskSpec)} takes a {@link RestartPolicy} and a heartbeat timeout per task.
- * A restart runs under the same name with a fresh token, and never after the root was cancelled:
- * a blocking task's on its own thread, an asynchronous task's handed to the executor again. A
- * failure escalates (records, cancels the root) only when the policy has no restart left. One
- * supervision timer thread per registry watches every heartbeat and times the asynchronous
- * restarts.
+ * <h2>Supervision</h2> {@link #spawn(CriticalTaskSpec)} takes a {@link RestartPolicy} and
+ * a heartbeat timeout per task. A restart runs under the same name with a fresh token,
+ * and never after the root was cancelled: a blocking task's on its own thread, an
+ * asynchronous task's handed to the executor again. A failure escalates (records, cancels
+ * the root) only when the policy has no restart left. One supervision timer thread per
+ * registry watches every heartbeat and times the asynchronous restarts.
  *
- * <h2>Stopping</h2>
- * {@link #stop(Duration)} refuses new spawns, cancels the root, waits up to the grace period, then
- * takes the stack of every task still running and interrupts it, waits a short while more (one
- * second by default, see {@link Builder#interruptWait(Duration)}) and returns a {@link StopReport}
- * naming those stragglers. It is bounded even when a task ignores both cancellation and interrupts;
+ * <h2>Stopping</h2> {@link #stop(Duration)} refuses new spawns, cancels the root, waits
+ * up to the grace period, then takes the stack of every task still running and interrupts
+ * it, waits a short while more (one second by default, see
+ * {@link Builder#interruptWait(Duration)}) and returns a {@link StopReport} naming those
+ * stragglers. It is bounded even when a task ignores both cancellation and interrupts;
  * such a task's thread is left running.
  *
- * <h2>Thread-safety</h2>
- * All methods are thread-safe. Which thread runs a listener, a restart predicate or an asynchronous
- * task's end (the task's own, the supervision timer's, the one that completes a stage, the one
- * that stops the registry) is stated once, in {@link CriticalTaskListener}'s
- * <a href="CriticalTaskListener.html#threads">thread rules</a>; none of them runs under a lock. The
- * registry's handles are owned by it: they need not be joined or detached.
+ * <h2>Thread-safety</h2> All methods are thread-safe. Which thread runs a listener, a
+ * restart predicate or an asynchronous task's end (the task's own, the supervision
+ * timer's, the one that completes a stage, the one that stops the registry) is stated
+ * once, in {@link CriticalTaskListener}'s
+ * <a href="CriticalTaskListener.html#threads">thread rules</a>; none of them runs under a
+ * lock. The registry's handles are owned by it: they need not be joined or detached.
  */
 public final class CriticalTaskRegistry implements AutoCloseable {
 
     /** The grace period of {@link #close()} unless the builder sets another. */
     public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(10);
 
-    /** How long {@code stop} waits after interrupting stragglers, unless the builder sets another. */
+    /**
+     * How long {@code stop} waits after interrupting stragglers, unless the builder sets
+     * another.
+     */
     public static final Duration DEFAULT_INTERRUPT_WAIT = Duration.ofSeconds(1);
 
-    /** How many finished tasks {@link #tasks()} keeps, unless the builder sets another. */
+    /**
+     * How many finished tasks {@link #tasks()} keeps, unless the builder sets another.
+     */
     public static final int DEFAULT_FINISHED_TASK_HISTORY = 100;
 
     private static final System.Logger DEFAULT_LOGGER = System.getLogger(CriticalTaskRegistry.class.getName());
@@ -97,8 +121,8 @@ public final class CriticalTaskRegistry implements AutoCloseable {
     private volatile boolean stopping;
 
     /**
-     * Watches heartbeats and times asynchronous restarts; created with the first task that needs it.
-     * Guarded by {@code lock}.
+     * Watches heartbeats and times asynchronous restarts; created with the first task
+     * that needs it. Guarded by {@code lock}.
      */
     private @Nullable SupervisionTimer timer;
 
@@ -120,32 +144,42 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         this.finishedTaskHistory = builder.finishedTaskHistory;
     }
 
-    /** {@return a builder for a registry with its own root token, threads, logger or time limits} */
+    /**
+     * {@return a builder for a registry with its own root token, threads, logger or time
+     * limits}
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** {@return whether this JVM offers virtual threads (Java 21 or later)} */
+    /**
+     * {@return whether this JVM offers virtual threads (Java 21 or later)}
+     */
     public static boolean virtualThreadsAvailable() {
         return TaskThreads.virtualThreadsAvailable();
     }
 
-    /** {@return the root token: every task runs under a child of it, and any failure cancels it} */
+    /**
+     * {@return the root token: every task runs under a child of it, and any failure
+     * cancels it}
+     */
     public CancellationToken rootToken() {
         return root;
     }
 
     /**
      * Spawns a named task under the root token, with no restarts and no heartbeat.
-     *
-     * @param name unique among live tasks; not blank. With the default executor the thread is named
-     *     {@code critical-task-<name>}.
+     * @param name unique among live tasks; not blank. With the default executor the
+     * thread is named {@code critical-task-<name>}.
      * @param task the work
-     * @return the task's handle, owned by this registry (joining or detaching it is optional)
-     * @throws IllegalArgumentException when the name is blank or a live task already has it
+     * @return the task's handle, owned by this registry (joining or detaching it is
+     * optional)
+     * @throws IllegalArgumentException when the name is blank or a live task already has
+     * it
      * @throws IllegalStateException when {@link #stop(Duration)} has begun
      * @throws NullPointerException when the name or the task is null
-     * @throws java.util.concurrent.RejectedExecutionException when the executor refuses the task
+     * @throws java.util.concurrent.RejectedExecutionException when the executor refuses
+     * the task
      */
     public CriticalTaskHandle spawn(String name, CriticalTask task) {
         // the spec checks the name and the task, with the same messages
@@ -153,17 +187,19 @@ public final class CriticalTaskRegistry implements AutoCloseable {
     }
 
     /**
-     * Spawns a named asynchronous task under the root token, with no restarts: {@code start} runs
-     * on a task thread, which is released as soon as it returns; the task then lasts until its
-     * stage completes, and cancelling its token cancels the stage.
-     *
+     * Spawns a named asynchronous task under the root token, with no restarts:
+     * {@code start} runs on a task thread, which is released as soon as it returns; the
+     * task then lasts until its stage completes, and cancelling its token cancels the
+     * stage.
      * @param name unique among live tasks; not blank
      * @param task starts the work and returns its stage
      * @return the task's handle, owned by this registry
-     * @throws IllegalArgumentException when the name is blank or a live task already has it
+     * @throws IllegalArgumentException when the name is blank or a live task already has
+     * it
      * @throws IllegalStateException when {@link #stop(Duration)} has begun
      * @throws NullPointerException when the name or the task is null
-     * @throws java.util.concurrent.RejectedExecutionException when the executor refuses the task
+     * @throws java.util.concurrent.RejectedExecutionException when the executor refuses
+     * the task
      * @see AsyncCriticalTask
      */
     public CriticalTaskHandle spawnAsync(String name, AsyncCriticalTask task) {
@@ -171,15 +207,16 @@ public final class CriticalTaskRegistry implements AutoCloseable {
     }
 
     /**
-     * Spawns a task as its spec describes: its restart policy decides whether a failure is run again
-     * before it cancels the root, and its heartbeat timeout, if any, is watched by one monitor thread
-     * shared by all tasks of this registry.
-     *
+     * Spawns a task as its spec describes: its restart policy decides whether a failure
+     * is run again before it cancels the root, and its heartbeat timeout, if any, is
+     * watched by one monitor thread shared by all tasks of this registry.
      * @param spec the task's name, work, restart policy and heartbeat
-     * @return the task's handle, owned by this registry (joining or detaching it is optional)
+     * @return the task's handle, owned by this registry (joining or detaching it is
+     * optional)
      * @throws IllegalArgumentException when a live task already has the spec's name
      * @throws IllegalStateException when {@link #stop(Duration)} has begun
-     * @throws java.util.concurrent.RejectedExecutionException when the executor refuses the task
+     * @throws java.util.concurrent.RejectedExecutionException when the executor refuses
+     * the task
      */
     public CriticalTaskHandle spawn(CriticalTaskSpec spec) {
         Objects.requireNonNull(spec, "spec must not be null");
@@ -207,14 +244,18 @@ public final class CriticalTaskRegistry implements AutoCloseable {
             synchronized (lock) {
                 live.remove(name, handle);
             }
-            // whoever saw it meanwhile (tasks(), find(), a stop) sees it end, never having run
+            // whoever saw it meanwhile (tasks(), find(), a stop) sees it end, never
+            // having run
             run.abandonUnstarted();
             throw refused;
         }
         return handle;
     }
 
-    /** The supervision timer, made with the first task that needs it. Guarded by {@code lock}. */
+    /**
+     * The supervision timer, made with the first task that needs it. Guarded by
+     * {@code lock}.
+     */
     private SupervisionTimer supervisionTimer() {
         SupervisionTimer existing = timer;
         if (existing == null) {
@@ -225,8 +266,8 @@ public final class CriticalTaskRegistry implements AutoCloseable {
     }
 
     /**
-     * The live task with this name, or else the most recently finished one still remembered.
-     *
+     * The live task with this name, or else the most recently finished one still
+     * remembered.
      * @param name the task's name
      * @return the task, or empty when no task of that name is live or remembered
      */
@@ -248,9 +289,9 @@ public final class CriticalTaskRegistry implements AutoCloseable {
     }
 
     /**
-     * A snapshot: the remembered finished tasks (at most {@link Builder#finishedTaskHistory(int)}),
-     * oldest first, then the live ones in the order they were spawned.
-     *
+     * A snapshot: the remembered finished tasks (at most
+     * {@link Builder#finishedTaskHistory(int)}), oldest first, then the live ones in the
+     * order they were spawned.
      * @return the tasks, finished ones first; an unmodifiable copy
      */
     public List<CriticalTaskHandle> tasks() {
@@ -264,7 +305,6 @@ public final class CriticalTaskRegistry implements AutoCloseable {
 
     /**
      * Adds a listener for tasks that start or end from now on.
-     *
      * @param listener what to tell
      * @return a registration whose {@code close()} removes the listener
      */
@@ -275,12 +315,12 @@ public final class CriticalTaskRegistry implements AutoCloseable {
     }
 
     /**
-     * The first failure: the one the root was cancelled with, once a failure has cancelled it (even
-     * one of a handle spawned on the root directly, which the registry does not watch); before that,
-     * the failure of one of the registry's tasks that has been recorded and is about to cancel the
-     * root; and when the root was cancelled without a failure (by {@link #stop(Duration) stop}, say),
-     * the first failure of one of the registry's tasks after that.
-     *
+     * The first failure: the one the root was cancelled with, once a failure has
+     * cancelled it (even one of a handle spawned on the root directly, which the registry
+     * does not watch); before that, the failure of one of the registry's tasks that has
+     * been recorded and is about to cancel the root; and when the root was cancelled
+     * without a failure (by {@link #stop(Duration) stop}, say), the first failure of one
+     * of the registry's tasks after that.
      * @return the first failure, or empty while no task has failed
      */
     public Optional<CriticalTaskFailedException> firstFailure() {
@@ -288,26 +328,31 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         return rootFailure != null ? Optional.of(rootFailure) : Optional.ofNullable(firstFailure.get());
     }
 
-    /** {@return the failure the root was cancelled with, if one was} */
+    /**
+     * {@return the failure the root was cancelled with, if one was}
+     */
     private @Nullable CriticalTaskFailedException rootFailure() {
-        return root.isCancelled() && root.reason().orElse(null) instanceof CriticalTaskFailedException failure
-                ? failure : null;
+        return root.isCancelled() && root.reason().orElse(null) instanceof CriticalTaskFailedException failure ? failure
+                : null;
     }
 
-    /** {@return whether {@link #stop(Duration)} has begun; spawns are refused from then on} */
+    /**
+     * {@return whether {@link #stop(Duration)} has begun; spawns are refused from then
+     * on}
+     */
     public boolean isStopping() {
         return stopping;
     }
 
     /**
-     * Stops every task: refuses new spawns, cancels the root, waits up to {@code grace} for the tasks
-     * to end, then interrupts the ones still running and waits the builder's interrupt wait more.
-     * Safe to call more than once and from several threads.
-     *
+     * Stops every task: refuses new spawns, cancels the root, waits up to {@code grace}
+     * for the tasks to end, then interrupts the ones still running and waits the
+     * builder's interrupt wait more. Safe to call more than once and from several
+     * threads.
      * @param grace how long tasks get to stop after the root is cancelled; not negative
      * @return the tasks that outlived the grace period, with the stack each had then
-     * @throws InterruptedException when the calling thread is interrupted while waiting; the root
-     *     stays cancelled
+     * @throws InterruptedException when the calling thread is interrupted while waiting;
+     * the root stays cancelled
      */
     public StopReport stop(Duration grace) throws InterruptedException {
         Objects.requireNonNull(grace, "grace must not be null");
@@ -323,7 +368,8 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         }
         root.cancel();
         if (supervision != null) {
-            // every task is cancelled now: a stall is no longer news, and no restart is due
+            // every task is cancelled now: a stall is no longer news, and no restart is
+            // due
             supervision.shutdown();
         }
         long deadline = deadlineAfter(grace);
@@ -356,8 +402,8 @@ public final class CriticalTaskRegistry implements AutoCloseable {
     }
 
     /**
-     * Stops with the builder's close grace period ({@link #DEFAULT_GRACE_PERIOD} by default). When
-     * interrupted, returns with the thread's interrupt flag set.
+     * Stops with the builder's close grace period ({@link #DEFAULT_GRACE_PERIOD} by
+     * default). When interrupted, returns with the thread's interrupt flag set.
      */
     @Override
     public void close() {
@@ -395,12 +441,14 @@ public final class CriticalTaskRegistry implements AutoCloseable {
 
     @FunctionalInterface
     private interface ListenerCall {
+
         void notify(CriticalTaskListener listener);
+
     }
 
     /**
-     * How the registry watches one of its tasks. A per-task policy (restarts, heartbeats) belongs
-     * here, next to the handle it supervises.
+     * How the registry watches one of its tasks. A per-task policy (restarts, heartbeats)
+     * belongs here, next to the handle it supervises.
      */
     private final class Supervision implements TaskObserver {
 
@@ -417,8 +465,10 @@ public final class CriticalTaskRegistry implements AutoCloseable {
 
         @Override
         public CriticalTaskFailedException failing(TaskRun run, CriticalTaskFailedException failure) {
-            // Every failing task cancels the root with the recorded first failure: whichever cancel
-            // lands first, the root's reason is the record. A failure the root already carries came
+            // Every failing task cancels the root with the recorded first failure:
+            // whichever cancel
+            // lands first, the root's reason is the record. A failure the root already
+            // carries came
             // first (a handle spawned on the root directly records nothing of its own).
             CriticalTaskFailedException earlier = rootFailure();
             firstFailure.compareAndSet(null, earlier != null ? earlier : failure);
@@ -463,15 +513,18 @@ public final class CriticalTaskRegistry implements AutoCloseable {
                     CriticalTaskFailedException failure = end.failure().orElseThrow();
                     notifyListeners("failed", handle, listener -> listener.failed(handle, failure));
                 }
-                case RUNNING, STALLED -> throw new IllegalStateException("finished while running: " + run.description());
+                case RUNNING, STALLED ->
+                    throw new IllegalStateException("finished while running: " + run.description());
             }
         }
+
     }
 
     /**
-     * Configures a {@link CriticalTaskRegistry}. Choose at most one of {@link #executor(Executor)},
-     * {@link #threadFactory(ThreadFactory)} and {@link #virtualThreads(boolean)}; without any, each
-     * task gets a new platform thread. Not thread-safe.
+     * Configures a {@link CriticalTaskRegistry}. Choose at most one of
+     * {@link #executor(Executor)}, {@link #threadFactory(ThreadFactory)} and
+     * {@link #virtualThreads(boolean)}; without any, each task gets a new platform
+     * thread. Not thread-safe.
      */
     public static final class Builder {
 
@@ -498,7 +551,6 @@ public final class CriticalTaskRegistry implements AutoCloseable {
 
         /**
          * The root token to use instead of a new one.
-         *
          * @param rootToken the root; cancelling it stops every task
          * @return this builder
          */
@@ -508,9 +560,8 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         }
 
         /**
-         * Runs tasks on this executor. It must run every task eventually; a bounded pool that
-         * long-running tasks could fill would starve the rest.
-         *
+         * Runs tasks on this executor. It must run every task eventually; a bounded pool
+         * that long-running tasks could fill would starve the rest.
          * @param executor runs every task, and every restart of an asynchronous one
          * @return this builder
          */
@@ -520,8 +571,8 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         }
 
         /**
-         * Runs each task on a new thread from this factory; the factory names the threads.
-         *
+         * Runs each task on a new thread from this factory; the factory names the
+         * threads.
          * @param threadFactory makes one thread per task
          * @return this builder
          */
@@ -531,9 +582,9 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         }
 
         /**
-         * Runs each task on a new virtual thread named {@code critical-task-<name>}. Needs Java 21 or
-         * later: {@link #build()} fails with a clear message on older versions.
-         *
+         * Runs each task on a new virtual thread named {@code critical-task-<name>}.
+         * Needs Java 21 or later: {@link #build()} fails with a clear message on older
+         * versions.
          * @param virtualThreads whether each task runs on a new virtual thread
          * @return this builder
          */
@@ -543,9 +594,9 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         }
 
         /**
-         * Whether the default platform threads are daemon threads (default {@code false}: like
-         * {@code new Thread()}, a running task keeps the JVM alive). Virtual threads always are.
-         *
+         * Whether the default platform threads are daemon threads (default {@code false}:
+         * like {@code new Thread()}, a running task keeps the JVM alive). Virtual threads
+         * always are.
          * @param daemonThreads whether the default platform threads are daemon threads
          * @return this builder
          */
@@ -555,9 +606,9 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         }
 
         /**
-         * Where the registry and its tasks log: failures at {@code ERROR}, stop reports and throwing
-         * listeners at {@code WARNING}. Defaults to {@link System#getLogger(String)}.
-         *
+         * Where the registry and its tasks log: failures at {@code ERROR}, stop reports
+         * and throwing listeners at {@code WARNING}. Defaults to
+         * {@link System#getLogger(String)}.
          * @param logger where to log
          * @return this builder
          */
@@ -568,7 +619,6 @@ public final class CriticalTaskRegistry implements AutoCloseable {
 
         /**
          * How long {@code stop} waits after interrupting stragglers (default one second).
-         *
          * @param interruptWait how long to wait; not negative
          * @return this builder
          */
@@ -579,7 +629,6 @@ public final class CriticalTaskRegistry implements AutoCloseable {
 
         /**
          * The grace period of {@link CriticalTaskRegistry#close()} (default ten seconds).
-         *
          * @param closeGracePeriod the grace period; not negative
          * @return this builder
          */
@@ -589,15 +638,15 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         }
 
         /**
-         * How many finished tasks {@link CriticalTaskRegistry#tasks()} remembers (default 100).
-         *
+         * How many finished tasks {@link CriticalTaskRegistry#tasks()} remembers (default
+         * 100).
          * @param finishedTaskHistory how many; not negative, 0 for none
          * @return this builder
          */
         public Builder finishedTaskHistory(int finishedTaskHistory) {
             if (finishedTaskHistory < 0) {
-                throw new IllegalArgumentException("finishedTaskHistory must not be negative, but was "
-                        + finishedTaskHistory);
+                throw new IllegalArgumentException(
+                        "finishedTaskHistory must not be negative, but was " + finishedTaskHistory);
             }
             this.finishedTaskHistory = finishedTaskHistory;
             return this;
@@ -605,10 +654,10 @@ public final class CriticalTaskRegistry implements AutoCloseable {
 
         /**
          * Creates the registry.
-         *
          * @return the registry
-         * @throws IllegalStateException when more than one of executor, thread factory and virtual
-         *     threads was chosen, or virtual threads were asked for on Java 17 to 20
+         * @throws IllegalStateException when more than one of executor, thread factory
+         * and virtual threads was chosen, or virtual threads were asked for on Java 17 to
+         * 20
          */
         public CriticalTaskRegistry build() {
             executor();
@@ -637,5 +686,7 @@ public final class CriticalTaskRegistry implements AutoCloseable {
             }
             return value;
         }
+
     }
+
 }

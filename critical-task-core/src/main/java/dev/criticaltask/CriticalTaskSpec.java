@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import java.time.Duration;
@@ -11,7 +27,8 @@ import org.jspecify.annotations.Nullable;
  * {@link RestartPolicy} and, optionally, a heartbeat timeout. Spawn it with
  * {@link CriticalTaskRegistry#spawn(CriticalTaskSpec)}.
  *
- * <p>Immutable and thread-safe; the {@code with…} methods return new specs.
+ * <p>
+ * Immutable and thread-safe; the {@code with…} methods return new specs.
  */
 public final class CriticalTaskSpec {
 
@@ -25,8 +42,8 @@ public final class CriticalTaskSpec {
 
     private final StallAction stallAction;
 
-    private CriticalTaskSpec(String name, TaskBody body, RestartPolicy restartPolicy, @Nullable Duration heartbeatTimeout,
-            StallAction stallAction) {
+    private CriticalTaskSpec(String name, TaskBody body, RestartPolicy restartPolicy,
+            @Nullable Duration heartbeatTimeout, StallAction stallAction) {
         this.name = name;
         this.body = body;
         this.restartPolicy = restartPolicy;
@@ -36,7 +53,6 @@ public final class CriticalTaskSpec {
 
     /**
      * A spec for a plain task: no restarts, no heartbeat.
-     *
      * @param name the task's name; not blank
      * @param task the work
      * @return the spec
@@ -47,10 +63,10 @@ public final class CriticalTaskSpec {
     }
 
     /**
-     * A spec for an asynchronous task: no restarts, and no heartbeat (it has no {@link TaskContext}).
-     * The registry runs it without holding a thread while its stage is pending; {@link #task()}
-     * returns the blocking equivalent, which waits for the stage on the calling thread.
-     *
+     * A spec for an asynchronous task: no restarts, and no heartbeat (it has no
+     * {@link TaskContext}). The registry runs it without holding a thread while its stage
+     * is pending; {@link #task()} returns the blocking equivalent, which waits for the
+     * stage on the calling thread.
      * @param name the task's name; not blank
      * @param task starts the work and returns its stage
      * @return the spec
@@ -61,10 +77,10 @@ public final class CriticalTaskSpec {
     }
 
     /**
-     * A spec for a task that takes a {@link TaskContext}, as heartbeat tasks do: no restarts, no
-     * heartbeat until {@link #withHeartbeat(Duration, StallAction)} sets one. (A name of its own, so
-     * that a lambda is never ambiguous between the two kinds of task.)
-     *
+     * A spec for a task that takes a {@link TaskContext}, as heartbeat tasks do: no
+     * restarts, no heartbeat until {@link #withHeartbeat(Duration, StallAction)} sets
+     * one. (A name of its own, so that a lambda is never ambiguous between the two kinds
+     * of task.)
      * @param name the task's name; not blank
      * @param task the work
      * @return the spec
@@ -81,7 +97,6 @@ public final class CriticalTaskSpec {
 
     /**
      * The same spec with this restart policy.
-     *
      * @param restartPolicy what a failure leads to
      * @return a new spec
      */
@@ -91,15 +106,16 @@ public final class CriticalTaskSpec {
     }
 
     /**
-     * The same spec with a heartbeat: the task must call {@link TaskContext#heartbeat()} at least
-     * once per {@code timeout}, or it is stalled, and {@code onStall} says what follows.
-     *
+     * The same spec with a heartbeat: the task must call {@link TaskContext#heartbeat()}
+     * at least once per {@code timeout}, or it is stalled, and {@code onStall} says what
+     * follows.
      * @param timeout the longest time between two heartbeats; positive
      * @param onStall what a missed heartbeat leads to
      * @return a new spec
      * @throws IllegalArgumentException when the timeout is not positive
      * @throws IllegalStateException when the task is a plain {@link CriticalTask} or an
-     *     {@link AsyncCriticalTask}, which have no {@link TaskContext} to send heartbeats with
+     * {@link AsyncCriticalTask}, which have no {@link TaskContext} to send heartbeats
+     * with
      */
     public CriticalTaskSpec withHeartbeat(Duration timeout, StallAction onStall) {
         if (!body.canHeartbeat()) {
@@ -110,12 +126,12 @@ public final class CriticalTaskSpec {
         if (timeout.isZero() || timeout.isNegative()) {
             throw new IllegalArgumentException("heartbeat timeout must be positive, but was " + timeout);
         }
-        return new CriticalTaskSpec(name, body, restartPolicy, timeout, Objects.requireNonNull(onStall, "onStall must not be null"));
+        return new CriticalTaskSpec(name, body, restartPolicy, timeout,
+                Objects.requireNonNull(onStall, "onStall must not be null"));
     }
 
     /**
      * The task's name.
-     *
      * @return the name, never blank
      */
     public String name() {
@@ -124,7 +140,6 @@ public final class CriticalTaskSpec {
 
     /**
      * Whether the task takes a {@link TaskContext}, and so can send heartbeats.
-     *
      * @return true for a {@link #supervised(String, SupervisedTask) supervised} task
      */
     public boolean canHeartbeat() {
@@ -132,8 +147,8 @@ public final class CriticalTaskSpec {
     }
 
     /**
-     * Whether the task is an {@link AsyncCriticalTask}, which runs without holding a thread.
-     *
+     * Whether the task is an {@link AsyncCriticalTask}, which runs without holding a
+     * thread.
      * @return true for an {@link #async(String, AsyncCriticalTask) asynchronous} task
      */
     public boolean isAsync() {
@@ -141,9 +156,9 @@ public final class CriticalTaskSpec {
     }
 
     /**
-     * The work, as a {@link SupervisedTask}: the task itself when it is one, otherwise a view that
-     * runs it on the calling thread (for an asynchronous task: starts it and waits for its stage).
-     *
+     * The work, as a {@link SupervisedTask}: the task itself when it is one, otherwise a
+     * view that runs it on the calling thread (for an asynchronous task: starts it and
+     * waits for its stage).
      * @return the work
      */
     public SupervisedTask task() {
@@ -156,7 +171,6 @@ public final class CriticalTaskSpec {
 
     /**
      * What happens when the task fails.
-     *
      * @return the restart policy; {@link RestartPolicy#never()} unless one was set
      */
     public RestartPolicy restartPolicy() {
@@ -165,7 +179,6 @@ public final class CriticalTaskSpec {
 
     /**
      * The heartbeat timeout, when the task has one.
-     *
      * @return the timeout, or empty
      */
     public Optional<Duration> heartbeatTimeout() {
@@ -179,7 +192,6 @@ public final class CriticalTaskSpec {
 
     /**
      * What a missed heartbeat leads to.
-     *
      * @return the stall action; {@link StallAction#REPORT} unless one was set
      */
     public StallAction stallAction() {
@@ -191,4 +203,5 @@ public final class CriticalTaskSpec {
         return "CriticalTaskSpec[" + name + (isAsync() ? ", async" : "") + ", " + restartPolicy
                 + (heartbeatTimeout != null ? ", heartbeat " + heartbeatTimeout + " " + stallAction : "") + "]";
     }
+
 }

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import java.time.Duration;
@@ -9,18 +25,20 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The heartbeats of one attempt: when the last one came, and the one check that the
- * {@link SupervisionTimer} has due when the timeout would run out. Each attempt has its own watch,
- * so a check can only ever judge the attempt it was scheduled for, however soon the next one
- * starts; and a watch whose attempt has ended schedules nothing more.
+ * {@link SupervisionTimer} has due when the timeout would run out. Each attempt has its
+ * own watch, so a check can only ever judge the attempt it was scheduled for, however
+ * soon the next one starts; and a watch whose attempt has ended schedules nothing more.
  *
- * <p>Its checks run on the timer's thread. A stall it finds is reported (the task turns
- * {@link TaskState#STALLED} and the listeners hear of it); with {@link StallAction#FAIL} it is also
- * the attempt's failure, and the attempt is cancelled and interrupted. The restart policy is asked
- * first: when it has no restart for the stall, the stall escalates at once, since the stuck thread
- * may never return. When it has one, the attempt's end restarts the task; but an attempt that is
- * not back a timeout after its interrupt escalates then, since no restart can run on its thread.
- * The attempt's end and each of these decisions claim the attempt's outcome, once, so that a stall
- * never escalates an attempt that has ended, and an end never restarts one that has escalated.
+ * <p>
+ * Its checks run on the timer's thread. A stall it finds is reported (the task turns
+ * {@link TaskState#STALLED} and the listeners hear of it); with {@link StallAction#FAIL}
+ * it is also the attempt's failure, and the attempt is cancelled and interrupted. The
+ * restart policy is asked first: when it has no restart for the stall, the stall
+ * escalates at once, since the stuck thread may never return. When it has one, the
+ * attempt's end restarts the task; but an attempt that is not back a timeout after its
+ * interrupt escalates then, since no restart can run on its thread. The attempt's end and
+ * each of these decisions claim the attempt's outcome, once, so that a stall never
+ * escalates an attempt that has ended, and an end never restarts one that has escalated.
  */
 final class HeartbeatWatch {
 
@@ -43,10 +61,11 @@ final class HeartbeatWatch {
     private volatile @Nullable ScheduledFuture<?> check;
 
     /**
-     * Null while the attempt runs; then, set once by whoever comes first, {@link #ENDED} (the attempt
-     * ended by itself) or the stall that failed it: a {@link TaskStalledException} for the restart
-     * policy to judge when the attempt ends, or an {@link Escalation} once no restart can follow.
-     * A stall can move from the first to the second only while the attempt has not ended.
+     * Null while the attempt runs; then, set once by whoever comes first, {@link #ENDED}
+     * (the attempt ended by itself) or the stall that failed it: a
+     * {@link TaskStalledException} for the restart policy to judge when the attempt ends,
+     * or an {@link Escalation} once no restart can follow. A stall can move from the
+     * first to the second only while the attempt has not ended.
      */
     private final AtomicReference<@Nullable Object> outcome = new AtomicReference<>();
 
@@ -62,7 +81,9 @@ final class HeartbeatWatch {
         this.timer = timer;
     }
 
-    /** Schedules the first check; called once the attempt is published with this watch. */
+    /**
+     * Schedules the first check; called once the attempt is published with this watch.
+     */
     void start() {
         schedule(timeoutNanos);
     }
@@ -83,9 +104,9 @@ final class HeartbeatWatch {
     }
 
     /**
-     * The attempt has ended: no check is due any more. Returns the stall that failed it first, if
-     * one did; from now on no stall can. A stall that escalates is escalated (or joined) here, so
-     * that the end cannot decide a restart in its place.
+     * The attempt has ended: no check is due any more. Returns the stall that failed it
+     * first, if one did; from now on no stall can. A stall that escalates is escalated
+     * (or joined) here, so that the end cannot decide a restart in its place.
      */
     @Nullable TaskStalledException end() {
         ScheduledFuture<?> due = check;
@@ -121,19 +142,24 @@ final class HeartbeatWatch {
             return; // escalated: nothing is left to watch
         }
         if (failedBy instanceof TaskStalledException stall) {
-            // failed for the stall a timeout ago, cancelled and interrupted, and still not back: no
-            // restart can run on a thread that never returns; unless it has just ended after all
+            // failed for the stall a timeout ago, cancelled and interrupted, and still
+            // not back: no
+            // restart can run on a thread that never returns; unless it has just ended
+            // after all
             if (outcome.compareAndSet(stall, new Escalation(stall))) {
                 run.escalate(stall);
             }
             return;
         }
-        // false when still stalled and already reported, or when the attempt has just ended
+        // false when still stalled and already reported, or when the attempt has just
+        // ended
         boolean news = run.transition(running -> running.stalled(this));
         TaskStalledException stall = null;
         if (news && onStall == StallAction.FAIL) {
-            stall = new TaskStalledException(run.description(), Duration.ofNanos(silent), Duration.ofNanos(timeoutNanos));
-            // asked before the stall is recorded: the attempt's end must find the decision made
+            stall = new TaskStalledException(run.description(), Duration.ofNanos(silent),
+                    Duration.ofNanos(timeoutNanos));
+            // asked before the stall is recorded: the attempt's end must find the
+            // decision made
             boolean fatal = !run.wouldRestart(stall);
             if (!outcome.compareAndSet(null, fatal ? new Escalation(stall) : stall)) {
                 return; // the attempt ended first: its own outcome stands
@@ -159,7 +185,8 @@ final class HeartbeatWatch {
             ScheduledFuture<?> next = timer.schedule(this::check, delayNanos);
             check = next;
             if (outcome.get() == ENDED) {
-                // ended while this was being scheduled: out of the timer's queue, which would hold it
+                // ended while this was being scheduled: out of the timer's queue, which
+                // would hold it
                 next.cancel(false);
             }
         }
@@ -167,4 +194,5 @@ final class HeartbeatWatch {
             // the registry stopped: its root is cancelled, and a stall is no longer news
         }
     }
+
 }

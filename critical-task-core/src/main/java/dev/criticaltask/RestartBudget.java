@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import java.util.ArrayDeque;
@@ -9,12 +25,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The sliding-window arithmetic of one task's {@link RestartPolicy}. Times are
- * {@link System#nanoTime()} readings passed in by the caller, so tests need no clock and no sleeps.
+ * {@link System#nanoTime()} readings passed in by the caller, so tests need no clock and
+ * no sleeps.
  *
- * <p>Thread-safe: the task's thread and the supervision timer's may ask at once. The policy's
- * {@linkplain RestartPolicy#retryOn(java.util.function.Predicate) predicate}, which is user code, is
- * asked before the window's lock is taken, never while it is held; a predicate that throws counts as
- * "not retried", and its exception is kept, suppressed, by the failure it was asked about.
+ * <p>
+ * Thread-safe: the task's thread and the supervision timer's may ask at once. The
+ * policy's {@linkplain RestartPolicy#retryOn(java.util.function.Predicate) predicate},
+ * which is user code, is asked before the window's lock is taken, never while it is held;
+ * a predicate that throws counts as "not retried", and its exception is kept, suppressed,
+ * by the failure it was asked about.
  */
 final class RestartBudget {
 
@@ -31,8 +50,9 @@ final class RestartBudget {
     }
 
     /**
-     * Decides about a failure at {@code now}: the backoff before the restart, in nanoseconds, or
-     * {@code -1} when the failure escalates. A restart is counted at once.
+     * Decides about a failure at {@code now}: the backoff before the restart, in
+     * nanoseconds, or {@code -1} when the failure escalates. A restart is counted at
+     * once.
      */
     long onFailure(long now, Throwable thrown) {
         if (!retries(thrown)) {
@@ -80,7 +100,10 @@ final class RestartBudget {
         return restarts.size() < policy.maxRestarts();
     }
 
-    /** The causes of the restarts still in the window, oldest first: the suppressed causes of an escalation. */
+    /**
+     * The causes of the restarts still in the window, oldest first: the suppressed causes
+     * of an escalation.
+     */
     synchronized List<Throwable> earlierCauses() {
         List<Throwable> causes = new ArrayList<>(restarts.size());
         for (Restart restart : restarts) {
@@ -90,15 +113,15 @@ final class RestartBudget {
     }
 
     private void forgetBefore(long windowStart) {
-        for (Restart oldest = restarts.peekFirst(); oldest != null && oldest.at - windowStart < 0;
-                oldest = restarts.peekFirst()) {
+        for (Restart oldest = restarts.peekFirst(); oldest != null
+                && oldest.at - windowStart < 0; oldest = restarts.peekFirst()) {
             restarts.removeFirst();
         }
     }
 
     /**
-     * Exponential in the restarts already in the window, jittered, then kept between floor and
-     * ceiling. {@link Random} is thread-safe.
+     * Exponential in the restarts already in the window, jittered, then kept between
+     * floor and ceiling. {@link Random} is thread-safe.
      */
     long backoffNanos(int restartsInWindow) {
         long floor = CancellationToken.saturatedNanos(policy.initialBackoff());
@@ -118,9 +141,11 @@ final class RestartBudget {
             this.at = at;
             this.cause = cause;
         }
+
     }
 
     static @Nullable RestartBudget of(RestartPolicy policy) {
         return policy.allowsRestarts() ? new RestartBudget(policy, new Random()) : null;
     }
+
 }

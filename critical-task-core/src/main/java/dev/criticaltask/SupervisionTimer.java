@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import java.util.concurrent.ScheduledFuture;
@@ -5,13 +21,15 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One thread that keeps the time for the supervision of every task of a registry: each watched
- * attempt has one scheduled heartbeat check, due when its heartbeat timeout would run out, so a
- * stall is found within the timeout plus the scheduler's latency; and each asynchronous task that
- * waits out a restart backoff has one scheduled relaunch. No thread per task.
+ * One thread that keeps the time for the supervision of every task of a registry: each
+ * watched attempt has one scheduled heartbeat check, due when its heartbeat timeout would
+ * run out, so a stall is found within the timeout plus the scheduler's latency; and each
+ * asynchronous task that waits out a restart backoff has one scheduled relaunch. No
+ * thread per task.
  *
- * <p>Shut down when its registry stops, after the root token was cancelled: a relaunch it drops
- * then belonged to a task that the cancellation has already ended.
+ * <p>
+ * Shut down when its registry stops, after the root token was cancelled: a relaunch it
+ * drops then belonged to a task that the cancellation has already ended.
  */
 final class SupervisionTimer {
 
@@ -31,7 +49,6 @@ final class SupervisionTimer {
 
     /**
      * Schedules an action.
-     *
      * @throws java.util.concurrent.RejectedExecutionException once the timer is shut down
      */
     ScheduledFuture<?> schedule(Runnable action, long delayNanos) {
@@ -45,4 +62,5 @@ final class SupervisionTimer {
     void shutdown() {
         scheduler.shutdownNow();
     }
+
 }

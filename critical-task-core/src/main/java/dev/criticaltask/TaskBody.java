@@ -1,11 +1,28 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 /**
- * The work of a task, as it was given: a plain {@link CriticalTask}, a {@link SupervisedTask} (which
- * takes a {@link TaskContext}, and so can send heartbeats) or an {@link AsyncCriticalTask} (which
- * holds no thread while its stage is pending). The two blocking kinds run one attempt per call of
- * {@link #run}, on the calling thread; an asynchronous body is started by {@link AsyncAttempts}
- * instead, and {@link #run} is only its blocking equivalent.
+ * The work of a task, as it was given: a plain {@link CriticalTask}, a
+ * {@link SupervisedTask} (which takes a {@link TaskContext}, and so can send heartbeats)
+ * or an {@link AsyncCriticalTask} (which holds no thread while its stage is pending). The
+ * two blocking kinds run one attempt per call of {@link #run}, on the calling thread; an
+ * asynchronous body is started by {@link AsyncAttempts} instead, and {@link #run} is only
+ * its blocking equivalent.
  */
 sealed interface TaskBody permits TaskBody.Plain, TaskBody.Supervised, TaskBody.Async {
 
@@ -72,4 +89,5 @@ sealed interface TaskBody permits TaskBody.Plain, TaskBody.Supervised, TaskBody.
             return "an AsyncCriticalTask";
         }
     }
+
 }

@@ -1,28 +1,54 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 /**
- * What a {@link SupervisedTask} receives for one run: its token, its name, which attempt this is,
- * and the heartbeat it reports progress with.
+ * What a {@link SupervisedTask} receives for one run: its token, its name, which attempt
+ * this is, and the heartbeat it reports progress with.
  *
- * <p>A context belongs to one attempt; a restart gets a new one with a fresh token. Its methods may
- * be called from any thread, but a heartbeat is meant to come from the task's own work loop.
+ * <p>
+ * A context belongs to one attempt; a restart gets a new one with a fresh token. Its
+ * methods may be called from any thread, but a heartbeat is meant to come from the task's
+ * own work loop.
  */
 public interface TaskContext {
 
-    /** {@return this attempt's token: cancelled when the task is asked to stop} */
+    /**
+     * {@return this attempt's token: cancelled when the task is asked to stop}
+     */
     CancellationToken cancellation();
 
-    /** {@return the task's name} */
+    /**
+     * {@return the task's name}
+     */
     String name();
 
-    /** {@return which run this is: 1 for the first, 2 after the first restart, and so on} */
+    /**
+     * {@return which run this is: 1 for the first, 2 after the first restart, and so on}
+     */
     int attempt();
 
     /**
-     * Reports progress. A task spawned with a heartbeat timeout that goes longer than the timeout
-     * without calling this is {@link TaskState#STALLED}; the next heartbeat makes it
-     * {@link TaskState#RUNNING} again (unless the stall was treated as a failure). Cheap: a
-     * volatile write and a volatile read. A heartbeat counts for this context's attempt only.
+     * Reports progress. A task spawned with a heartbeat timeout that goes longer than the
+     * timeout without calling this is {@link TaskState#STALLED}; the next heartbeat makes
+     * it {@link TaskState#RUNNING} again (unless the stall was treated as a failure).
+     * Cheap: a volatile write and a volatile read. A heartbeat counts for this context's
+     * attempt only.
      */
     void heartbeat();
+
 }

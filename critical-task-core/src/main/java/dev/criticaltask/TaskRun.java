@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import java.time.Clock;
@@ -14,49 +30,57 @@ import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The state machine of one critical task: what the executor runs, and the one {@link TaskSnapshot}
- * that every reader sees, replaced as a whole by compare-and-set (never a running task with a
- * finish time, nor an attempt without its heartbeat base). The attempts run in
- * {@link BlockingAttempts} or {@link AsyncAttempts}, watched by a {@link HeartbeatWatch}; each
- * attempt's end comes back here, where the restart policy decides whether the task restarts,
- * finishes, or fails and cancels its parent.
+ * The state machine of one critical task: what the executor runs, and the one
+ * {@link TaskSnapshot} that every reader sees, replaced as a whole by compare-and-set
+ * (never a running task with a finish time, nor an attempt without its heartbeat base).
+ * The attempts run in {@link BlockingAttempts} or {@link AsyncAttempts}, watched by a
+ * {@link HeartbeatWatch}; each attempt's end comes back here, where the restart policy
+ * decides whether the task restarts, finishes, or fails and cancels its parent.
  *
- * <p>No lock is held while user code runs; the one monitor, {@link TaskThread}'s, is held only for
- * a few steps of the runtime's own, so a stop is never held up by a task. The run holds no reference
- * to its {@link CriticalTaskHandle}, so a handle can be found unreachable (and reported as
- * forgotten) while its task is still running.
+ * <p>
+ * No lock is held while user code runs; the one monitor, {@link TaskThread}'s, is held
+ * only for a few steps of the runtime's own, so a stop is never held up by a task. The
+ * run holds no reference to its {@link CriticalTaskHandle}, so a handle can be found
+ * unreachable (and reported as forgotten) while its task is still running.
  *
- * <p>Why it is cut this way: a new fact of a task (readiness, say) is a field and a transition of
- * the snapshot; a new state a task passes through without ending (waiting for leadership) is a
- * transition too, decided where an attempt's end is decided, here; a new event (a JFR event) is a
- * call of the {@link TaskObserver}, whose calls are the points where a task fails, restarts, stalls
- * and ends.
+ * <p>
+ * Why it is cut this way: a new fact of a task (readiness, say) is a field and a
+ * transition of the snapshot; a new state a task passes through without ending (waiting
+ * for leadership) is a transition too, decided where an attempt's end is decided, here; a
+ * new event (a JFR event) is a call of the {@link TaskObserver}, whose calls are the
+ * points where a task fails, restarts, stalls and ends.
  */
 final class TaskRun implements Runnable {
 
     private static final Clock CLOCK = Clock.systemUTC();
 
-    private static final AtomicReferenceFieldUpdater<TaskRun, TaskSnapshot> SNAPSHOT =
-            AtomicReferenceFieldUpdater.newUpdater(TaskRun.class, TaskSnapshot.class, "snapshot");
+    private static final AtomicReferenceFieldUpdater<TaskRun, TaskSnapshot> SNAPSHOT = AtomicReferenceFieldUpdater
+        .newUpdater(TaskRun.class, TaskSnapshot.class, "snapshot");
 
-    private static final AtomicReferenceFieldUpdater<TaskRun, CriticalTaskFailedException> ESCALATED =
-            AtomicReferenceFieldUpdater.newUpdater(TaskRun.class, CriticalTaskFailedException.class, "escalated");
+    private static final AtomicReferenceFieldUpdater<TaskRun, CriticalTaskFailedException> ESCALATED = AtomicReferenceFieldUpdater
+        .newUpdater(TaskRun.class, CriticalTaskFailedException.class, "escalated");
 
-    private static final AtomicIntegerFieldUpdater<TaskRun> RUNNABLE =
-            AtomicIntegerFieldUpdater.newUpdater(TaskRun.class, "runnable");
+    private static final AtomicIntegerFieldUpdater<TaskRun> RUNNABLE = AtomicIntegerFieldUpdater
+        .newUpdater(TaskRun.class, "runnable");
 
     private final CriticalTaskSpec spec;
 
     private final CancellationToken parent;
 
-    /** The task's own token: a child of the parent; each restarted attempt runs under a child of it. */
+    /**
+     * The task's own token: a child of the parent; each restarted attempt runs under a
+     * child of it.
+     */
     private final CancellationToken token;
 
     private final System.Logger logger;
 
     private final @Nullable RestartBudget budget;
 
-    /** Watches the heartbeats and times the restarts of an asynchronous task; null when neither is needed. */
+    /**
+     * Watches the heartbeats and times the restarts of an asynchronous task; null when
+     * neither is needed.
+     */
     private final @Nullable SupervisionTimer timer;
 
     /** Runs the restarted attempts of an asynchronous task. */
@@ -68,10 +92,15 @@ final class TaskRun implements Runnable {
 
     private volatile TaskSnapshot snapshot = TaskSnapshot.SPAWNED;
 
-    /** The failure that cancelled the parent; set once, by the first thread to escalate. */
+    /**
+     * The failure that cancelled the parent; set once, by the first thread to escalate.
+     */
     private volatile @Nullable CriticalTaskFailedException escalated;
 
-    /** 1 while the executor may run this: once at first, then once per asynchronous restart. */
+    /**
+     * 1 while the executor may run this: once at first, then once per asynchronous
+     * restart.
+     */
     private volatile int runnable = 1;
 
     private final TaskThread thread = new TaskThread();
@@ -80,7 +109,10 @@ final class TaskRun implements Runnable {
         this(CriticalTaskSpec.of(description, task), parent, logger, null, null);
     }
 
-    /** A run of a spec: {@code timer} watches its heartbeats, {@code executor} runs its asynchronous restarts. */
+    /**
+     * A run of a spec: {@code timer} watches its heartbeats, {@code executor} runs its
+     * asynchronous restarts.
+     */
     TaskRun(CriticalTaskSpec spec, CancellationToken parent, System.Logger logger, @Nullable SupervisionTimer timer,
             @Nullable Executor executor) {
         this.spec = spec;
@@ -123,17 +155,22 @@ final class TaskRun implements Runnable {
         }
     }
 
-    /** Begins the next attempt; null when a restart's token is born cancelled, which ends the task. */
+    /**
+     * Begins the next attempt; null when a restart's token is born cancelled, which ends
+     * the task.
+     */
     @Nullable Attempt beginAttempt() {
         int number = snapshot.attempt() + 1;
         CancellationToken attemptToken = budget == null ? token : token.child();
         if (number > 1 && attemptToken.isCancelled()) {
-            // The restart's linearization point is the creation of its token: born cancelled, it
+            // The restart's linearization point is the creation of its token: born
+            // cancelled, it
             // came after the cancel, and so never runs.
             finish(TaskState.CANCELLED, null);
             return null;
         }
-        Attempt attempt = new Attempt(this, number, attemptToken, spec.heartbeatTimeoutNanos(), spec.stallAction(), timer);
+        Attempt attempt = new Attempt(this, number, attemptToken, spec.heartbeatTimeoutNanos(), spec.stallAction(),
+                timer);
         thread.attempting(attempt);
         HeartbeatWatch watch = attempt.watch();
         transition(before -> before.attemptStarted(number, watch));
@@ -144,8 +181,9 @@ final class TaskRun implements Runnable {
     }
 
     /**
-     * Decides what follows an attempt that ended, normally or with {@code thrown}: finishes the task
-     * and returns -1, or announces a restart and returns its backoff in nanoseconds.
+     * Decides what follows an attempt that ended, normally or with {@code thrown}:
+     * finishes the task and returns -1, or announces a restart and returns its backoff in
+     * nanoseconds.
      */
     long attemptEnded(Attempt attempt, @Nullable Throwable thrown) {
         HeartbeatWatch watch = attempt.watch();
@@ -157,7 +195,8 @@ final class TaskRun implements Runnable {
         }
         boolean graceful = thrown == null || (thrown instanceof InterruptedException && attemptToken.isCancelled());
         if (stall != null && thrown != null && thrown != stall) {
-            stall.addSuppressed(thrown); // what the stalled task threw when it was stopped is kept
+            stall.addSuppressed(thrown); // what the stalled task threw when it was
+                                         // stopped is kept
         }
         CriticalTaskFailedException fatal = escalated;
         if (fatal != null) {
@@ -166,8 +205,8 @@ final class TaskRun implements Runnable {
                     fatal.addSuppressed(thrown);
                 }
                 // the failure escalated (and was logged) before the task threw this
-                log(System.Logger.Level.WARNING, "Critical task '" + description() + "' threw after its failure had "
-                        + "escalated", thrown);
+                log(System.Logger.Level.WARNING,
+                        "Critical task '" + description() + "' threw after its failure had " + "escalated", thrown);
             }
             finish(TaskState.FAILED, fatal);
             return -1;
@@ -185,7 +224,8 @@ final class TaskRun implements Runnable {
         transition(failed -> failed.restarting(failure));
         int restarts = snapshot.restartCount();
         log(System.Logger.Level.WARNING, "Critical task '" + description() + "' failed on attempt " + attempt.attempt()
-                + "; restarting in " + TimeUnit.NANOSECONDS.toMillis(backoff) + " ms (restart " + restarts + ")", failure);
+                + "; restarting in " + TimeUnit.NANOSECONDS.toMillis(backoff) + " ms (restart " + restarts + ")",
+                failure);
         TaskObserver watcher = observer;
         if (watcher != null) {
             watcher.restarting(this, failure, Duration.ofNanos(backoff));
@@ -194,9 +234,10 @@ final class TaskRun implements Runnable {
     }
 
     /**
-     * Makes the failure fatal, once: records it, cancels the parent with it, logs it. The first
-     * thread to get here does it (the task's, or the supervision timer's for a stall); another gets
-     * the same failure back, and {@link #finish} sees the parent cancelled before it publishes.
+     * Makes the failure fatal, once: records it, cancels the parent with it, logs it. The
+     * first thread to get here does it (the task's, or the supervision timer's for a
+     * stall); another gets the same failure back, and {@link #finish} sees the parent
+     * cancelled before it publishes.
      */
     CriticalTaskFailedException escalate(Throwable thrown) {
         CriticalTaskFailedException failed = escalated;
@@ -231,13 +272,17 @@ final class TaskRun implements Runnable {
         return watcher != null ? watcher.failing(this, failed) : failed;
     }
 
-    /** Publishes the terminal state (FAILED once a failure escalated), then tells who waits for it. */
+    /**
+     * Publishes the terminal state (FAILED once a failure escalated), then tells who
+     * waits for it.
+     */
     void finish(TaskState outcome, @Nullable CriticalTaskFailedException failed) {
         CriticalTaskFailedException fatal = escalated;
         TaskState end = fatal != null ? TaskState.FAILED : outcome;
         CriticalTaskFailedException failure = fatal != null ? fatal : failed;
         if (failure != null && !parent.isCancelled()) {
-            // escalated on another thread that has not cancelled the parent yet: not observable before
+            // escalated on another thread that has not cancelled the parent yet: not
+            // observable before
             parent.cancel(reasonFor(failure));
         }
         thread.release();
@@ -260,7 +305,10 @@ final class TaskRun implements Runnable {
         }
     }
 
-    /** Undoes a spawn whose executor refused the task: it ends, cancelled, never having run. */
+    /**
+     * Undoes a spawn whose executor refused the task: it ends, cancelled, never having
+     * run.
+     */
     void abandonUnstarted() {
         if (!RUNNABLE.compareAndSet(this, 1, 0)) {
             return; // the executor ran it after all
@@ -271,7 +319,10 @@ final class TaskRun implements Runnable {
         done.end(null);
     }
 
-    /** Publishes the snapshot {@code step} makes of the current one; false when it made none. */
+    /**
+     * Publishes the snapshot {@code step} makes of the current one; false when it made
+     * none.
+     */
     boolean transition(UnaryOperator<TaskSnapshot> step) {
         while (true) {
             TaskSnapshot now = snapshot;
@@ -285,21 +336,29 @@ final class TaskRun implements Runnable {
         }
     }
 
-    // --- what the attempts and their watches use ----------------------------------------------
+    // --- what the attempts and their watches use
+    // ----------------------------------------------
 
     /** Lets the executor run this once more: an asynchronous task's restart. */
     void rearm() {
         runnable = 1;
     }
 
-    /** Takes back a {@link #rearm()} the executor refused; false when it ran this after all. */
+    /**
+     * Takes back a {@link #rearm()} the executor refused; false when it ran this after
+     * all.
+     */
     boolean disarm() {
         return RUNNABLE.compareAndSet(this, 1, 0);
     }
 
-    /** Whether the restart policy would run a stalled attempt again; when not, the stall escalates at once. */
+    /**
+     * Whether the restart policy would run a stalled attempt again; when not, the stall
+     * escalates at once.
+     */
     boolean wouldRestart(TaskStalledException stall) {
-        return budget != null && escalated == null && !token.isCancelled() && budget.wouldRestart(System.nanoTime(), stall);
+        return budget != null && escalated == null && !token.isCancelled()
+                && budget.wouldRestart(System.nanoTime(), stall);
     }
 
     void reportStall(Duration silentFor) {
@@ -309,12 +368,17 @@ final class TaskRun implements Runnable {
         }
     }
 
-    /** Interrupts the task's thread if the task is still running on it; true when it did. */
+    /**
+     * Interrupts the task's thread if the task is still running on it; true when it did.
+     */
     boolean interruptIfRunning() {
         return !snapshot.isFinished() && thread.interruptIfHeld();
     }
 
-    /** Whether this task's token is cancelled, or is about to be by a cancel of its parent under way. */
+    /**
+     * Whether this task's token is cancelled, or is about to be by a cancel of its parent
+     * under way.
+     */
     boolean isBeingCancelled() {
         return token.isCancelled() || parent.isCancelled();
     }
@@ -328,9 +392,12 @@ final class TaskRun implements Runnable {
         }
     }
 
-    // --- what the handle and the registry read ------------------------------------------------
+    // --- what the handle and the registry read
+    // ------------------------------------------------
 
-    /** Waits for the terminal state; a failure is not thrown. Returns false on time-out. */
+    /**
+     * Waits for the terminal state; a failure is not thrown. Returns false on time-out.
+     */
     boolean awaitDone(long nanos) throws InterruptedException {
         return done.await(nanos);
     }
@@ -373,4 +440,5 @@ final class TaskRun implements Runnable {
     @Nullable Executor executor() {
         return executor;
     }
+
 }

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import java.time.Duration;
@@ -7,19 +23,23 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where a critical task was at one moment, every fact of it read at once: its {@link TaskState},
- * which attempt ran, how many restarts, when it started and finished, its failure or its last
- * restart's cause, and how long the running attempt had gone without a heartbeat. Take it with
- * {@link CriticalTaskHandle#snapshot()}.
+ * Where a critical task was at one moment, every fact of it read at once: its
+ * {@link TaskState}, which attempt ran, how many restarts, when it started and finished,
+ * its failure or its last restart's cause, and how long the running attempt had gone
+ * without a heartbeat. Take it with {@link CriticalTaskHandle#snapshot()}.
  *
- * <p>The facts agree with each other: a snapshot that has a finish time is in a terminal state and
- * one in a terminal state has a finish time; a failure is present exactly when the state is
- * {@link TaskState#FAILED}; a heartbeat age is present only while an attempt of a task with a
- * heartbeat timeout runs, and is measured from that attempt's start at the earliest. The handle's
- * own accessors each read the latest snapshot, so two of them called one after the other may
- * describe two moments; read one snapshot to show several facts together, as a health check does.
+ * <p>
+ * The facts agree with each other: a snapshot that has a finish time is in a terminal
+ * state and one in a terminal state has a finish time; a failure is present exactly when
+ * the state is {@link TaskState#FAILED}; a heartbeat age is present only while an attempt
+ * of a task with a heartbeat timeout runs, and is measured from that attempt's start at
+ * the earliest. The handle's own accessors each read the latest snapshot, so two of them
+ * called one after the other may describe two moments; read one snapshot to show several
+ * facts together, as a health check does.
  *
- * <p>Immutable and thread-safe. It holds the throwables it names, and nothing else of the task.
+ * <p>
+ * Immutable and thread-safe. It holds the throwables it names, and nothing else of the
+ * task.
  */
 public final class TaskSnapshot {
 
@@ -41,8 +61,9 @@ public final class TaskSnapshot {
     private final @Nullable Throwable lastRestartCause;
 
     /**
-     * The running attempt's heartbeat watch, in the snapshot the task publishes: the base of the
-     * heartbeat age, published with the attempt it belongs to. Never in a snapshot handed out.
+     * The running attempt's heartbeat watch, in the snapshot the task publishes: the base
+     * of the heartbeat age, published with the attempt it belongs to. Never in a snapshot
+     * handed out.
      */
     private final @Nullable HeartbeatWatch heartbeat;
 
@@ -51,7 +72,8 @@ public final class TaskSnapshot {
 
     private TaskSnapshot(TaskState state, int attempt, int restarts, @Nullable Instant startedAt,
             @Nullable Instant finishedAt, @Nullable CriticalTaskFailedException failure,
-            @Nullable Throwable lastRestartCause, @Nullable HeartbeatWatch heartbeat, @Nullable Duration sinceLastHeartbeat) {
+            @Nullable Throwable lastRestartCause, @Nullable HeartbeatWatch heartbeat,
+            @Nullable Duration sinceLastHeartbeat) {
         this.state = state;
         this.attempt = attempt;
         this.restarts = restarts;
@@ -63,50 +85,67 @@ public final class TaskSnapshot {
         this.sinceLastHeartbeat = sinceLastHeartbeat;
     }
 
-    /** {@return the task's state} */
+    /**
+     * {@return the task's state}
+     */
     public TaskState state() {
         return state;
     }
 
-    /** {@return whether the state is terminal} */
+    /**
+     * {@return whether the state is terminal}
+     */
     public boolean isFinished() {
         return state.isTerminal();
     }
 
-    /** {@return which run of the task this is: 1 until its first restart; 0 before it started} */
+    /**
+     * {@return which run of the task this is: 1 until its first restart; 0 before it
+     * started}
+     */
     public int attempt() {
         return attempt;
     }
 
-    /** {@return how many times the task's restart policy had run it again} */
+    /**
+     * {@return how many times the task's restart policy had run it again}
+     */
     public int restartCount() {
         return restarts;
     }
 
-    /** {@return when the task began to run on its thread; empty while it waited for one} */
+    /**
+     * {@return when the task began to run on its thread; empty while it waited for one}
+     */
     public Optional<Instant> startedAt() {
         return Optional.ofNullable(startedAt);
     }
 
-    /** {@return when the task reached its terminal state; empty while it ran} */
+    /**
+     * {@return when the task reached its terminal state; empty while it ran}
+     */
     public Optional<Instant> finishedAt() {
         return Optional.ofNullable(finishedAt);
     }
 
-    /** {@return the failure, when the state is {@link TaskState#FAILED}} */
+    /**
+     * {@return the failure, when the state is {@link TaskState#FAILED}}
+     */
     public Optional<CriticalTaskFailedException> failure() {
         return Optional.ofNullable(failure);
     }
 
-    /** {@return what made the task restart last, if it had restarted} */
+    /**
+     * {@return what made the task restart last, if it had restarted}
+     */
     public Optional<Throwable> lastRestartCause() {
         return Optional.ofNullable(lastRestartCause);
     }
 
     /**
-     * How long the running attempt had gone without a heartbeat (since its start, before its first
-     * one), for a task spawned with a heartbeat timeout; empty between attempts and once finished.
-     *
+     * How long the running attempt had gone without a heartbeat (since its start, before
+     * its first one), for a task spawned with a heartbeat timeout; empty between attempts
+     * and once finished.
      * @return the heartbeat age, or empty
      */
     public Optional<Duration> sinceLastHeartbeat() {
@@ -116,13 +155,18 @@ public final class TaskSnapshot {
     @Override
     public String toString() {
         return "TaskSnapshot[" + state + ", attempt " + attempt + ", " + restarts + " restarts"
-                + (startedAt != null ? ", started " + startedAt : "") + (finishedAt != null ? ", finished " + finishedAt : "")
+                + (startedAt != null ? ", started " + startedAt : "")
+                + (finishedAt != null ? ", finished " + finishedAt : "")
                 + (sinceLastHeartbeat != null ? ", " + sinceLastHeartbeat + " since the last heartbeat" : "") + "]";
     }
 
-    // --- the transitions: each returns the next snapshot, or null when it does not apply -------
+    // --- the transitions: each returns the next snapshot, or null when it does not apply
+    // -------
 
-    /** The copy handed out: the heartbeat age frozen at {@code nowNanos}, the watch left behind. */
+    /**
+     * The copy handed out: the heartbeat age frozen at {@code nowNanos}, the watch left
+     * behind.
+     */
     TaskSnapshot frozenAt(long nowNanos) {
         HeartbeatWatch watch = heartbeat;
         return watch == null ? this : new TaskSnapshot(state, attempt, restarts, startedAt, finishedAt, failure,
@@ -138,10 +182,13 @@ public final class TaskSnapshot {
         return new TaskSnapshot(state, attempt, restarts, at, null, null, lastRestartCause, null, null);
     }
 
-    /** Attempt {@code number} runs, watched by {@code watch} (null without a heartbeat timeout). */
+    /**
+     * Attempt {@code number} runs, watched by {@code watch} (null without a heartbeat
+     * timeout).
+     */
     @Nullable TaskSnapshot attemptStarted(int number, @Nullable HeartbeatWatch watch) {
-        return state.isTerminal() ? null
-                : new TaskSnapshot(TaskState.RUNNING, number, restarts, startedAt, null, null, lastRestartCause, watch, null);
+        return state.isTerminal() ? null : new TaskSnapshot(TaskState.RUNNING, number, restarts, startedAt, null, null,
+                lastRestartCause, watch, null);
     }
 
     /** The attempt failed and the task runs again after a backoff. */
@@ -150,16 +197,19 @@ public final class TaskSnapshot {
                 : new TaskSnapshot(TaskState.RUNNING, attempt, restarts + 1, startedAt, null, null, cause, null, null);
     }
 
-    /** The attempt that {@code watch} watches went longer than its timeout without a heartbeat. */
+    /**
+     * The attempt that {@code watch} watches went longer than its timeout without a
+     * heartbeat.
+     */
     @Nullable TaskSnapshot stalled(HeartbeatWatch watch) {
-        return state != TaskState.RUNNING || heartbeat != watch ? null
-                : new TaskSnapshot(TaskState.STALLED, attempt, restarts, startedAt, null, null, lastRestartCause, watch, null);
+        return state != TaskState.RUNNING || heartbeat != watch ? null : new TaskSnapshot(TaskState.STALLED, attempt,
+                restarts, startedAt, null, null, lastRestartCause, watch, null);
     }
 
     /** The stalled attempt that {@code watch} watches sent a heartbeat again. */
     @Nullable TaskSnapshot recovered(HeartbeatWatch watch) {
-        return state != TaskState.STALLED || heartbeat != watch ? null
-                : new TaskSnapshot(TaskState.RUNNING, attempt, restarts, startedAt, null, null, lastRestartCause, watch, null);
+        return state != TaskState.STALLED || heartbeat != watch ? null : new TaskSnapshot(TaskState.RUNNING, attempt,
+                restarts, startedAt, null, null, lastRestartCause, watch, null);
     }
 
     /** The task reached its terminal state {@code outcome} at {@code at}. */
@@ -167,4 +217,5 @@ public final class TaskSnapshot {
         return state.isTerminal() ? null
                 : new TaskSnapshot(outcome, attempt, restarts, startedAt, at, failed, lastRestartCause, null, null);
     }
+
 }

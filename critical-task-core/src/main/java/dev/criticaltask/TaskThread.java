@@ -1,12 +1,29 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * The thread a task runs on while it runs on one, as a stop and a stall see it: for its stack, and
- * for an interrupt that must reach this task's attempt and nothing else, neither the next attempt
- * nor the executor's next job. Its monitor is the runtime's own and is held only for the few steps
- * below, never while user code runs, so a stop that needs it is never held up by a task.
+ * The thread a task runs on while it runs on one, as a stop and a stall see it: for its
+ * stack, and for an interrupt that must reach this task's attempt and nothing else,
+ * neither the next attempt nor the executor's next job. Its monitor is the runtime's own
+ * and is held only for the few steps below, never while user code runs, so a stop that
+ * needs it is never held up by a task.
  */
 final class TaskThread {
 
@@ -14,7 +31,10 @@ final class TaskThread {
 
     private @Nullable Attempt attempt;
 
-    /** Whether {@link #thread} was interrupted from here, and must then not carry it into other work. */
+    /**
+     * Whether {@link #thread} was interrupted from here, and must then not carry it into
+     * other work.
+     */
     private boolean interrupted;
 
     /** The calling thread runs the task now. */
@@ -27,7 +47,10 @@ final class TaskThread {
         attempt = running;
     }
 
-    /** Lets go of the calling thread, if it is the task's: for the executor's next job, or none. */
+    /**
+     * Lets go of the calling thread, if it is the task's: for the executor's next job, or
+     * none.
+     */
     void release() {
         boolean ours;
         synchronized (this) {
@@ -40,11 +63,15 @@ final class TaskThread {
             interrupted = false;
         }
         if (ours) {
-            Thread.interrupted(); // an interrupt meant for the task must not reach the executor's next job
+            Thread.interrupted(); // an interrupt meant for the task must not reach the
+                                  // executor's next job
         }
     }
 
-    /** Interrupts the thread while it still runs {@code stalled}: later, it would hit the next attempt. */
+    /**
+     * Interrupts the thread while it still runs {@code stalled}: later, it would hit the
+     * next attempt.
+     */
     synchronized void interrupt(Attempt stalled) {
         if (thread != null && attempt == stalled) {
             interruptHeld();
@@ -74,4 +101,5 @@ final class TaskThread {
             interrupted = true;
         }
     }
+
 }

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import java.lang.invoke.MethodHandle;
@@ -10,9 +26,10 @@ import java.util.concurrent.ThreadFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The default executor: one new thread per task, named {@code critical-task-<description>}, never a
- * bounded pool that long-running tasks could starve. Virtual threads are looked up at run time, so
- * the library compiles for Java 17 and uses them on 21+.
+ * The default executor: one new thread per task, named
+ * {@code critical-task-<description>}, never a bounded pool that long-running tasks could
+ * starve. Virtual threads are looked up at run time, so the library compiles for Java 17
+ * and uses them on 21+.
  */
 final class TaskThreads implements Executor {
 
@@ -31,7 +48,10 @@ final class TaskThreads implements Executor {
         this.daemon = daemon;
     }
 
-    /** Platform threads that keep the JVM alive while they run, like {@code new Thread(...)}. */
+    /**
+     * Platform threads that keep the JVM alive while they run, like
+     * {@code new Thread(...)}.
+     */
     static TaskThreads platform() {
         return PLATFORM;
     }
@@ -40,21 +60,22 @@ final class TaskThreads implements Executor {
         return daemon ? new TaskThreads(null, true) : PLATFORM;
     }
 
-    /** Threads from the given factory; the factory's own names and daemon flags are kept. */
+    /**
+     * Threads from the given factory; the factory's own names and daemon flags are kept.
+     */
     static TaskThreads from(ThreadFactory factory) {
         return new TaskThreads(Objects.requireNonNull(factory, "threadFactory must not be null"), false);
     }
 
     /**
      * Virtual threads.
-     *
      * @throws IllegalStateException on a Java version without virtual threads
      */
     static TaskThreads virtual() {
         ThreadFactory virtual = VIRTUAL_FACTORY;
         if (virtual == null) {
-            throw new IllegalStateException("Virtual threads need Java 21 or later; this is Java "
-                    + Runtime.version().feature());
+            throw new IllegalStateException(
+                    "Virtual threads need Java 21 or later; this is Java " + Runtime.version().feature());
         }
         return new TaskThreads(virtual, true);
     }
@@ -94,11 +115,13 @@ final class TaskThreads implements Executor {
             Class<?> builderClass = Class.forName("java.lang.Thread$Builder$OfVirtual");
             MethodHandle ofVirtual = lookup.findStatic(Thread.class, "ofVirtual", MethodType.methodType(builderClass));
             Class<?> baseBuilder = Class.forName("java.lang.Thread$Builder");
-            MethodHandle factory = lookup.findVirtual(baseBuilder, "factory", MethodType.methodType(ThreadFactory.class));
+            MethodHandle factory = lookup.findVirtual(baseBuilder, "factory",
+                    MethodType.methodType(ThreadFactory.class));
             return (ThreadFactory) factory.invoke(ofVirtual.invoke());
         }
         catch (Throwable unavailable) {
             return null;
         }
     }
+
 }

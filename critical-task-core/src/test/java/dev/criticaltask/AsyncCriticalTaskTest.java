@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,7 +82,8 @@ class AsyncCriticalTaskTest {
 
         assertThatThrownBy(() -> handle.join(LONG)).isInstanceOf(CriticalTaskFailedException.class)
             .hasMessage("Critical task 'consumer' failed: java.io.IOException: broker gone")
-            .cause().isSameAs(cause);
+            .cause()
+            .isSameAs(cause);
         assertThat(handle.state()).isEqualTo(TaskState.FAILED);
         assertThat(sibling.isCancelled()).isTrue();
         assertThat(registry.rootToken().reason()).containsSame(registry.firstFailure().orElseThrow());
@@ -84,7 +101,8 @@ class AsyncCriticalTaskTest {
         try {
             CriticalTaskHandle nothing = other.spawnAsync("nothing", token -> null);
             assertThatThrownBy(() -> nothing.join(LONG)).isInstanceOf(CriticalTaskFailedException.class)
-                .cause().isInstanceOf(NullPointerException.class)
+                .cause()
+                .isInstanceOf(NullPointerException.class)
                 .hasMessage("AsyncCriticalTask.start returned null instead of a CompletionStage");
         }
         finally {
@@ -112,7 +130,8 @@ class AsyncCriticalTaskTest {
         CompletableFuture<Void> cancelled = new CompletableFuture<>();
         CriticalTaskHandle pending = registry.spawnAsync("pending", token -> cancelled);
         CompletableFuture<Void> finishing = new CompletableFuture<>();
-        // a stage that ignores the cancel of its future and completes normally once its token is cancelled
+        // a stage that ignores the cancel of its future and completes normally once its
+        // token is cancelled
         CriticalTaskHandle finishes = registry.spawnAsync("finishes", token -> {
             token.onCancel(() -> finishing.complete(null));
             return finishing.minimalCompletionStage();
@@ -139,14 +158,16 @@ class AsyncCriticalTaskTest {
         work.cancel(false);
 
         assertThatThrownBy(() -> handle.join(LONG)).isInstanceOf(CriticalTaskFailedException.class)
-            .cause().isInstanceOf(java.util.concurrent.CancellationException.class);
+            .cause()
+            .isInstanceOf(java.util.concurrent.CancellationException.class);
     }
 
     @Test
     void aStageThatCannotBeCancelledAndNeverEndsIsReportedUnstoppedWithoutAThread() throws Exception {
         CompletableFuture<Void> hidden = new CompletableFuture<>();
         try {
-            // a minimal stage's toCompletableFuture() is a copy: cancelling it leaves the original pending
+            // a minimal stage's toCompletableFuture() is a copy: cancelling it leaves the
+            // original pending
             registry.spawnAsync("deaf", token -> hidden.minimalCompletionStage());
             await().atMost(LONG).until(() -> registry.find("deaf").orElseThrow().attempt() == 1);
 
@@ -170,8 +191,9 @@ class AsyncCriticalTaskTest {
             tokens.add(token);
             return tokens.size() < 3 ? CompletableFuture.failedFuture(new IOException("attempt " + tokens.size()))
                     : CompletableFuture.completedFuture("ok");
-        }).withRestartPolicy(RestartPolicy.limited(3, Duration.ofMinutes(1))
-            .withBackoff(Duration.ofMillis(20), Duration.ofMillis(40))));
+        })
+            .withRestartPolicy(RestartPolicy.limited(3, Duration.ofMinutes(1))
+                .withBackoff(Duration.ofMillis(20), Duration.ofMillis(40))));
 
         assertThat(handle.join(LONG)).isTrue();
         assertThat(handle.state()).isEqualTo(TaskState.COMPLETED);
@@ -185,9 +207,12 @@ class AsyncCriticalTaskTest {
     @Test
     void aFailureBeyondTheBudgetEscalatesWithTheEarlierCausesSuppressed() {
         AtomicInteger starts = new AtomicInteger();
-        CriticalTaskHandle handle = registry.spawn(CriticalTaskSpec.async("doomed", token ->
-                CompletableFuture.failedFuture(new IOException("attempt " + starts.incrementAndGet())))
-            .withRestartPolicy(RestartPolicy.limited(2, Duration.ofMinutes(1))));
+        CriticalTaskHandle handle = registry.spawn(
+                CriticalTaskSpec
+                    .async("doomed",
+                            token -> CompletableFuture
+                                .failedFuture(new IOException("attempt " + starts.incrementAndGet())))
+                    .withRestartPolicy(RestartPolicy.limited(2, Duration.ofMinutes(1))));
 
         assertThatThrownBy(() -> handle.join(LONG)).isInstanceOf(CriticalTaskFailedException.class)
             .satisfies(failure -> {
@@ -212,8 +237,9 @@ class AsyncCriticalTaskTest {
         CriticalTaskHandle handle = registry.spawn(CriticalTaskSpec.async("patient", token -> {
             starts.incrementAndGet();
             return CompletableFuture.failedFuture(new IOException("down"));
-        }).withRestartPolicy(RestartPolicy.limited(5, Duration.ofMinutes(1))
-            .withBackoff(Duration.ofMinutes(10), Duration.ofMinutes(10))));
+        })
+            .withRestartPolicy(RestartPolicy.limited(5, Duration.ofMinutes(1))
+                .withBackoff(Duration.ofMinutes(10), Duration.ofMinutes(10))));
         assertThat(restarting.await(10, TimeUnit.SECONDS)).isTrue();
 
         StopReport report = registry.stop(LONG);
@@ -225,16 +251,17 @@ class AsyncCriticalTaskTest {
     }
 
     /**
-     * A cancel of the root still walking the tree on another thread when stop() shuts the timer
-     * down: a restartable failure of a task the walk has not reached yet is refused by the timer
-     * while its own token is not cancelled yet. It must end CANCELLED, as it would a moment later.
-     * (Found by review.)
+     * A cancel of the root still walking the tree on another thread when stop() shuts the
+     * timer down: a restartable failure of a task the walk has not reached yet is refused
+     * by the timer while its own token is not cancelled yet. It must end CANCELLED, as it
+     * would a moment later. (Found by review.)
      */
     @Test
     void aRestartRefusedByTheStoppedTimerWhileTheRootsCancelIsUnderWayIsNotAFailure() throws Exception {
         CountDownLatch walkEntered = new CountDownLatch(1);
         CountDownLatch releaseWalk = new CountDownLatch(1);
-        // registered before any task, so the canceller runs it before it reaches a task's token
+        // registered before any task, so the canceller runs it before it reaches a task's
+        // token
         registry.rootToken().onCancel(() -> {
             walkEntered.countDown();
             try {
@@ -284,12 +311,13 @@ class AsyncCriticalTaskTest {
         };
         CriticalTaskRegistry refusing = CriticalTaskRegistry.builder().executor(once).logger(logger).build();
         try {
-            CriticalTaskHandle handle = refusing.spawn(CriticalTaskSpec.async("refused", token ->
-                    CompletableFuture.failedFuture(new IOException("first")))
-                .withRestartPolicy(RestartPolicy.limited(3, Duration.ofMinutes(1))));
+            CriticalTaskHandle handle = refusing.spawn(
+                    CriticalTaskSpec.async("refused", token -> CompletableFuture.failedFuture(new IOException("first")))
+                        .withRestartPolicy(RestartPolicy.limited(3, Duration.ofMinutes(1))));
 
             assertThatThrownBy(() -> handle.join(LONG)).isInstanceOf(CriticalTaskFailedException.class)
-                .cause().hasMessage("first");
+                .cause()
+                .hasMessage("first");
             assertThat(refusing.rootToken().isCancelled()).isTrue();
         }
         finally {
@@ -340,7 +368,9 @@ class AsyncCriticalTaskTest {
     }
 
     private static boolean taskThreadAlive(String name) {
-        return Thread.getAllStackTraces().keySet().stream()
+        return Thread.getAllStackTraces()
+            .keySet()
+            .stream()
             .anyMatch(thread -> thread.getName().equals("critical-task-" + name) && thread.isAlive());
     }
 

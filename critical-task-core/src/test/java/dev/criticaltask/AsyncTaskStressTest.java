@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,11 +37,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Asynchronous tasks whose stages end on other threads while restarts, failures and a stop race
- * with them: every task must reach exactly the terminal state its script allows, no restart may
- * exceed its budget or follow the cancel, the root's reason must be the recorded first failure,
- * and nothing may stay linked or running. Each round's scripts are seeded, so a failing seed can be
- * replayed on its own.
+ * Asynchronous tasks whose stages end on other threads while restarts, failures and a
+ * stop race with them: every task must reach exactly the terminal state its script
+ * allows, no restart may exceed its budget or follow the cancel, the root's reason must
+ * be the recorded first failure, and nothing may stay linked or running. Each round's
+ * scripts are seeded, so a failing seed can be replayed on its own.
  */
 @Tag("core")
 class AsyncTaskStressTest {
@@ -52,26 +68,34 @@ class AsyncTaskStressTest {
     }
 
     enum Script {
+
         /** Never ends by itself: only the token's cancel ends it. */
         ENDLESS,
         /** Completes normally after a while. */
         COMPLETES,
-        /** Fails every attempt after a while, so it escalates once its budget is spent. */
+        /**
+         * Fails every attempt after a while, so it escalates once its budget is spent.
+         */
         FAILS,
         /** Fails its first attempts, then never ends by itself. */
         RECOVERS
+
     }
 
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void everyTaskEndsAsItsScriptAllows(long seed) throws Exception {
-        // SplittableRandom: java.util.Random gives nearly the same first draws for neighbouring seeds
+        // SplittableRandom: java.util.Random gives nearly the same first draws for
+        // neighbouring seeds
         SplittableRandom random = new SplittableRandom(seed);
         int count = 50 + random.nextInt(150);
         // on Java 21+ every other round starts and restarts its tasks on virtual threads
         boolean virtual = random.nextBoolean() && CriticalTaskRegistry.virtualThreadsAvailable();
-        CriticalTaskRegistry registry = CriticalTaskRegistry.builder().daemonThreads(true).virtualThreads(virtual)
-            .logger(new SilentLogger()).build();
+        CriticalTaskRegistry registry = CriticalTaskRegistry.builder()
+            .daemonThreads(true)
+            .virtualThreads(virtual)
+            .logger(new SilentLogger())
+            .build();
         List<Script> scripts = new ArrayList<>(count);
         List<AtomicInteger> starts = new ArrayList<>(count);
         List<Integer> budgets = new ArrayList<>(count);
@@ -90,12 +114,15 @@ class AsyncTaskStressTest {
                 switch (script) {
                     case ENDLESS -> {
                     }
-                    case COMPLETES -> completers.schedule(() -> stage.complete(null), delayMicros, TimeUnit.MICROSECONDS);
-                    case FAILS -> completers.schedule(() -> stage.completeExceptionally(new IOException("attempt " + attempt)),
-                            delayMicros, TimeUnit.MICROSECONDS);
+                    case COMPLETES ->
+                        completers.schedule(() -> stage.complete(null), delayMicros, TimeUnit.MICROSECONDS);
+                    case FAILS ->
+                        completers.schedule(() -> stage.completeExceptionally(new IOException("attempt " + attempt)),
+                                delayMicros, TimeUnit.MICROSECONDS);
                     case RECOVERS -> {
                         if (attempt <= budget) {
-                            completers.schedule(() -> stage.completeExceptionally(new IOException("attempt " + attempt)),
+                            completers.schedule(
+                                    () -> stage.completeExceptionally(new IOException("attempt " + attempt)),
                                     delayMicros, TimeUnit.MICROSECONDS);
                         }
                     }
@@ -126,7 +153,8 @@ class AsyncTaskStressTest {
             boolean spentBudget = starts.get(i).get() == budgets.get(i) + 1;
             String what = "seed " + seed + ": " + handle + " " + script + " budget " + budgets.get(i);
             assertThat(handle.isFinished()).as(what).isTrue();
-            assertThat(starts.get(i).get()).as(what).isLessThanOrEqualTo(budgets.get(i) + 1)
+            assertThat(starts.get(i).get()).as(what)
+                .isLessThanOrEqualTo(budgets.get(i) + 1)
                 .isEqualTo(handle.attempt());
             switch (script) {
                 case ENDLESS -> assertThat(state).as(what).isEqualTo(TaskState.CANCELLED);
@@ -134,7 +162,8 @@ class AsyncTaskStressTest {
                 case FAILS, RECOVERS -> assertThat(state).as(what).isIn(TaskState.FAILED, TaskState.CANCELLED);
             }
             if (state == TaskState.FAILED && !spentBudget) {
-                // no restart once the root is cancelled: a failure then is final, but it came after
+                // no restart once the root is cancelled: a failure then is final, but it
+                // came after
                 // the cancel, so it cannot be what cancelled the root unless the stop did
                 assertThat(stopEarly || handle.failure().orElseThrow() != first).as(what).isTrue();
             }
@@ -143,14 +172,17 @@ class AsyncTaskStressTest {
         assertThat(first != null).as("seed %d", seed).isEqualTo(anyFailed);
         if (first != null) {
             if (stopEarly) {
-                // the stop may have cancelled the root, without a reason, before the first failure
+                // the stop may have cancelled the root, without a reason, before the
+                // first failure
                 registry.rootToken().reason().ifPresent(reason -> assertThat(reason).isSameAs(first));
             }
             else {
                 assertThat(registry.rootToken().reason()).containsSame(first);
             }
             CriticalTaskHandle culprit = handles.stream()
-                .filter(handle -> handle.failure().orElse(null) == first).findFirst().orElseThrow();
+                .filter(handle -> handle.failure().orElse(null) == first)
+                .findFirst()
+                .orElseThrow();
             int index = handles.indexOf(culprit);
             if (!stopEarly) {
                 // the root was cancelled by a failure, and only a spent budget escalates
@@ -159,7 +191,11 @@ class AsyncTaskStressTest {
             }
         }
         assertThat(registry.rootToken().linkedCount()).as("seed %d: nothing stays linked", seed).isZero();
-        await().atMost(LONG).until(() -> Thread.getAllStackTraces().keySet().stream()
-            .noneMatch(thread -> thread.getName().startsWith("critical-task-task-") && thread.isAlive()));
+        await().atMost(LONG)
+            .until(() -> Thread.getAllStackTraces()
+                .keySet()
+                .stream()
+                .noneMatch(thread -> thread.getName().startsWith("critical-task-task-") && thread.isAlive()));
     }
+
 }

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,10 +31,11 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Which child tokens a live parent lets the garbage collector take (DESIGN.md: "a bare child() that
- * nothing references ... is collectable"), and that no registration is lost to it. Ported in part
- * from tokio-util's CancellationToken suite, where dropping a child frees it. Every "is not
- * collected" check runs after a collection that is proven to have happened (a sentinel cleared).
+ * Which child tokens a live parent lets the garbage collector take (DESIGN.md: "a bare
+ * child() that nothing references ... is collectable"), and that no registration is lost
+ * to it. Ported in part from tokio-util's CancellationToken suite, where dropping a child
+ * frees it. Every "is not collected" check runs after a collection that is proven to have
+ * happened (a sentinel cleared).
  */
 @Tag("core")
 class CancellationTokenCollectionTest {
@@ -158,7 +175,10 @@ class CancellationTokenCollectionTest {
         assertThat(grandchild.isCancelled()).isTrue();
     }
 
-    /** tokio-util: drop_multiple_child_tokens, in both orders, with a collection after each drop. */
+    /**
+     * tokio-util: drop_multiple_child_tokens, in both orders, with a collection after
+     * each drop.
+     */
     @Test
     void droppingChildrenInEitherOrderLeavesTheParentActive() {
         for (boolean firstFirst : new boolean[] { true, false }) {
@@ -176,8 +196,8 @@ class CancellationTokenCollectionTest {
     }
 
     /**
-     * tokio-util: cancel_only_all_descendants, with every token but the cancelled one dropped, each
-     * waited on through a {@code whenCancelled()} stage.
+     * tokio-util: cancel_only_all_descendants, with every token but the cancelled one
+     * dropped, each waited on through a {@code whenCancelled()} stage.
      */
     @Test
     void cancellingATokenReachesAllItsDroppedDescendantsAndNothingElse() {
@@ -187,8 +207,8 @@ class CancellationTokenCollectionTest {
         CancellationToken sibling = parent.child();
         CancellationToken child1 = token.child();
         CancellationToken grandchild = child1.child();
-        for (CancellationToken each : List.of(parent, token, sibling, child1, token.child(), grandchild,
-                child1.child(), grandchild.child())) {
+        for (CancellationToken each : List.of(parent, token, sibling, child1, token.child(), grandchild, child1.child(),
+                grandchild.child())) {
             each.whenCancelled().thenRun(woken::incrementAndGet);
         }
         child1 = null;
@@ -210,7 +230,8 @@ class CancellationTokenCollectionTest {
             for (int i = 0; i < 100_000; i++) {
                 leaf = leaf.child();
             }
-            leaf.onCancel(fired::incrementAndGet); // links all 100,000 ancestors, iteratively
+            leaf.onCancel(fired::incrementAndGet); // links all 100,000 ancestors,
+                                                   // iteratively
         });
         built.get(30, TimeUnit.SECONDS);
         provenGc();
@@ -219,7 +240,10 @@ class CancellationTokenCollectionTest {
         assertThat(fired).hasValue(1);
     }
 
-    /** Weak references to the tokens, made in a frame of their own that keeps none of them. */
+    /**
+     * Weak references to the tokens, made in a frame of their own that keeps none of
+     * them.
+     */
     private static List<WeakReference<CancellationToken>> watch(CancellationToken[] tokens) {
         List<WeakReference<CancellationToken>> references = new ArrayList<>();
         for (CancellationToken token : tokens) {
@@ -247,7 +271,9 @@ class CancellationTokenCollectionTest {
         return done;
     }
 
-    /** Waits until a collection has cleared a fresh sentinel, then collects twice more. */
+    /**
+     * Waits until a collection has cleared a fresh sentinel, then collects twice more.
+     */
     static void provenGc() {
         WeakReference<Object> sentinel = new WeakReference<>(new Object());
         await().atMost(GC_WAIT).until(() -> {
@@ -264,4 +290,5 @@ class CancellationTokenCollectionTest {
             return references.stream().allMatch(reference -> reference.get() == null);
         });
     }
+
 }

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -89,9 +105,12 @@ class CancellationTokenTest {
     @Test
     void nullArgumentsAreRefusedWithTheirName() {
         CancellationToken token = CancellationToken.create();
-        assertThatThrownBy(() -> token.cancel(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("reason");
-        assertThatThrownBy(() -> token.onCancel(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("action");
-        assertThatThrownBy(() -> token.await(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("timeout");
+        assertThatThrownBy(() -> token.cancel(null)).isInstanceOf(NullPointerException.class)
+            .hasMessageContaining("reason");
+        assertThatThrownBy(() -> token.onCancel(null)).isInstanceOf(NullPointerException.class)
+            .hasMessageContaining("action");
+        assertThatThrownBy(() -> token.await(null)).isInstanceOf(NullPointerException.class)
+            .hasMessageContaining("timeout");
         assertThat(token.isCancelled()).isFalse();
     }
 
@@ -389,7 +408,10 @@ class CancellationTokenTest {
         });
     }
 
-    /** A thread of its own for each async step: the common pool may have a single thread here. */
+    /**
+     * A thread of its own for each async step: the common pool may have a single thread
+     * here.
+     */
     private static void newThread(Runnable runnable) {
         new Thread(runnable).start();
     }
@@ -402,4 +424,5 @@ class CancellationTokenTest {
             throw new IllegalStateException(ex);
         }
     }
+
 }

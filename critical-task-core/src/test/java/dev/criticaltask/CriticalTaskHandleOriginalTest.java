@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,8 +32,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The eleven tests of the Rust original ({@code critical.rs}), one for one, under mirrored names.
- * Where the original slept to let time pass, these wait on latches or tokens instead.
+ * The eleven tests of the Rust original ({@code critical.rs}), one for one, under
+ * mirrored names. Where the original slept to let time pass, these wait on latches or
+ * tokens instead.
  */
 @Tag("core")
 class CriticalTaskHandleOriginalTest {
@@ -215,7 +232,8 @@ class CriticalTaskHandleOriginalTest {
 
     @Test
     void taskDetach() {
-        // The original panics when a handle is dropped undetached; on the JVM the drop is found by
+        // The original panics when a handle is dropped undetached; on the JVM the drop is
+        // found by
         // the garbage collector and reported as an ERROR log and a count.
         CancellationToken parent = CancellationToken.create();
         long before = CriticalTaskHandle.abandonedCount();
@@ -225,10 +243,10 @@ class CriticalTaskHandleOriginalTest {
                 System.gc();
                 return CriticalTaskHandle.abandonedCount() > before;
             });
-            assertThat(logs.atLevel(Level.SEVERE)).anySatisfy(record -> assertThat(record.getMessage())
-                .contains("test-detach-task")
-                .contains("neither joined nor detached")
-                .contains(CriticalTaskHandleOriginalTest.class.getName()));
+            assertThat(logs.atLevel(Level.SEVERE))
+                .anySatisfy(record -> assertThat(record.getMessage()).contains("test-detach-task")
+                    .contains("neither joined nor detached")
+                    .contains(CriticalTaskHandleOriginalTest.class.getName()));
         }
     }
 
@@ -236,7 +254,8 @@ class CriticalTaskHandleOriginalTest {
     void detachedHandleIsNotReported() throws Exception {
         CancellationToken parent = CancellationToken.create();
         try (CapturedLogs logs = CapturedLogs.of(CriticalTaskHandle.class)) {
-            CriticalTaskHandle.spawn("detached-task", token -> { }, parent).detach();
+            CriticalTaskHandle.spawn("detached-task", token -> {
+            }, parent).detach();
             // a marker handle proves that the cleaner has run since
             dropWithoutDetaching(parent);
             await().atMost(LONG).until(() -> {
@@ -248,6 +267,8 @@ class CriticalTaskHandleOriginalTest {
     }
 
     private static void dropWithoutDetaching(CancellationToken parent) {
-        CriticalTaskHandle.spawn("test-detach-task", token -> { }, parent);
+        CriticalTaskHandle.spawn("test-detach-task", token -> {
+        }, parent);
     }
+
 }

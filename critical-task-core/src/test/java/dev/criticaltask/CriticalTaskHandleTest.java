@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,7 +55,8 @@ class CriticalTaskHandleTest {
         assertThat(failed.taskDescription()).isEqualTo("checked");
 
         IllegalArgumentException unchecked = new IllegalArgumentException("bad");
-        assertThat(failureOf("unchecked", unchecked)).hasMessageContaining("'unchecked' crashed").hasCause(unchecked)
+        assertThat(failureOf("unchecked", unchecked)).hasMessageContaining("'unchecked' crashed")
+            .hasCause(unchecked)
             .satisfies(ex -> assertThat(ex.isCrash()).isTrue());
 
         AssertionError error = new AssertionError("broken invariant");
@@ -47,8 +64,9 @@ class CriticalTaskHandleTest {
     }
 
     /**
-     * Issue 18: nothing the siblings' wake-up does not need runs before the parent's cancel; the
-     * failure's message, which calls the cause's {@code toString} (user code), is built after it.
+     * Issue 18: nothing the siblings' wake-up does not need runs before the parent's
+     * cancel; the failure's message, which calls the cause's {@code toString} (user
+     * code), is built after it.
      */
     @Test
     void theFailuresMessageIsBuiltOnlyOnceTheParentIsCancelled() throws Exception {
@@ -63,7 +81,8 @@ class CriticalTaskHandleTest {
             };
         }, parent);
 
-        assertThat(catchFailure(handle)).hasMessageStartingWith("Critical task 'lazy' failed: ").hasMessageEndingWith(": down");
+        assertThat(catchFailure(handle)).hasMessageStartingWith("Critical task 'lazy' failed: ")
+            .hasMessageEndingWith(": down");
         assertThat(parentCancelledAtToString).isNotEmpty().containsOnly(true);
     }
 
@@ -91,7 +110,8 @@ class CriticalTaskHandleTest {
                 throw new IllegalStateException("fail");
             }, root);
             AtomicBoolean cancelledWhenCompleted = new AtomicBoolean();
-            CompletableFuture<Void> seen = handle.completion().toCompletableFuture()
+            CompletableFuture<Void> seen = handle.completion()
+                .toCompletableFuture()
                 .whenComplete((ok, failure) -> cancelledWhenCompleted.set(root.isCancelled()));
             go.countDown();
             while (!handle.isFinished()) {
@@ -100,7 +120,8 @@ class CriticalTaskHandleTest {
             // once the state says FAILED, the parent must already be cancelled
             assertThat(root.isCancelled()).as("round %d", round).isTrue();
             assertThat(handle.failure()).isPresent();
-            assertThatThrownBy(() -> seen.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(CriticalTaskFailedException.class);
+            assertThatThrownBy(() -> seen.get(10, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(CriticalTaskFailedException.class);
             assertThat(cancelledWhenCompleted).as("round %d", round).isTrue();
         }
     }
@@ -194,11 +215,12 @@ class CriticalTaskHandleTest {
     @Test
     void timesAreRecorded() throws Exception {
         Instant before = Instant.now();
-        CriticalTaskHandle handle = CriticalTaskHandle.spawn("timed", token -> { }, parent);
+        CriticalTaskHandle handle = CriticalTaskHandle.spawn("timed", token -> {
+        }, parent);
         handle.join();
         assertThat(handle.startedAt()).hasValueSatisfying(started -> assertThat(started).isAfterOrEqualTo(before));
-        assertThat(handle.finishedAt()).hasValueSatisfying(
-                finished -> assertThat(finished).isAfterOrEqualTo(handle.startedAt().orElseThrow()));
+        assertThat(handle.finishedAt())
+            .hasValueSatisfying(finished -> assertThat(finished).isAfterOrEqualTo(handle.startedAt().orElseThrow()));
     }
 
     @Test
@@ -261,17 +283,20 @@ class CriticalTaskHandleTest {
 
     @Test
     void badInputIsRefusedWithANamedProblemAndChangesNothing() {
-        CriticalTask task = token -> { };
-        assertThatThrownBy(() -> CriticalTaskHandle.spawn(null, task, parent))
-            .isInstanceOf(NullPointerException.class).hasMessage("task name must not be null");
+        CriticalTask task = token -> {
+        };
+        assertThatThrownBy(() -> CriticalTaskHandle.spawn(null, task, parent)).isInstanceOf(NullPointerException.class)
+            .hasMessage("task name must not be null");
         assertThatThrownBy(() -> CriticalTaskHandle.spawn("  ", task, parent))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not be blank");
-        assertThatThrownBy(() -> CriticalTaskHandle.spawn("x", null, parent))
-            .isInstanceOf(NullPointerException.class).hasMessage("task must not be null");
-        assertThatThrownBy(() -> CriticalTaskHandle.spawn("x", task, null))
-            .isInstanceOf(NullPointerException.class).hasMessage("parent must not be null");
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("must not be blank");
+        assertThatThrownBy(() -> CriticalTaskHandle.spawn("x", null, parent)).isInstanceOf(NullPointerException.class)
+            .hasMessage("task must not be null");
+        assertThatThrownBy(() -> CriticalTaskHandle.spawn("x", task, null)).isInstanceOf(NullPointerException.class)
+            .hasMessage("parent must not be null");
         assertThatThrownBy(() -> CriticalTaskHandle.spawn("x", task, parent, null))
-            .isInstanceOf(NullPointerException.class).hasMessage("executor must not be null");
+            .isInstanceOf(NullPointerException.class)
+            .hasMessage("executor must not be null");
         assertThat(parent.linkedCount()).isZero();
         assertThat(parent.isCancelled()).isFalse();
     }
@@ -282,8 +307,8 @@ class CriticalTaskHandleTest {
         Executor refusing = command -> {
             throw new RejectedExecutionException("full");
         };
-        assertThatThrownBy(() -> CriticalTaskHandle.spawn("refused", token -> { }, parent, refusing))
-            .isInstanceOf(RejectedExecutionException.class).hasMessage("full");
+        assertThatThrownBy(() -> CriticalTaskHandle.spawn("refused", token -> {
+        }, parent, refusing)).isInstanceOf(RejectedExecutionException.class).hasMessage("full");
         assertThat(parent.linkedCount()).isZero();
         assertThat(parent.isCancelled()).isFalse();
         System.gc();
@@ -314,7 +339,8 @@ class CriticalTaskHandleTest {
             catchFailure(handle);
             handle.completion().toCompletableFuture().handle((ok, ex) -> ex).get(10, TimeUnit.SECONDS);
 
-            // the failure itself is logged (issue 13, item 3): its cause, with the stack, prints below it
+            // the failure itself is logged (issue 13, item 3): its cause, with the stack,
+            // prints below it
             List<java.util.logging.LogRecord> errors = logs.atLevel(Level.SEVERE);
             assertThat(errors).singleElement().satisfies(record -> {
                 assertThat(record.getMessage()).contains("logged-once").contains("crashed");
@@ -359,10 +385,14 @@ class CriticalTaskHandleTest {
     }
 
     private static void interruptTaskThread(String name) {
-        await().atMost(LONG).until(() -> Thread.getAllStackTraces().keySet().stream()
-            .filter(thread -> thread.getName().equals(name))
-            .peek(Thread::interrupt)
-            .findAny()
-            .isPresent());
+        await().atMost(LONG)
+            .until(() -> Thread.getAllStackTraces()
+                .keySet()
+                .stream()
+                .filter(thread -> thread.getName().equals(name))
+                .peek(Thread::interrupt)
+                .findAny()
+                .isPresent());
     }
+
 }

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import dev.criticaltask.testsupport.SilentLogger;
@@ -25,7 +41,9 @@ class CriticalTaskRegistryTest {
 
     private static final Duration LONG = Duration.ofSeconds(10);
 
-    private final CriticalTaskRegistry registry = CriticalTaskRegistry.builder().interruptWait(Duration.ofSeconds(2)).build();
+    private final CriticalTaskRegistry registry = CriticalTaskRegistry.builder()
+        .interruptWait(Duration.ofSeconds(2))
+        .build();
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -36,7 +54,8 @@ class CriticalTaskRegistryTest {
     void spawnsNamedTasksAndFindsThem() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CriticalTaskHandle worker = registry.spawn("worker", token -> release.await());
-        CriticalTaskHandle quick = registry.spawn("quick", token -> { });
+        CriticalTaskHandle quick = registry.spawn("quick", token -> {
+        });
         quick.join();
 
         assertThat(registry.find("worker")).containsSame(worker);
@@ -71,12 +90,12 @@ class CriticalTaskRegistryTest {
 
     @Test
     void badNamesAndTasksAreRefused() {
-        assertThatThrownBy(() -> registry.spawn(null, token -> { })).isInstanceOf(NullPointerException.class)
-            .hasMessage("task name must not be null");
-        assertThatThrownBy(() -> registry.spawn("", token -> { })).isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("must not be blank");
-        assertThatThrownBy(() -> registry.spawn(" \t", token -> { })).isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("must not be blank");
+        assertThatThrownBy(() -> registry.spawn(null, token -> {
+        })).isInstanceOf(NullPointerException.class).hasMessage("task name must not be null");
+        assertThatThrownBy(() -> registry.spawn("", token -> {
+        })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not be blank");
+        assertThatThrownBy(() -> registry.spawn(" \t", token -> {
+        })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not be blank");
         assertThatThrownBy(() -> registry.spawn("no-task", null)).isInstanceOf(NullPointerException.class)
             .hasMessage("task must not be null");
         assertThat(registry.tasks()).isEmpty();
@@ -87,8 +106,8 @@ class CriticalTaskRegistryTest {
     void spawnAfterStopIsRefused() throws Exception {
         assertThat(registry.stop(LONG).isClean()).isTrue();
         assertThat(registry.isStopping()).isTrue();
-        assertThatThrownBy(() -> registry.spawn("late", token -> { }))
-            .isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> registry.spawn("late", token -> {
+        })).isInstanceOf(IllegalStateException.class)
             .hasMessage("Cannot spawn critical task 'late': the registry is stopping");
         assertThat(registry.tasks()).isEmpty();
     }
@@ -98,7 +117,8 @@ class CriticalTaskRegistryTest {
         CriticalTaskRegistry refusing = CriticalTaskRegistry.builder().executor(command -> {
             throw new RejectedExecutionException("no threads");
         }).build();
-        assertThatThrownBy(() -> refusing.spawn("refused", token -> { })).isInstanceOf(RejectedExecutionException.class);
+        assertThatThrownBy(() -> refusing.spawn("refused", token -> {
+        })).isInstanceOf(RejectedExecutionException.class);
         assertThat(refusing.tasks()).isEmpty();
         assertThat(refusing.find("refused")).isEmpty();
         assertThat(refusing.rootToken().linkedCount()).isZero();
@@ -134,9 +154,9 @@ class CriticalTaskRegistryTest {
     }
 
     /**
-     * Issue 19, item 7, as documented on the registry: the failure of a handle spawned on the root
-     * directly is the first failure, and a later failure of one of the registry's tasks does not
-     * replace it, in the record or in the root's reason.
+     * Issue 19, item 7, as documented on the registry: the failure of a handle spawned on
+     * the root directly is the first failure, and a later failure of one of the
+     * registry's tasks does not replace it, in the record or in the root's reason.
      */
     @Test
     void aFailureOnTheRootFromOutsideTheRegistryStaysTheFirstFailure() throws Exception {
@@ -174,7 +194,8 @@ class CriticalTaskRegistryTest {
         assertThatThrownBy(first::join).isInstanceOf(CriticalTaskFailedException.class);
         secondMayFail.countDown();
         assertThatThrownBy(second::join).isInstanceOf(CriticalTaskFailedException.class);
-        assertThat(registry.firstFailure()).hasValueSatisfying(failure -> assertThat(failure.taskDescription()).isEqualTo("first"));
+        assertThat(registry.firstFailure())
+            .hasValueSatisfying(failure -> assertThat(failure.taskDescription()).isEqualTo("first"));
     }
 
     @Test
@@ -208,7 +229,8 @@ class CriticalTaskRegistryTest {
             }
         });
         try (CapturedLogs logs = CapturedLogs.of(CriticalTaskRegistry.class)) {
-            registry.spawn("done", token -> { }).join();
+            registry.spawn("done", token -> {
+            }).join();
             CriticalTaskHandle stopped = registry.spawn("stopped", CancellationToken::await);
             stopped.cancel();
             stopped.join();
@@ -225,8 +247,10 @@ class CriticalTaskRegistryTest {
         registration.close();
         registry.rootToken();
         events.clear();
-        // the root is cancelled now, but a graceful task can still be spawned and heard by nobody
-        registry.spawn("unheard", token -> { }).join();
+        // the root is cancelled now, but a graceful task can still be spawned and heard
+        // by nobody
+        registry.spawn("unheard", token -> {
+        }).join();
         assertThat(events).isEmpty();
     }
 
@@ -263,8 +287,10 @@ class CriticalTaskRegistryTest {
 
             assertThat(report.unstopped()).singleElement().satisfies(unstopped -> {
                 assertThat(unstopped.name()).isEqualTo("stubborn");
-                assertThat(unstopped.stackTrace()).anySatisfy(frame -> assertThat(frame.getMethodName()).isEqualTo("sleep"));
-                assertThat(unstopped.stackTrace()).anySatisfy(frame -> assertThat(frame.getClassName()).startsWith(getClass().getName()));
+                assertThat(unstopped.stackTrace())
+                    .anySatisfy(frame -> assertThat(frame.getMethodName()).isEqualTo("sleep"));
+                assertThat(unstopped.stackTrace())
+                    .anySatisfy(frame -> assertThat(frame.getClassName()).startsWith(getClass().getName()));
             });
             assertThat(report.describe()).contains("'stubborn'").contains("\tat ").contains("java.lang.Thread.sleep");
             assertThat(logs.atLevel(Level.WARNING)).singleElement()
@@ -309,7 +335,8 @@ class CriticalTaskRegistryTest {
     void finishedHistoryIsBounded() throws Exception {
         CriticalTaskRegistry small = CriticalTaskRegistry.builder().finishedTaskHistory(3).build();
         for (int i = 0; i < 10; i++) {
-            small.spawn("t" + i, token -> { }).join();
+            small.spawn("t" + i, token -> {
+            }).join();
         }
         assertThat(small.tasks()).extracting(CriticalTaskHandle::description).containsExactly("t7", "t8", "t9");
         assertThat(small.find("t1")).isEmpty();
@@ -348,14 +375,18 @@ class CriticalTaskRegistryTest {
 
     @Test
     void conflictingThreadChoicesAreRefused() {
-        assertThatThrownBy(() -> CriticalTaskRegistry.builder().executor(Runnable::run).threadFactory(Thread::new).build())
-            .isInstanceOf(IllegalStateException.class).hasMessageContaining("Choose only one");
+        assertThatThrownBy(
+                () -> CriticalTaskRegistry.builder().executor(Runnable::run).threadFactory(Thread::new).build())
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("Choose only one");
         assertThatThrownBy(() -> CriticalTaskRegistry.builder().interruptWait(Duration.ofSeconds(-1)))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("interruptWait");
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("interruptWait");
         assertThatThrownBy(() -> CriticalTaskRegistry.builder().finishedTaskHistory(-1))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("finishedTaskHistory");
-        assertThatThrownBy(() -> registry.stop(Duration.ofSeconds(-1)))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("grace");
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("finishedTaskHistory");
+        assertThatThrownBy(() -> registry.stop(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("grace");
         assertThat(registry.isStopping()).isFalse();
     }
 
@@ -369,7 +400,8 @@ class CriticalTaskRegistryTest {
                 events.add(inline.find(task.description()).map(CriticalTaskHandle::state).orElseThrow().name());
             }
         });
-        CriticalTaskHandle handle = inline.spawn("inline", token -> { });
+        CriticalTaskHandle handle = inline.spawn("inline", token -> {
+        });
         assertThat(handle.isFinished()).isTrue();
         assertThat(events).containsExactly("COMPLETED");
         inline.close();
@@ -381,7 +413,11 @@ class CriticalTaskRegistryTest {
             registry.spawn("short-lived-" + i, CancellationToken::await);
         }
         assertThat(registry.stop(LONG).isClean()).isTrue();
-        await().atMost(LONG).until(() -> Thread.getAllStackTraces().keySet().stream()
-            .noneMatch(thread -> thread.getName().startsWith("critical-task-short-lived-")));
+        await().atMost(LONG)
+            .until(() -> Thread.getAllStackTraces()
+                .keySet()
+                .stream()
+                .noneMatch(thread -> thread.getName().startsWith("critical-task-short-lived-")));
     }
+
 }

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,9 +32,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Many rounds of one failure reaching hundreds of parked siblings: no sibling may miss the
- * cancellation, the root's reason must be the failure, and nothing may stay linked. Each round is
- * seeded, so a failing seed can be replayed on its own.
+ * Many rounds of one failure reaching hundreds of parked siblings: no sibling may miss
+ * the cancellation, the root's reason must be the failure, and nothing may stay linked.
+ * Each round is seeded, so a failing seed can be replayed on its own.
  */
 @Tag("core")
 class FailurePropagationStressTest {
@@ -36,7 +52,8 @@ class FailurePropagationStressTest {
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void oneFailureReachesEveryParkedSibling(long seed) throws Exception {
-        // SplittableRandom: java.util.Random gives nearly the same first draws for neighbouring seeds
+        // SplittableRandom: java.util.Random gives nearly the same first draws for
+        // neighbouring seeds
         SplittableRandom random = new SplittableRandom(seed);
         int siblings = 100 + random.nextInt(300);
         boolean waitWithTimeout = random.nextBoolean();
@@ -60,7 +77,8 @@ class FailurePropagationStressTest {
                 }
             }));
         }
-        // the failure may come before every sibling has parked: late ones see a cancelled token
+        // the failure may come before every sibling has parked: late ones see a cancelled
+        // token
         int parkedBeforeFailure = random.nextInt(siblings + 1);
         while (siblings - parked.getCount() < parkedBeforeFailure) {
             Thread.onSpinWait();
@@ -81,4 +99,5 @@ class FailurePropagationStressTest {
         assertThat(registry.rootToken().linkedCount()).as("seed %d: nothing stays linked", seed).isZero();
         assertThat(registry.stop(LONG).isClean()).isTrue();
     }
+
 }

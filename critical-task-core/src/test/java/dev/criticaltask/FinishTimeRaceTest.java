@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,17 +30,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Issue 19, item 2: a handle's state and its finish time are one fact. A reader that sees a finish
- * time must see a terminal state, and one that sees a terminal state must see a finish time, however
- * its reads interleave with the task's end.
+ * Issue 19, item 2: a handle's state and its finish time are one fact. A reader that sees
+ * a finish time must see a terminal state, and one that sees a terminal state must see a
+ * finish time, however its reads interleave with the task's end.
  */
 @Tag("core")
 class FinishTimeRaceTest {
 
-    /** How long the spawns go on at most; the first inconsistent read ends them at once. */
+    /**
+     * How long the spawns go on at most; the first inconsistent read ends them at once.
+     */
     private static final Duration BUDGET = Duration.ofSeconds(3);
 
-    /** Tasks that end together while one reader scans them: more ends per thread switch. */
+    /**
+     * Tasks that end together while one reader scans them: more ends per thread switch.
+     */
     private static final int BATCH = 8;
 
     @Test
@@ -48,7 +68,8 @@ class FinishTimeRaceTest {
                         }
                     }));
                 }
-                // the ends come on the tasks' threads (completed, or cancelled) while this thread reads
+                // the ends come on the tasks' threads (completed, or cancelled) while
+                // this thread reads
                 go.countDown();
                 for (int i = 1; i < BATCH; i += 2) {
                     batch.get(i).cancel();
@@ -63,7 +84,10 @@ class FinishTimeRaceTest {
             .isEmpty();
     }
 
-    /** Reads each handle, its finish time first, until every one is terminal or one disagrees. */
+    /**
+     * Reads each handle, its finish time first, until every one is terminal or one
+     * disagrees.
+     */
     private static void readUntilEnded(List<CriticalTaskHandle> handles, List<String> inconsistent) {
         boolean[] ended = new boolean[handles.size()];
         int running = handles.size();
@@ -76,7 +100,8 @@ class FinishTimeRaceTest {
                 Optional<Instant> finishedAt = handle.finishedAt();
                 TaskState state = handle.state();
                 if (finishedAt.isPresent() && !state.isTerminal()) {
-                    inconsistent.add(handle.description() + " was " + state + " with the finish time " + finishedAt.get());
+                    inconsistent
+                        .add(handle.description() + " was " + state + " with the finish time " + finishedAt.get());
                 }
                 else if (state.isTerminal()) {
                     if (handle.finishedAt().isEmpty()) {
@@ -88,4 +113,5 @@ class FinishTimeRaceTest {
             }
         }
     }
+
 }

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,11 +27,12 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two tasks failing at the same moment: the registry's first failure and the root's reason must
- * name the same failure. Each failing task records its failure and then cancels the root; before
- * the fix the two steps of two tasks could interleave as record(A), record(B) refused, cancel(B),
- * cancel(A) ignored, leaving the root's reason naming B while the record named A. Found by the
- * reliability suite's seeded stress runner.
+ * Two tasks failing at the same moment: the registry's first failure and the root's
+ * reason must name the same failure. Each failing task records its failure and then
+ * cancels the root; before the fix the two steps of two tasks could interleave as
+ * record(A), record(B) refused, cancel(B), cancel(A) ignored, leaving the root's reason
+ * naming B while the record named A. Found by the reliability suite's seeded stress
+ * runner.
  */
 @Tag("core")
 class FirstFailureRecordTest {
@@ -43,4 +60,5 @@ class FirstFailureRecordTest {
             assertThat(logger.errors).as("round %d: each failure logged once", round).hasValue(2);
         }
     }
+
 }

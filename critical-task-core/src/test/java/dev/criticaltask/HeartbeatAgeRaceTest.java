@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import dev.criticaltask.testsupport.SilentLogger;
@@ -15,13 +31,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Issue 19, item 3: the heartbeat age that {@link CriticalTaskHandle#sinceLastHeartbeat()} shows
- * (what health and the endpoint read) right after a start or a restart is bounded by the time since
- * that attempt began; it never falls back to an uninitialised or an earlier attempt's heartbeat.
+ * Issue 19, item 3: the heartbeat age that
+ * {@link CriticalTaskHandle#sinceLastHeartbeat()} shows (what health and the endpoint
+ * read) right after a start or a restart is bounded by the time since that attempt began;
+ * it never falls back to an uninitialised or an earlier attempt's heartbeat.
  *
- * <p>Several tasks restart with zero backoff, more of them than the machine has cores, so that one
- * is now and then preempted right between its new attempt's number and its first heartbeat; one
- * reader scans them all.
+ * <p>
+ * Several tasks restart with zero backoff, more of them than the machine has cores, so
+ * that one is now and then preempted right between its new attempt's number and its first
+ * heartbeat; one reader scans them all.
  */
 @Tag("core")
 class HeartbeatAgeRaceTest {
@@ -31,13 +49,19 @@ class HeartbeatAgeRaceTest {
 
     private static final int TASKS = 4;
 
-    /** Slots for the end times of recent attempts: attempt {@code k} writes slot {@code k % RING}. */
+    /**
+     * Slots for the end times of recent attempts: attempt {@code k} writes slot
+     * {@code k % RING}.
+     */
     private static final int RING = 1 << 12;
 
     /** How long each attempt works without a heartbeat before it fails. */
     private static final long SILENT_NANOS = 5_000;
 
-    /** Zero backoff and a window so short that the budget never runs out: restart after restart. */
+    /**
+     * Zero backoff and a window so short that the budget never runs out: restart after
+     * restart.
+     */
     private static final RestartPolicy AGAIN = RestartPolicy.limited(1_000, Duration.ofMillis(1))
         .withBackoff(Duration.ZERO, Duration.ZERO)
         .withJitter(0);
@@ -48,8 +72,10 @@ class HeartbeatAgeRaceTest {
         List<String> absurd = new ArrayList<>();
         long reads = 0;
         List<CriticalTaskHandle> handles = new ArrayList<>();
-        // endedAt[i][k % RING]: when task i's attempt k gave up, just before it threw, so its attempt
-        // k + 1 began later; slot 0 starts as the time before the spawn, which the first attempt follows
+        // endedAt[i][k % RING]: when task i's attempt k gave up, just before it threw, so
+        // its attempt
+        // k + 1 began later; slot 0 starts as the time before the spawn, which the first
+        // attempt follows
         List<AtomicLongArray> endedAt = new ArrayList<>();
         try (CriticalTaskRegistry registry = CriticalTaskRegistry.builder().logger(new SilentLogger()).build()) {
             long started = System.nanoTime();
@@ -64,7 +90,8 @@ class HeartbeatAgeRaceTest {
                     reads += read(handles.get(i), endedAt.get(i), absurd);
                 }
             }
-            // (an attempt that threw just as the cancel came down the tree may end FAILED: a failure
+            // (an attempt that threw just as the cancel came down the tree may end
+            // FAILED: a failure
             // during shutdown, which is not what this test is about)
             for (CriticalTaskHandle handle : handles) {
                 handle.cancel();
@@ -72,8 +99,9 @@ class HeartbeatAgeRaceTest {
             }
         }
         long attempts = handles.stream().mapToLong(CriticalTaskHandle::attempt).sum();
-        assertThat(absurd).as("heartbeat ages beyond the time since the attempt began, in %d reads over %d attempts",
-                reads, attempts).isEmpty();
+        assertThat(absurd)
+            .as("heartbeat ages beyond the time since the attempt began, in %d reads over %d attempts", reads, attempts)
+            .isEmpty();
         assertThat(reads).isPositive();
     }
 
@@ -87,12 +115,16 @@ class HeartbeatAgeRaceTest {
                 return;
             }
             endedAt.set(context.attempt() % RING, System.nanoTime());
-            // a failure, and restarted; the same throw once a cancel came in between is a graceful stop
+            // a failure, and restarted; the same throw once a cancel came in between is a
+            // graceful stop
             throw new InterruptedException("attempt " + context.attempt());
         }).withRestartPolicy(AGAIN).withHeartbeat(Duration.ofMinutes(1), StallAction.REPORT);
     }
 
-    /** Reads one handle's attempt and age; returns 1 when the age could be checked against its attempt. */
+    /**
+     * Reads one handle's attempt and age; returns 1 when the age could be checked against
+     * its attempt.
+     */
     private static int read(CriticalTaskHandle handle, AtomicLongArray endedAt, List<String> absurd) {
         int attempt = handle.attempt();
         Optional<Duration> age = handle.sinceLastHeartbeat();
@@ -110,4 +142,5 @@ class HeartbeatAgeRaceTest {
         }
         return 1;
     }
+
 }

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,9 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Issue 19, item 6: a handle that says it is finished has given its name back. A spawn of the same
- * name right after {@link CriticalTaskHandle#isFinished()} turned true is accepted, whichever way
- * the task ended, and while another thread reads the task list.
+ * Issue 19, item 6: a handle that says it is finished has given its name back. A spawn of
+ * the same name right after {@link CriticalTaskHandle#isFinished()} turned true is
+ * accepted, whichever way the task ended, and while another thread reads the task list.
  */
 @Tag("core")
 class NameReuseRaceTest {
@@ -27,7 +43,8 @@ class NameReuseRaceTest {
         IllegalArgumentException refused = null;
         long started = System.nanoTime();
         CriticalTaskRegistry registry = CriticalTaskRegistry.builder().build();
-        // a reader of the task list, as health and the endpoint are, keeps the registry busy
+        // a reader of the task list, as health and the endpoint are, keeps the registry
+        // busy
         Thread reader = new Thread(() -> {
             while (!registry.isStopping()) {
                 registry.tasks();
@@ -41,7 +58,8 @@ class NameReuseRaceTest {
             CriticalTaskHandle previous = registry.spawn("reused", waitFor(go, cancelled));
             spawns++;
             while (System.nanoTime() - started < BUDGET.toNanos()) {
-                // the end comes on the task's thread, completed or cancelled, while this thread watches
+                // the end comes on the task's thread, completed or cancelled, while this
+                // thread watches
                 if (cancelled) {
                     previous.cancel();
                 }
@@ -79,4 +97,5 @@ class NameReuseRaceTest {
             }
         };
     }
+
 }

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,10 +39,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Issue 19, item 11: a spawn that is refused leaves nothing behind, even while it is being refused.
- * A {@link CriticalTaskRegistry#stop(Duration) stop} racing it does not wait out its grace for a task
- * that never ran, nor report it as a straggler; {@link CriticalTaskRegistry#find(String) find} and
- * {@link CriticalTaskRegistry#tasks() tasks} never hand out a handle of it that stays running.
+ * Issue 19, item 11: a spawn that is refused leaves nothing behind, even while it is
+ * being refused. A {@link CriticalTaskRegistry#stop(Duration) stop} racing it does not
+ * wait out its grace for a task that never ran, nor report it as a straggler;
+ * {@link CriticalTaskRegistry#find(String) find} and {@link CriticalTaskRegistry#tasks()
+ * tasks} never hand out a handle of it that stays running.
  */
 @Tag("core")
 class RefusedSpawnRaceTest {
@@ -49,7 +66,8 @@ class RefusedSpawnRaceTest {
         refusal.refuse();
 
         StopReport report = reportWithin(stopping, STOP_BOUND);
-        assertThat(report.unstopped()).as("stragglers of a stop racing a refused spawn: %s", report.describe()).isEmpty();
+        assertThat(report.unstopped()).as("stragglers of a stop racing a refused spawn: %s", report.describe())
+            .isEmpty();
     }
 
     @Test
@@ -115,16 +133,18 @@ class RefusedSpawnRaceTest {
         spawner.join(TimeUnit.SECONDS.toMillis(10));
         reader.join(TimeUnit.SECONDS.toMillis(10));
 
-        assertThat(unexpected.get()).as("what a refused spawn threw instead, after %d refusals", refusals.get()).isNull();
+        assertThat(unexpected.get()).as("what a refused spawn threw instead, after %d refusals", refusals.get())
+            .isNull();
         assertThat(report.unstopped()).as("stragglers: %s", report.describe()).isEmpty();
         assertThat(live.state()).isEqualTo(TaskState.CANCELLED);
-        assertThat(seen).as("the handles named 'taken' that find() and tasks() handed out during %d refusals",
-                refusals.get()).containsExactly(live);
+        assertThat(seen)
+            .as("the handles named 'taken' that find() and tasks() handed out during %d refusals", refusals.get())
+            .containsExactly(live);
     }
 
     /**
-     * A spawn on its own thread whose executor takes its time to refuse (as one that first tries a
-     * full queue does), until {@link #refuse()}.
+     * A spawn on its own thread whose executor takes its time to refuse (as one that
+     * first tries a full queue does), until {@link #refuse()}.
      */
     private static final class SlowRefusal {
 
@@ -132,14 +152,11 @@ class RefusedSpawnRaceTest {
 
         final CountDownLatch refusing = new CountDownLatch(1);
 
-        final CriticalTaskRegistry registry = CriticalTaskRegistry.builder()
-            .executor(command -> {
-                executing.countDown();
-                StopBoundedByUserCodeTest.awaitDeaf(refusing);
-                throw new RejectedExecutionException("no room for another task");
-            })
-            .interruptWait(Duration.ofMillis(100))
-            .build();
+        final CriticalTaskRegistry registry = CriticalTaskRegistry.builder().executor(command -> {
+            executing.countDown();
+            StopBoundedByUserCodeTest.awaitDeaf(refusing);
+            throw new RejectedExecutionException("no room for another task");
+        }).interruptWait(Duration.ofMillis(100)).build();
 
         final AtomicReference<Throwable> outcome = new AtomicReference<>();
 
@@ -162,6 +179,7 @@ class RefusedSpawnRaceTest {
             spawner.join(TimeUnit.SECONDS.toMillis(10));
             assertThat(outcome.get()).as("the spawn's outcome").isInstanceOf(RejectedExecutionException.class);
         }
+
     }
 
     private static CompletableFuture<StopReport> stopOnItsOwnThread(CriticalTaskRegistry registry, Duration grace) {
@@ -190,4 +208,5 @@ class RefusedSpawnRaceTest {
                     + " ms after the refusal (bound " + bound.toMillis() + " ms), reporting: " + late.describe());
         }
     }
+
 }

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import dev.criticaltask.testsupport.CapturedLogs;
@@ -13,11 +29,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Issue 19, item 7: a handle spawned with {@link CriticalTaskHandle#spawn(String, CriticalTask,
- * CancellationToken)} directly on a registry's {@link CriticalTaskRegistry#rootToken() root token}
- * has no registry observer, yet once its failure has cancelled the root, the registry's
- * {@link CriticalTaskRegistry#firstFailure()} returns that failure, as DESIGN.md promises for any
- * failure that cancels the root.
+ * Issue 19, item 7: a handle spawned with
+ * {@link CriticalTaskHandle#spawn(String, CriticalTask, CancellationToken)} directly on a
+ * registry's {@link CriticalTaskRegistry#rootToken() root token} has no registry
+ * observer, yet once its failure has cancelled the root, the registry's
+ * {@link CriticalTaskRegistry#firstFailure()} returns that failure, as DESIGN.md promises
+ * for any failure that cancels the root.
  */
 @Tag("core")
 class RootTokenSpawnFailureTest {
@@ -28,7 +45,8 @@ class RootTokenSpawnFailureTest {
     @Test
     @Timeout(60)
     void aFailureOfAHandleSpawnedOnTheRootTokenIsTheRegistrysFirstFailure() throws Exception {
-        // the handle logs its failure through java.util.logging: captured here, off the console
+        // the handle logs its failure through java.util.logging: captured here, off the
+        // console
         Logger handleLogger = Logger.getLogger(CriticalTaskHandle.class.getName());
         boolean useParentHandlers = handleLogger.getUseParentHandlers();
         handleLogger.setUseParentHandlers(false);
@@ -40,11 +58,13 @@ class RootTokenSpawnFailureTest {
                         throw new IOException("failed beside the registry");
                     }, root).detach();
 
-                    assertThat(root.await(Duration.ofSeconds(10))).as("round %d: the root was cancelled", round).isTrue();
+                    assertThat(root.await(Duration.ofSeconds(10))).as("round %d: the root was cancelled", round)
+                        .isTrue();
                     Optional<CriticalTaskFailedException> first = registry.firstFailure();
                     Throwable reason = root.reason().orElse(null);
 
-                    assertThat(reason).as("round %d: the root's reason", round).isInstanceOf(CriticalTaskFailedException.class);
+                    assertThat(reason).as("round %d: the root's reason", round)
+                        .isInstanceOf(CriticalTaskFailedException.class);
                     assertThat(first).as("round %d: firstFailure() once the root was cancelled by a failure", round)
                         .containsSame((CriticalTaskFailedException) reason);
                 }
@@ -54,4 +74,5 @@ class RootTokenSpawnFailureTest {
             handleLogger.setUseParentHandlers(useParentHandlers);
         }
     }
+
 }

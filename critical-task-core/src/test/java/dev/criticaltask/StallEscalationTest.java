@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import dev.criticaltask.testsupport.SilentLogger;
@@ -21,9 +37,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Issue 19, item 5: when a stall (on-stall {@code FAIL}, no restart left) has already escalated and
- * the interrupted task then throws, its own throwable is kept in the failure, as it is on the path
- * where the stall has not escalated yet.
+ * Issue 19, item 5: when a stall (on-stall {@code FAIL}, no restart left) has already
+ * escalated and the interrupted task then throws, its own throwable is kept in the
+ * failure, as it is on the path where the stall has not escalated yet.
  */
 @Tag("core")
 class StallEscalationTest {
@@ -41,7 +57,8 @@ class StallEscalationTest {
         AtomicReference<IllegalStateException> thrown = new AtomicReference<>();
         CriticalTaskHandle handle = registry.spawn(CriticalTaskSpec.supervised("stuck", context -> {
             try {
-                new CountDownLatch(1).await(); // stuck, without heartbeats; only the interrupt ends it
+                new CountDownLatch(1).await(); // stuck, without heartbeats; only the
+                                               // interrupt ends it
             }
             catch (InterruptedException interrupted) {
                 IllegalStateException own = new IllegalStateException("interrupted before the work was done");
@@ -59,7 +76,10 @@ class StallEscalationTest {
             .anySatisfy(found -> assertThat(found).isSameAs(thrown.get()));
     }
 
-    /** Every throwable reachable from {@code root} through causes and suppressed exceptions. */
+    /**
+     * Every throwable reachable from {@code root} through causes and suppressed
+     * exceptions.
+     */
     private static List<Throwable> reachableFrom(Throwable root) {
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         List<Throwable> found = new ArrayList<>();
@@ -79,4 +99,5 @@ class StallEscalationTest {
         }
         return found;
     }
+
 }

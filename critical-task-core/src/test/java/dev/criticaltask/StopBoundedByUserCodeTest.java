@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,16 +35,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Issue 19, item 4: user code (a {@link RestartPolicy#retryOn(Predicate) retryOn} predicate, the
- * {@code toString()} of a task's throwable) never runs while the task's supervision holds a lock
- * that {@link CriticalTaskRegistry#stop(Duration)} needs, so {@code stop(Duration.ZERO)} returns
- * within its interrupt wait whatever that code does: here it blocks until the test releases it,
- * deaf to interrupts.
+ * Issue 19, item 4: user code (a {@link RestartPolicy#retryOn(Predicate) retryOn}
+ * predicate, the {@code toString()} of a task's throwable) never runs while the task's
+ * supervision holds a lock that {@link CriticalTaskRegistry#stop(Duration)} needs, so
+ * {@code stop(Duration.ZERO)} returns within its interrupt wait whatever that code does:
+ * here it blocks until the test releases it, deaf to interrupts.
  */
 @Tag("core")
 class StopBoundedByUserCodeTest {
 
-    /** How long {@code stop(Duration.ZERO)} may take: its 100 ms interrupt wait, and a loaded machine. */
+    /**
+     * How long {@code stop(Duration.ZERO)} may take: its 100 ms interrupt wait, and a
+     * loaded machine.
+     */
     private static final Duration STOP_BOUND = Duration.ofSeconds(3);
 
     private final CountDownLatch entered = new CountDownLatch(1);
@@ -36,8 +55,9 @@ class StopBoundedByUserCodeTest {
     private final CountDownLatch release = new CountDownLatch(1);
 
     /**
-     * Describes what it is asked to log, as a real logger's formatter does (the runtime itself no
-     * longer calls a failure's {@code toString}: its log line names the task only), and drops it.
+     * Describes what it is asked to log, as a real logger's formatter does (the runtime
+     * itself no longer calls a failure's {@code toString}: its log line names the task
+     * only), and drops it.
      */
     private static final System.Logger DESCRIBING = new System.Logger() {
         @Override
@@ -88,7 +108,8 @@ class StopBoundedByUserCodeTest {
     @Test
     @Timeout(30)
     void aRetryPredicateThatBlocksOnTheSupervisionTimerDoesNotHoldUpStop() throws Exception {
-        // silent: its stall goes through the restart policy on the supervision timer's thread
+        // silent: its stall goes through the restart policy on the supervision timer's
+        // thread
         registry.spawn(CriticalTaskSpec.supervised("silent", context -> context.cancellation().await())
             .withRestartPolicy(RestartPolicy.limited(3, Duration.ofMinutes(1)).retryOn(blockingPredicate()))
             .withHeartbeat(Duration.ofMillis(50), StallAction.FAIL));
@@ -110,7 +131,10 @@ class StopBoundedByUserCodeTest {
         assertStillRunning(report, handle);
     }
 
-    /** The stop names the task whose thread is still in the user code, with where that thread was. */
+    /**
+     * The stop names the task whose thread is still in the user code, with where that
+     * thread was.
+     */
     private static void assertStillRunning(StopReport report, CriticalTaskHandle handle) {
         assertThat(report.unstopped()).singleElement().satisfies(task -> {
             assertThat(task.name()).isEqualTo(handle.description());
@@ -119,7 +143,9 @@ class StopBoundedByUserCodeTest {
         assertThat(handle.isFinished()).isFalse();
     }
 
-    /** A predicate that says yes, once the test releases it; interrupts do not release it. */
+    /**
+     * A predicate that says yes, once the test releases it; interrupts do not release it.
+     */
     private Predicate<Throwable> blockingPredicate() {
         return thrown -> {
             entered.countDown();
@@ -128,7 +154,10 @@ class StopBoundedByUserCodeTest {
         };
     }
 
-    /** Runs {@code stop(Duration.ZERO)} on a thread of its own and waits at most {@code bound} for it. */
+    /**
+     * Runs {@code stop(Duration.ZERO)} on a thread of its own and waits at most
+     * {@code bound} for it.
+     */
     private StopReport stopWithin(Duration bound, String whileWhat) throws Exception {
         CompletableFuture<StopReport> stopping = new CompletableFuture<>();
         Thread stopper = new Thread(() -> {
@@ -173,7 +202,10 @@ class StopBoundedByUserCodeTest {
         }
     }
 
-    /** A failure whose description blocks until released, as one that calls out to a slow service would. */
+    /**
+     * A failure whose description blocks until released, as one that calls out to a slow
+     * service would.
+     */
     static final class SlowToDescribe extends IOException {
 
         private static final long serialVersionUID = 1L;
@@ -194,5 +226,7 @@ class StopBoundedByUserCodeTest {
             awaitDeaf(release);
             return super.toString();
         }
+
     }
+
 }

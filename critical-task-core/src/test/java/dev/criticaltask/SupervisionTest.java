@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +42,9 @@ class SupervisionTest {
     private static final RestartPolicy QUICK = RestartPolicy.limited(3, Duration.ofMinutes(1))
         .withBackoff(Duration.ofMillis(1), Duration.ofMillis(5));
 
-    private final CriticalTaskRegistry registry = CriticalTaskRegistry.builder().interruptWait(Duration.ofSeconds(1)).build();
+    private final CriticalTaskRegistry registry = CriticalTaskRegistry.builder()
+        .interruptWait(Duration.ofSeconds(1))
+        .build();
 
     private final List<String> events = new CopyOnWriteArrayList<>();
 
@@ -64,7 +82,8 @@ class SupervisionTest {
                 attempts.add(context.attempt());
                 assertThat(context.name()).isEqualTo("flaky");
                 if (context.attempt() < 3) {
-                    context.cancellation().cancel(); // even a self-cancelled token is not reused
+                    context.cancellation().cancel(); // even a self-cancelled token is not
+                                                     // reused
                     throw new IOException("attempt " + context.attempt());
                 }
             }).withRestartPolicy(QUICK));
@@ -76,12 +95,14 @@ class SupervisionTest {
             assertThat(tokens.get(2).isCancelled()).isFalse();
             assertThat(handle.restartCount()).isEqualTo(2);
             assertThat(handle.attempt()).isEqualTo(3);
-            assertThat(handle.lastRestartCause()).hasValueSatisfying(cause -> assertThat(cause).hasMessage("attempt 2"));
+            assertThat(handle.lastRestartCause())
+                .hasValueSatisfying(cause -> assertThat(cause).hasMessage("attempt 2"));
             assertThat(registry.rootToken().isCancelled()).isFalse();
             assertThat(registry.firstFailure()).isEmpty();
             assertThat(events).containsExactly("restarted flaky attempt 1", "restarted flaky attempt 2");
-            assertThat(logs.atLevel(Level.WARNING)).hasSize(2).allSatisfy(record -> assertThat(record.getMessage())
-                .contains("'flaky' failed on attempt").contains("restarting in"));
+            assertThat(logs.atLevel(Level.WARNING)).hasSize(2)
+                .allSatisfy(record -> assertThat(record.getMessage()).contains("'flaky' failed on attempt")
+                    .contains("restarting in"));
             assertThat(registry.rootToken().linkedCount()).isZero();
         }
     }
@@ -96,22 +117,27 @@ class SupervisionTest {
         CriticalTaskFailedException failure = catchFailure(handle);
         assertThat(runs).hasValue(4);
         assertThat(failure).hasCauseInstanceOf(IOException.class).hasRootCauseMessage("run 4");
-        assertThat(failure.getSuppressed()).extracting(Throwable::getMessage).containsExactly("run 1", "run 2", "run 3");
+        assertThat(failure.getSuppressed()).extracting(Throwable::getMessage)
+            .containsExactly("run 1", "run 2", "run 3");
         assertThat(registry.rootToken().reason()).containsSame(failure);
         assertThat(registry.firstFailure()).containsSame(failure);
         assertThat(handle.restartCount()).isEqualTo(3);
         assertThat(events).endsWith("failed doomed");
     }
 
-    /** Issue 13, item 3: the one ERROR is the escalated failure itself, earlier causes and all. */
+    /**
+     * Issue 13, item 3: the one ERROR is the escalated failure itself, earlier causes and
+     * all.
+     */
     @Test
     void theOneErrorLogIsTheEscalatedFailureWithTheEarlierCausesSuppressed() throws Exception {
         try (CapturedLogs logs = CapturedLogs.of(CriticalTaskRegistry.class)) {
             AtomicInteger runs = new AtomicInteger();
             CriticalTaskHandle handle = registry.spawn(CriticalTaskSpec.of("thrice", token -> {
                 throw new IOException("run " + runs.incrementAndGet());
-            }).withRestartPolicy(RestartPolicy.limited(2, Duration.ofMinutes(1))
-                .withBackoff(Duration.ofMillis(1), Duration.ofMillis(5))));
+            })
+                .withRestartPolicy(RestartPolicy.limited(2, Duration.ofMinutes(1))
+                    .withBackoff(Duration.ofMillis(1), Duration.ofMillis(5))));
 
             CriticalTaskFailedException failure = catchFailure(handle);
 
@@ -146,7 +172,8 @@ class SupervisionTest {
             java.util.concurrent.atomic.AtomicBoolean cancelReturned = new java.util.concurrent.atomic.AtomicBoolean();
             CountDownLatch failed = new CountDownLatch(1);
             RestartPolicy slow = RestartPolicy.limited(50, Duration.ofMinutes(1))
-                .withBackoff(Duration.ofMillis(round % 3), Duration.ofMillis(round % 3)).withJitter(0);
+                .withBackoff(Duration.ofMillis(round % 3), Duration.ofMillis(round % 3))
+                .withJitter(0);
             CriticalTaskHandle handle = racing.spawn(CriticalTaskSpec.of("racer", token -> {
                 int run = runs.incrementAndGet();
                 if (cancelReturned.get()) {
@@ -163,10 +190,14 @@ class SupervisionTest {
             racing.rootToken().cancel();
             cancelReturned.set(true);
 
-            assertThat(handle.completion().toCompletableFuture().handle((ok, ex) -> true).get(10, TimeUnit.SECONDS)).isTrue();
-            // Either the backoff saw the cancel, or the failure itself came after it (a failure
-            // during shutdown is still a failure): the handle ends CANCELLED, or FAILED by an
-            // IOException. A restart decided just before the cancel may begin after it, but only
+            assertThat(handle.completion().toCompletableFuture().handle((ok, ex) -> true).get(10, TimeUnit.SECONDS))
+                .isTrue();
+            // Either the backoff saw the cancel, or the failure itself came after it (a
+            // failure
+            // during shutdown is still a failure): the handle ends CANCELLED, or FAILED
+            // by an
+            // IOException. A restart decided just before the cancel may begin after it,
+            // but only
             // with its token already cancelled, and nothing restarts after that.
             assertThat(handle.state()).as("round %d", round).isIn(TaskState.CANCELLED, TaskState.FAILED);
             handle.failure().ifPresent(failure -> assertThat(failure).hasRootCauseInstanceOf(IOException.class));
@@ -203,13 +234,16 @@ class SupervisionTest {
         Duration detectedAfter = Duration.ofNanos(System.nanoTime() - started);
         assertThat(detectedAfter).isGreaterThanOrEqualTo(timeout);
         stalled.await();
-        // found within the timeout plus one watch period; a check is due at most one timeout
+        // found within the timeout plus one watch period; a check is due at most one
+        // timeout
         // after the last heartbeat, so the watch period is the timeout itself
         assertThat(silence.get()).isBetween(timeout, timeout.multipliedBy(2));
-        assertThat(handle.sinceLastHeartbeat()).hasValueSatisfying(silent -> assertThat(silent).isGreaterThanOrEqualTo(timeout));
+        assertThat(handle.sinceLastHeartbeat())
+            .hasValueSatisfying(silent -> assertThat(silent).isGreaterThanOrEqualTo(timeout));
         TaskSnapshot stalledView = handle.snapshot();
         assertThat(stalledView.state()).isEqualTo(TaskState.STALLED);
-        assertThat(stalledView.sinceLastHeartbeat()).hasValueSatisfying(silent -> assertThat(silent).isGreaterThanOrEqualTo(timeout));
+        assertThat(stalledView.sinceLastHeartbeat())
+            .hasValueSatisfying(silent -> assertThat(silent).isGreaterThanOrEqualTo(timeout));
         assertThat(registry.rootToken().isCancelled()).isFalse();
 
         beatAgain.countDown();
@@ -217,7 +251,8 @@ class SupervisionTest {
         assertThat(handle.state()).isEqualTo(TaskState.RUNNING);
         assertThat(events).containsExactly("stalled sleepy");
         assertThat(Thread.getAllStackTraces().keySet())
-            .filteredOn(thread -> thread.getName().equals(SupervisionTimer.THREAD_NAME)).isNotEmpty();
+            .filteredOn(thread -> thread.getName().equals(SupervisionTimer.THREAD_NAME))
+            .isNotEmpty();
     }
 
     @Test
@@ -256,7 +291,8 @@ class SupervisionTest {
         }).withRestartPolicy(QUICK).withHeartbeat(Duration.ofMillis(200), StallAction.FAIL));
 
         await().atMost(LONG).until(() -> handle.attempt() >= 2);
-        assertThat(handle.lastRestartCause()).hasValueSatisfying(cause -> assertThat(cause).isInstanceOf(TaskStalledException.class));
+        assertThat(handle.lastRestartCause())
+            .hasValueSatisfying(cause -> assertThat(cause).isInstanceOf(TaskStalledException.class));
         assertThat(registry.rootToken().isCancelled()).isFalse();
         assertThat(handle.state()).isIn(TaskState.RUNNING);
         handle.cancel();
@@ -276,10 +312,12 @@ class SupervisionTest {
                 }
             }).withHeartbeat(Duration.ofSeconds(5), StallAction.FAIL));
         }
-        // every task is watched (its first check scheduled, which starts the timer's thread), on a
+        // every task is watched (its first check scheduled, which starts the timer's
+        // thread), on a
         // loaded machine too
-        await().atMost(LONG).until(() -> registry.tasks().stream().allMatch(task -> task.sinceLastHeartbeat().isPresent())
-                && monitorThreads() > monitorsBefore);
+        await().atMost(LONG)
+            .until(() -> registry.tasks().stream().allMatch(task -> task.sinceLastHeartbeat().isPresent())
+                    && monitorThreads() > monitorsBefore);
         assertThat(monitorThreads() - monitorsBefore).isEqualTo(1);
         registry.stop(LONG);
         await().atMost(LONG).until(() -> monitorThreads() == monitorsBefore);
@@ -287,17 +325,21 @@ class SupervisionTest {
 
     @Test
     void badSpecsAreRefused() {
-        assertThatThrownBy(() -> CriticalTaskSpec.of(" ", token -> { })).hasMessageContaining("blank");
+        assertThatThrownBy(() -> CriticalTaskSpec.of(" ", token -> {
+        })).hasMessageContaining("blank");
         assertThatThrownBy(() -> CriticalTaskSpec.supervised("x", null)).hasMessage("task must not be null");
-        assertThatThrownBy(() -> CriticalTaskSpec.supervised("x", context -> { }).withHeartbeat(Duration.ZERO, StallAction.FAIL))
-            .hasMessageContaining("heartbeat timeout must be positive");
-        assertThatThrownBy(() -> CriticalTaskSpec.of("plain", token -> { }).withHeartbeat(Duration.ofSeconds(1), StallAction.FAIL))
-            .isInstanceOf(IllegalStateException.class).hasMessageContaining("'plain' is a plain CriticalTask");
+        assertThatThrownBy(() -> CriticalTaskSpec.supervised("x", context -> {
+        }).withHeartbeat(Duration.ZERO, StallAction.FAIL)).hasMessageContaining("heartbeat timeout must be positive");
+        assertThatThrownBy(() -> CriticalTaskSpec.of("plain", token -> {
+        }).withHeartbeat(Duration.ofSeconds(1), StallAction.FAIL)).isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("'plain' is a plain CriticalTask");
         assertThatThrownBy(() -> registry.spawn((CriticalTaskSpec) null)).hasMessage("spec must not be null");
     }
 
     private static long monitorThreads() {
-        return Thread.getAllStackTraces().keySet().stream()
+        return Thread.getAllStackTraces()
+            .keySet()
+            .stream()
             .filter(thread -> thread.getName().equals(SupervisionTimer.THREAD_NAME))
             .count();
     }
@@ -311,4 +353,5 @@ class SupervisionTest {
         }
         throw new AssertionError("expected " + handle + " to fail");
     }
+
 }

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import dev.criticaltask.testsupport.SilentLogger;
@@ -20,9 +36,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 13, item 4: the thread rules that {@link CriticalTaskListener} states, one test per kind of
- * thread: the task's own, the supervision timer's, the one that completes an asynchronous stage,
- * and the one that stops the registry.
+ * Issue 13, item 4: the thread rules that {@link CriticalTaskListener} states, one test
+ * per kind of thread: the task's own, the supervision timer's, the one that completes an
+ * asynchronous stage, and the one that stops the registry.
  */
 @Tag("core")
 class ThreadRulesTest {
@@ -37,7 +53,8 @@ class ThreadRulesTest {
     /** "event task" to the names of the threads that ran the callback (or predicate). */
     private final Map<String, Set<String>> threads = new ConcurrentHashMap<>();
 
-    private final ExecutorService completer = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "completer"));
+    private final ExecutorService completer = Executors
+        .newSingleThreadExecutor(runnable -> new Thread(runnable, "completer"));
 
     ThreadRulesTest() {
         registry.addListener(new CriticalTaskListener() {
@@ -107,12 +124,14 @@ class ThreadRulesTest {
         CountDownLatch stalled = new CountDownLatch(1);
         CriticalTaskHandle sleepy = registry.spawn(CriticalTaskSpec.supervised("sleepy", context -> {
             try {
-                context.cancellation().await(); // silent until the stall cancels (and interrupts) this attempt
+                context.cancellation().await(); // silent until the stall cancels (and
+                                                // interrupts) this attempt
             }
             finally {
                 stalled.countDown();
             }
-        }).withRestartPolicy(QUICK.retryOn(thrown -> recordPredicate("sleepy")))
+        })
+            .withRestartPolicy(QUICK.retryOn(thrown -> recordPredicate("sleepy")))
             .withHeartbeat(Duration.ofMillis(200), StallAction.FAIL));
         assertThat(stalled.await(10, TimeUnit.SECONDS)).isTrue();
         org.awaitility.Awaitility.await().atMost(LONG).until(() -> sleepy.attempt() >= 2);
@@ -154,13 +173,19 @@ class ThreadRulesTest {
                 restarting.countDown();
             }
         });
-        registry.spawn(CriticalTaskSpec.async("patient", token -> CompletableFuture.failedFuture(new IOException("down")))
-            .withRestartPolicy(RestartPolicy.limited(3, Duration.ofMinutes(1))
-                .withBackoff(Duration.ofMinutes(10), Duration.ofMinutes(10))));
+        registry
+            .spawn(CriticalTaskSpec.async("patient", token -> CompletableFuture.failedFuture(new IOException("down")))
+                .withRestartPolicy(RestartPolicy.limited(3, Duration.ofMinutes(1))
+                    .withBackoff(Duration.ofMinutes(10), Duration.ofMinutes(10))));
         assertThat(restarting.await(10, TimeUnit.SECONDS)).isTrue();
-        // the backoff is set up once the thread that ended the attempt (here the task's) has let go
-        org.awaitility.Awaitility.await().atMost(LONG).until(() -> Thread.getAllStackTraces().keySet().stream()
-            .noneMatch(thread -> thread.getName().equals("critical-task-patient")));
+        // the backoff is set up once the thread that ended the attempt (here the task's)
+        // has let go
+        org.awaitility.Awaitility.await()
+            .atMost(LONG)
+            .until(() -> Thread.getAllStackTraces()
+                .keySet()
+                .stream()
+                .noneMatch(thread -> thread.getName().equals("critical-task-patient")));
 
         CompletableFuture<StopReport> stopped = Outcomes.stopOnAnotherThread(registry, LONG);
 
@@ -180,4 +205,5 @@ class ThreadRulesTest {
     private void put(String key) {
         threads.computeIfAbsent(key, any -> ConcurrentHashMap.newKeySet()).add(Thread.currentThread().getName());
     }
+
 }

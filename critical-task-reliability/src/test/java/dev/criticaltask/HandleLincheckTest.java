@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import java.time.Duration;
@@ -12,17 +28,19 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Model-checks the state transitions of a {@link CriticalTaskHandle} whose run is controlled by the
- * test: the executor only captures the task, and the operation {@code run(outcome)} runs it on a
- * Lincheck thread, ending it normally, with {@link InterruptedException}, with an unchecked or with a
- * checked exception.
+ * Model-checks the state transitions of a {@link CriticalTaskHandle} whose run is
+ * controlled by the test: the executor only captures the task, and the operation
+ * {@code run(outcome)} runs it on a Lincheck thread, ending it normally, with
+ * {@link InterruptedException}, with an unchecked or with a checked exception.
  *
- * <p>Running a task is several steps by design (parent cancelled, then the terminal state published,
- * then the token unlinked, then {@code join} released), so the observations that would see those
- * steps apart ({@code isCancelled}, which a failure also sets through the parent, {@code join} and
- * the parent's reason) run on the runner's thread, in the same non-parallel group as {@code run}.
- * The other threads read the state concurrently: the state must move once, from RUNNING
- * to the terminal state the outcome and the order of cancel and run give.
+ * <p>
+ * Running a task is several steps by design (parent cancelled, then the terminal state
+ * published, then the token unlinked, then {@code join} released), so the observations
+ * that would see those steps apart ({@code isCancelled}, which a failure also sets
+ * through the parent, {@code join} and the parent's reason) run on the runner's thread,
+ * in the same non-parallel group as {@code run}. The other threads read the state
+ * concurrently: the state must move once, from RUNNING to the terminal state the outcome
+ * and the order of cancel and run give.
  */
 @Tag("core")
 @Param(name = "outcome", gen = IntGen.class, conf = "0:3")
@@ -49,8 +67,10 @@ public class HandleLincheckTest {
     private final CriticalTaskHandle handle;
 
     public HandleLincheckTest() {
-        // The handle a registry owns (no Cleaner, no spawn-site stack walk) over a TaskRun that logs
-        // nowhere: the same state machine as spawn()'s, without JDK machinery that model checking
+        // The handle a registry owns (no Cleaner, no spawn-site stack walk) over a
+        // TaskRun that logs
+        // nowhere: the same state machine as spawn()'s, without JDK machinery that model
+        // checking
         // would have to trace on every invocation.
         TaskRun run = new TaskRun("lincheck", token -> {
             switch (outcome) {
@@ -97,17 +117,18 @@ public class HandleLincheckTest {
 
     @Operation(nonParallelGroup = "runner")
     public String parentReason() {
-        return parent.isCancelled()
-                ? parent.reason().map(why -> why instanceof CriticalTaskFailedException failed
-                        ? "failure:" + failed.getCause().getMessage() : "other").orElse("none")
-                : "active";
+        return parent.isCancelled() ? parent.reason()
+            .map(why -> why instanceof CriticalTaskFailedException failed ? "failure:" + failed.getCause().getMessage()
+                    : "other")
+            .orElse("none") : "active";
     }
 
     /**
-     * In the runner's group too: the outcome is decided when the task returns and published a few
-     * steps later, so a concurrent {@code cancel()} that returns while {@code state()} still reads
-     * RUNNING can be followed by COMPLETED or FAILED (found by the stress run; RELIABILITY.md,
-     * finding 3). That is the intended reading (the task ended before the cancel), not a bug.
+     * In the runner's group too: the outcome is decided when the task returns and
+     * published a few steps later, so a concurrent {@code cancel()} that returns while
+     * {@code state()} still reads RUNNING can be followed by COMPLETED or FAILED (found
+     * by the stress run; RELIABILITY.md, finding 3). That is the intended reading (the
+     * task ended before the cancel), not a bug.
      */
     @Operation(nonParallelGroup = "runner")
     public void cancel() {
@@ -151,7 +172,10 @@ public class HandleLincheckTest {
             .check(HandleLincheckTest.class);
     }
 
-    /** A run-once task: RUNNING until run, then the terminal state its outcome and the token give. */
+    /**
+     * A run-once task: RUNNING until run, then the terminal state its outcome and the
+     * token give.
+     */
     public static class Spec {
 
         private boolean ran;
@@ -217,5 +241,7 @@ public class HandleLincheckTest {
         public String failure() {
             return failure;
         }
+
     }
+
 }

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import java.time.Duration;
@@ -16,34 +32,45 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Issue 19's interleavings inside one seeded round of {@link SeededStressTest}, drawn from a stream
- * of the round's seed of their own, so that the round's other draws stay what they were:
+ * Issue 19's interleavings inside one seeded round of {@link SeededStressTest}, drawn
+ * from a stream of the round's seed of their own, so that the round's other draws stay
+ * what they were:
  * <ul>
- *   <li>item 6: a finite top task's name is spawned again the moment its handle says it is finished;
- *       the spawn must be accepted;
- *   <li>item 11: (platform rounds) a spawner thread whose spawns the registry's executor refuses, and
- *       whose other spawns take the names of live tasks, races {@code stop}; a reader thread reads
- *       {@code tasks()} and {@code find()} all round. No refused spawn may be named by the stop, stay
- *       in the task list, or leave a handed-out handle running; and (item 2) no handle the reader
- *       reads has a finish time while it is running;
- *   <li>item 9: tasks of a registry of their own, with a heartbeat timeout of 0.5 to 2 ms and
- *       zero-backoff restarts, whose attempts end about when their checks come due, race the round;
- *       no attempt may fail for a stall longer than the time since it began.
+ * <li>item 6: a finite top task's name is spawned again the moment its handle says it is
+ * finished; the spawn must be accepted;
+ * <li>item 11: (platform rounds) a spawner thread whose spawns the registry's executor
+ * refuses, and whose other spawns take the names of live tasks, races {@code stop}; a
+ * reader thread reads {@code tasks()} and {@code find()} all round. No refused spawn may
+ * be named by the stop, stay in the task list, or leave a handed-out handle running; and
+ * (item 2) no handle the reader reads has a finish time while it is running;
+ * <li>item 9: tasks of a registry of their own, with a heartbeat timeout of 0.5 to 2 ms
+ * and zero-backoff restarts, whose attempts end about when their checks come due, race
+ * the round; no attempt may fail for a stall longer than the time since it began.
  * </ul>
  */
 final class RaceInterleavings {
 
     /** What the interleavings did over all rounds. */
     static final class Counts {
+
         final AtomicInteger respawns = new AtomicInteger();
+
         final AtomicInteger refusalRounds = new AtomicInteger();
+
         final AtomicInteger executorRefusals = new AtomicInteger();
+
         final AtomicInteger nameRefusals = new AtomicInteger();
+
         final AtomicInteger readerRounds = new AtomicInteger();
+
         final AtomicInteger phantomsSeen = new AtomicInteger();
+
         final AtomicInteger racerRounds = new AtomicInteger();
+
         final AtomicInteger racerRestarts = new AtomicInteger();
+
         final AtomicInteger racerStalls = new AtomicInteger();
+
         final AtomicInteger racerEscalations = new AtomicInteger();
 
         @Override
@@ -54,9 +81,13 @@ final class RaceInterleavings {
                     + racerRounds + " rounds of heartbeat racers (" + racerRestarts + " restarts, " + racerStalls
                     + " of them stalls, " + racerEscalations + " stalls escalated after another timeout)";
         }
+
     }
 
-    /** {@code -Dreliability.races=false} leaves them out, to compare the rounds' times with and without. */
+    /**
+     * {@code -Dreliability.races=false} leaves them out, to compare the rounds' times
+     * with and without.
+     */
     static final boolean ENABLED = !"false".equals(System.getProperty("reliability.races"));
 
     private final long seed;
@@ -85,7 +116,8 @@ final class RaceInterleavings {
 
     private volatile String lastRefused = "";
 
-    private final Set<CriticalTaskHandle> seen = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+    private final Set<CriticalTaskHandle> seen = Collections
+        .synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
 
     private Thread readerThread;
 
@@ -114,7 +146,10 @@ final class RaceInterleavings {
         return threads != null ? builder.executor(threads) : builder;
     }
 
-    /** Draws, for each top task in order, whether its name is spawned again once it has finished. */
+    /**
+     * Draws, for each top task in order, whether its name is spawned again once it has
+     * finished.
+     */
     void drawRespawns(int topTasks) {
         respawn = new boolean[topTasks];
         for (int i = 0; i < topTasks; i++) {
@@ -127,8 +162,9 @@ final class RaceInterleavings {
     }
 
     /**
-     * Waits, spinning, until {@code finished} says it is finished, then spawns its name again at
-     * once and waits for that successor to end; returns the successor, or null when refused.
+     * Waits, spinning, until {@code finished} says it is finished, then spawns its name
+     * again at once and waits for that successor to end; returns the successor, or null
+     * when refused.
      */
     CriticalTaskHandle respawn(CriticalTaskRegistry registry, CriticalTaskHandle finished) throws InterruptedException {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -142,7 +178,8 @@ final class RaceInterleavings {
             successor = registry.spawn(name, token -> checked.await());
         }
         catch (IllegalArgumentException taken) {
-            problems.add("the name " + name + " was refused once its handle said " + finished.state() + ": " + taken.getMessage());
+            problems.add("the name " + name + " was refused once its handle said " + finished.state() + ": "
+                    + taken.getMessage());
             return null;
         }
         counts.respawns.incrementAndGet();
@@ -156,7 +193,10 @@ final class RaceInterleavings {
         return successor;
     }
 
-    /** Starts the heartbeat racers, in a registry of their own: their escalations, by design, do not touch the round. */
+    /**
+     * Starts the heartbeat racers, in a registry of their own: their escalations, by
+     * design, do not touch the round.
+     */
     void startRacers(boolean virtual) {
         if (racers != null) {
             racers.start(virtual);
@@ -191,7 +231,10 @@ final class RaceInterleavings {
         seen.add(task);
     }
 
-    /** Starts the refused spawns, which go on until the stop refuses them; {@code live}: names that stay live until after the stop. */
+    /**
+     * Starts the refused spawns, which go on until the stop refuses them; {@code live}:
+     * names that stay live until after the stop.
+     */
     void beforeStop(CriticalTaskRegistry registry, List<String> live) throws InterruptedException {
         if (!refusals) {
             return;
@@ -200,7 +243,7 @@ final class RaceInterleavings {
         CountDownLatch ready = new CountDownLatch(1);
         spawnerThread = new Thread(() -> {
             threads.refuser = Thread.currentThread();
-            for (int n = 0; ; n++) {
+            for (int n = 0;; n++) {
                 boolean taken = !live.isEmpty() && n % 3 == 2;
                 String name = taken ? live.get(n % live.size()) : refusedPrefix + n;
                 if (!taken) {
@@ -233,14 +276,19 @@ final class RaceInterleavings {
         }
     }
 
-    /** Once stop returned: the refused spawns have ended, none is a straggler; the racers stop too. */
+    /**
+     * Once stop returned: the refused spawns have ended, none is a straggler; the racers
+     * stop too.
+     */
     void afterStop(StopReport report) throws InterruptedException {
         if (spawnerThread != null) {
             spawnerThread.join(TimeUnit.SECONDS.toMillis(10));
             if (spawnerThread.isAlive()) {
                 problems.add("the refused spawns went on after stop");
             }
-            report.unstopped().stream().filter(task -> task.name().startsWith(refusedPrefix))
+            report.unstopped()
+                .stream()
+                .filter(task -> task.name().startsWith(refusedPrefix))
                 .forEach(task -> problems.add("the stop report names the refused spawn " + task.name()
                         + (task.stackTrace().isEmpty() ? " (no thread)" : "")));
         }
@@ -249,7 +297,10 @@ final class RaceInterleavings {
         }
     }
 
-    /** Once every task has ended: nothing of a refused spawn is left, or was handed out and is still running. */
+    /**
+     * Once every task has ended: nothing of a refused spawn is left, or was handed out
+     * and is still running.
+     */
     void finish(CriticalTaskRegistry registry, List<CriticalTaskHandle> tops) throws InterruptedException {
         reading = false;
         if (readerThread != null) {
@@ -269,14 +320,19 @@ final class RaceInterleavings {
             }
         }
         if (!running.isEmpty()) {
-            problems.add("the reader was handed " + running.size() + " handles that no spawn accepted and that are still "
-                    + "running, such as " + running.get(0));
+            problems.add("the reader was handed " + running.size()
+                    + " handles that no spawn accepted and that are still " + "running, such as " + running.get(0));
         }
-        registry.tasks().stream().filter(task -> task.description().startsWith(refusedPrefix))
+        registry.tasks()
+            .stream()
+            .filter(task -> task.description().startsWith(refusedPrefix))
             .forEach(task -> problems.add("the task list keeps the refused spawn " + task));
     }
 
-    /** One thread per task, named like the default ones; refuses what the spawner thread spawns. */
+    /**
+     * One thread per task, named like the default ones; refuses what the spawner thread
+     * spawns.
+     */
     private static final class RefusingThreads implements Executor {
 
         private final String round;
@@ -296,5 +352,7 @@ final class RaceInterleavings {
             }
             new Thread(command, "critical-task-stress-" + round + "-" + number.incrementAndGet()).start();
         }
+
     }
+
 }

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,17 +33,20 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * A million spawn/join cycles under one live root: the heap retained afterwards is bounded. The
- * tasks run on the calling thread ({@code Runnable::run}): the point is the token tree, the handles
- * and the registry, not thread creation. Heap figures are "used heap after System.gc()" from the
- * {@link MemoryMXBean}, before and after, and are printed for RELIABILITY.md.
+ * A million spawn/join cycles under one live root: the heap retained afterwards is
+ * bounded. The tasks run on the calling thread ({@code Runnable::run}): the point is the
+ * token tree, the handles and the registry, not thread creation. Heap figures are "used
+ * heap after System.gc()" from the {@link MemoryMXBean}, before and after, and are
+ * printed for RELIABILITY.md.
  */
 @Tag("core")
 class RootRetentionLeakTest {
 
     static final int CYCLES = Integer.getInteger("reliability.leak.cycles", 1_000_000);
 
-    /** Generous: a retained record per cycle (at least ~32 bytes each) would be 30+ MB. */
+    /**
+     * Generous: a retained record per cycle (at least ~32 bytes each) would be 30+ MB.
+     */
     static final long BOUND_BYTES = 8L * 1024 * 1024;
 
     static final Executor CALLER_RUNS = Runnable::run;
@@ -68,7 +87,8 @@ class RootRetentionLeakTest {
         long before = usedHeapAfterGc();
         long started = System.nanoTime();
         for (int i = 0; i < CYCLES; i++) {
-            registry.spawn("cycle-" + (i % 1000), token -> { }).join();
+            registry.spawn("cycle-" + (i % 1000), token -> {
+            }).join();
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         long after = usedHeapAfterGc();
@@ -87,7 +107,8 @@ class RootRetentionLeakTest {
         long started = System.nanoTime();
         for (int i = 0; i < CYCLES; i++) {
             CancellationToken child = root.child();
-            Registration registration = child.onCancel(() -> { });
+            Registration registration = child.onCancel(() -> {
+            });
             registration.close();
             child.cancel(); // a token cancelled on its own unlinks from its parent
         }
@@ -99,10 +120,11 @@ class RootRetentionLeakTest {
     }
 
     /**
-     * Issue #13, item 2: a million {@code root.child()} tokens that nobody references, under a root
-     * that stays live, then a bounded wait for the collector. Every 1,000th child is watched through a
-     * weak reference; the root's own records must go too (their link records are freed off the
-     * caller's thread once the children are collected).
+     * Issue #13, item 2: a million {@code root.child()} tokens that nobody references,
+     * under a root that stays live, then a bounded wait for the collector. Every 1,000th
+     * child is watched through a weak reference; the root's own records must go too
+     * (their link records are freed off the caller's thread once the children are
+     * collected).
      */
     @Test
     void droppedBareChildrenUnderOneRoot() {
@@ -145,11 +167,13 @@ class RootRetentionLeakTest {
     static long usedHeapAfterGc() {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         long used = Long.MAX_VALUE;
-        // a few rounds, so that the cleaner and reference processing settle; the lowest figure counts
+        // a few rounds, so that the cleaner and reference processing settle; the lowest
+        // figure counts
         for (int i = 0; i < 5; i++) {
             System.gc();
             used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
         }
         return used;
     }
+
 }

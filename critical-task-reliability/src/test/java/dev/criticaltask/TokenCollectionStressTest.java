@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import dev.criticaltask.testsupport.QuietLogs;
@@ -27,25 +43,28 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Seeded stress of which child tokens the collector may take (issue #13, item 2), the part that
- * Lincheck cannot model. Three threads grow a random tree under one root: they make children of
- * tokens they hold, register callbacks (a third kept to be closed later, the rest dropped at once, so
- * that only the tree holds their token), {@code whenCancelled()} stages and short waits, drop
- * tokens, and call {@code System.gc()} at seeded points.
+ * Seeded stress of which child tokens the collector may take (issue #13, item 2), the
+ * part that Lincheck cannot model. Three threads grow a random tree under one root: they
+ * make children of tokens they hold, register callbacks (a third kept to be closed later,
+ * the rest dropped at once, so that only the tree holds their token),
+ * {@code whenCancelled()} stages and short waits, drop tokens, and call
+ * {@code System.gc()} at seeded points.
  *
  * <ul>
- *   <li>{@link #aLiveRootKeepsExactlyTheRegisteredTokens}: once the threads end and nothing else
- *       holds a token, a token is collected iff no registration that may still run is left in its
- *       subtree, and the root then links only the kept children. Its cancel then runs every open
- *       registration exactly once, and no closed one.
- *   <li>{@link #noRegistrationIsLostWhenTheCollectorRunsDuringTheCancel}: the root is cancelled while
- *       the threads go on. A callback on the root, which the walk runs before it reaches any child,
- *       waits for more registrations on tokens not reached yet (and dropped at once), then collects.
- *       Every registration that was not closed runs exactly once.
+ * <li>{@link #aLiveRootKeepsExactlyTheRegisteredTokens}: once the threads end and nothing
+ * else holds a token, a token is collected iff no registration that may still run is left
+ * in its subtree, and the root then links only the kept children. Its cancel then runs
+ * every open registration exactly once, and no closed one.
+ * <li>{@link #noRegistrationIsLostWhenTheCollectorRunsDuringTheCancel}: the root is
+ * cancelled while the threads go on. A callback on the root, which the walk runs before
+ * it reaches any child, waits for more registrations on tokens not reached yet (and
+ * dropped at once), then collects. Every registration that was not closed runs exactly
+ * once.
  * </ul>
  *
- * <p>{@code -Dreliability.tokenRounds=N} sets the number of seeds per test (default 8); a failure
- * names its seed, and {@code -Dreliability.tokenSeed=S} replays it.
+ * <p>
+ * {@code -Dreliability.tokenRounds=N} sets the number of seeds per test (default 8); a
+ * failure names its seed, and {@code -Dreliability.tokenSeed=S} replays it.
  */
 @Tag("core")
 class TokenCollectionStressTest {
@@ -64,25 +83,29 @@ class TokenCollectionStressTest {
 
     static LongStream seeds() {
         Long only = Long.getLong("reliability.tokenSeed");
-        return only != null ? LongStream.of(only) : LongStream.range(0, Integer.getInteger("reliability.tokenRounds", 8))
-            .map(i -> 8_263_410_977L + i);
+        return only != null ? LongStream.of(only)
+                : LongStream.range(0, Integer.getInteger("reliability.tokenRounds", 8)).map(i -> 8_263_410_977L + i);
     }
 
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void aLiveRootKeepsExactlyTheRegisteredTokens(long seed) throws Exception {
         Tree tree = new Tree();
-        grow(tree, seed, () -> { });
+        grow(tree, seed, () -> {
+        });
 
         Set<Probe> kept = new HashSet<>();
         for (Registered registration : tree.registrations) {
             if (registration.open) {
                 for (Probe probe = registration.probe; probe != null && kept.add(probe); probe = probe.parent) {
-                    // a registration that may still run keeps its token and every ancestor
+                    // a registration that may still run keeps its token and every
+                    // ancestor
                 }
             }
         }
-        List<Probe> collectable = tree.probes.stream().filter(probe -> !kept.contains(probe)).collect(Collectors.toList());
+        List<Probe> collectable = tree.probes.stream()
+            .filter(probe -> !kept.contains(probe))
+            .collect(Collectors.toList());
         long keptChildrenOfRoot = kept.stream().filter(probe -> probe.parent == null).count();
         await().atMost(BOUND).until(() -> {
             System.gc();
@@ -107,7 +130,8 @@ class TokenCollectionStressTest {
         Tree tree = new Tree();
         int[] during = new int[1];
         tree.root.onCancel(() -> {
-            // The walk is under way and has reached no child yet: let the threads register on tokens it
+            // The walk is under way and has reached no child yet: let the threads
+            // register on tokens it
             // has not reached (and drop them), then collect before it goes on.
             int marked = tree.registered.get();
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
@@ -130,7 +154,8 @@ class TokenCollectionStressTest {
         for (Registered registration : tree.registrations) {
             int fired = registration.fired.get();
             if (registration.open) {
-                assertThat(fired).as("seed %d: a registration that was never closed ran %d times", seed, fired).isEqualTo(1);
+                assertThat(fired).as("seed %d: a registration that was never closed ran %d times", seed, fired)
+                    .isEqualTo(1);
             }
             else {
                 assertThat(fired).as("seed %d: a closed registration ran %d times", seed, fired).isBetween(0, 1);
@@ -145,7 +170,10 @@ class TokenCollectionStressTest {
                 + "while the walk waited%n", seed, tree.probes.size(), tree.registrations.size(), during[0]);
     }
 
-    /** Runs the threads' random operations to the end; {@code driver} runs on this thread meanwhile. */
+    /**
+     * Runs the threads' random operations to the end; {@code driver} runs on this thread
+     * meanwhile.
+     */
     private static void grow(Tree tree, long seed, Runnable driver) throws Exception {
         SplittableRandom random = new SplittableRandom(seed);
         CyclicBarrier start = new CyclicBarrier(THREADS + 1);
@@ -172,7 +200,10 @@ class TokenCollectionStressTest {
         }
     }
 
-    /** One thread's tokens and registrations; only it touches them, and they go when it ends. */
+    /**
+     * One thread's tokens and registrations; only it touches them, and they go when it
+     * ends.
+     */
     private static final class Worker {
 
         private final Tree tree;
@@ -193,7 +224,8 @@ class TokenCollectionStressTest {
         void run() {
             for (int i = 0; i < OPERATIONS; i++) {
                 if (random.nextInt(COLLECT_ONE_IN) == 0) {
-                    System.gc(); // at seeded points, between any two steps of the other threads
+                    System.gc(); // at seeded points, between any two steps of the other
+                                 // threads
                 }
                 int draw = random.nextInt(100);
                 if (held.isEmpty() || draw < 30) {
@@ -222,7 +254,8 @@ class TokenCollectionStressTest {
                 }
                 else if (draw < 72 && !closable.isEmpty()) {
                     Registered registered = closable.remove(random.nextInt(closable.size()));
-                    registered.open = false; // before close(): an open registration at the end was never closed
+                    registered.open = false; // before close(): an open registration at
+                                             // the end was never closed
                     Registration registration = Objects.requireNonNull(registered.registration);
                     registered.registration = null;
                     registration.close();
@@ -242,6 +275,7 @@ class TokenCollectionStressTest {
                 }
             }
         }
+
     }
 
     /** The root, and what the threads did under it. */
@@ -263,6 +297,7 @@ class TokenCollectionStressTest {
             registered.incrementAndGet();
             return registration;
         }
+
     }
 
     /** A token seen weakly, with its parent's probe (null under the root). */
@@ -276,9 +311,12 @@ class TokenCollectionStressTest {
             this.parent = parent;
             this.token = new WeakReference<>(token);
         }
+
     }
 
-    /** One registration's count of runs, and whether it may still run (it was not closed). */
+    /**
+     * One registration's count of runs, and whether it may still run (it was not closed).
+     */
     private static final class Registered {
 
         final Probe probe;
@@ -292,6 +330,7 @@ class TokenCollectionStressTest {
         Registered(Probe probe) {
             this.probe = probe;
         }
+
     }
 
     private static void newThread(Runnable runnable) {
@@ -306,4 +345,5 @@ class TokenCollectionStressTest {
             throw new IllegalStateException(ex);
         }
     }
+
 }

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import java.time.Duration;
@@ -15,13 +31,15 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Model-checks one {@link CancellationToken} against {@link Spec}: cancel, cancel(reason),
- * isCancelled, reason, onCancel (counting), Registration.close, await with a time-out, child.
+ * Model-checks one {@link CancellationToken} against {@link Spec}: cancel,
+ * cancel(reason), isCancelled, reason, onCancel (counting), Registration.close, await
+ * with a time-out, child.
  *
- * <p>Callbacks run <em>after</em> the linearization point of the first cancel (documented: a
- * second cancel may return while the first still runs callbacks), so their counts are not an
- * operation; they are checked at the end of every invocation by {@link #exactlyOnce()}, together
- * with what the token still links.
+ * <p>
+ * Callbacks run <em>after</em> the linearization point of the first cancel (documented: a
+ * second cancel may return while the first still runs callbacks), so their counts are not
+ * an operation; they are checked at the end of every invocation by
+ * {@link #exactlyOnce()}, together with what the token still links.
  */
 @Tag("core")
 @Param(name = "reason", gen = IntGen.class, conf = "1:2")
@@ -32,7 +50,10 @@ public class TokenLincheckTest {
         QuietLogs.install();
     }
 
-    /** Adds await(1 ms): stress only, as model checking freezes System.nanoTime and the wait never times out. */
+    /**
+     * Adds await(1 ms): stress only, as model checking freezes System.nanoTime and the
+     * wait never times out.
+     */
     @Param(name = "reason", gen = IntGen.class, conf = "1:2")
     @Param(name = "slot", gen = IntGen.class, conf = "0:2")
     public static class WithTimedAwait extends TokenLincheckTest {
@@ -41,8 +62,8 @@ public class TokenLincheckTest {
         public boolean awaitShort() throws InterruptedException {
             return token.await(Duration.ofMillis(1));
         }
-    }
 
+    }
 
     static final Exception[] REASONS = { null, new Exception("r1"), new Exception("r2") };
 
@@ -82,11 +103,12 @@ public class TokenLincheckTest {
     }
 
     /**
-     * Core bug (see RELIABILITY.md, bug 1): {@code reason()} reads the reason field without checking
-     * {@code cancelled}; {@code markCancelled} writes the reason first, so a reader can see a reason on
-     * a token that {@code isCancelled()} then reports as active. The CI run reads the reason only once
-     * the token is seen cancelled (what a fixed {@code reason()} does); the faithful read runs in the
-     * disabled test {@link #modelCheckingRawReason()}.
+     * Core bug (see RELIABILITY.md, bug 1): {@code reason()} reads the reason field
+     * without checking {@code cancelled}; {@code markCancelled} writes the reason first,
+     * so a reader can see a reason on a token that {@code isCancelled()} then reports as
+     * active. The CI run reads the reason only once the token is seen cancelled (what a
+     * fixed {@code reason()} does); the faithful read runs in the disabled test
+     * {@link #modelCheckingRawReason()}.
      */
     static volatile boolean rawReason;
 
@@ -114,7 +136,8 @@ public class TokenLincheckTest {
 
     @Operation
     public void close(@Param(name = "slot") int slot) {
-        slotClosed[slot] = true; // written before close(): if set at the end, close() was called
+        slotClosed[slot] = true; // written before close(): if set at the end, close() was
+                                 // called
         slots[slot].close();
     }
 
@@ -131,7 +154,9 @@ public class TokenLincheckTest {
         return child.isCancelled();
     }
 
-    /** Every callback ran at most once; exactly once unless closed; none before a cancel. */
+    /**
+     * Every callback ran at most once; exactly once unless closed; none before a cancel.
+     */
     @Validate
     public void exactlyOnce() {
         boolean cancelled = token.isCancelled();
@@ -160,7 +185,8 @@ public class TokenLincheckTest {
             live++;
         }
         int linked = token.linkedCount();
-        check(linked == (cancelled ? 0 : live), "token links " + linked + " records, expected " + (cancelled ? 0 : live));
+        check(linked == (cancelled ? 0 : live),
+                "token links " + linked + " records, expected " + (cancelled ? 0 : live));
     }
 
     private static void check(boolean condition, String message) {
@@ -216,9 +242,13 @@ public class TokenLincheckTest {
         public boolean awaitShort() {
             return isCancelled();
         }
+
     }
 
-    /** The obviously correct sequential token: a flag, a first reason, a list of callbacks. */
+    /**
+     * The obviously correct sequential token: a flag, a first reason, a list of
+     * callbacks.
+     */
     public static class Spec {
 
         private boolean cancelled;
@@ -261,5 +291,7 @@ public class TokenLincheckTest {
         public boolean child() {
             return cancelled;
         }
+
     }
+
 }

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask;
 
 import java.time.Duration;
@@ -20,24 +36,29 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Model-checks a child token against {@link Spec} while its parent is cancelled concurrently, and the
- * linkage that keeps a token with registrations held by its parent (issue #13, item 2).
+ * Model-checks a child token against {@link Spec} while its parent is cancelled
+ * concurrently, and the linkage that keeps a token with registrations held by its parent
+ * (issue #13, item 2).
  *
- * <p>Cancelling a parent is not atomic across the tree (by design, the first {@code cancel()} walks
- * the descendants after marking the parent), so the object under test is the <em>child</em>: its own
- * operations, plus the parent's {@code cancel}/{@code cancel(reason)} whose linearization point is
- * the moment the walk reaches the child. The parent's cancels run on one thread (a non-parallel
- * group): a concurrent second cancel of the parent returns at once by design, before the walk of the
- * first reaches the child.
+ * <p>
+ * Cancelling a parent is not atomic across the tree (by design, the first
+ * {@code cancel()} walks the descendants after marking the parent), so the object under
+ * test is the <em>child</em>: its own operations, plus the parent's
+ * {@code cancel}/{@code cancel(reason)} whose linearization point is the moment the walk
+ * reaches the child. The parent's cancels run on one thread (a non-parallel group): a
+ * concurrent second cancel of the parent returns at once by design, before the walk of
+ * the first reaches the child.
  *
- * <p>The child starts with no registration of its own. It has two grandchildren: {@code held}, whose
- * one callback ({@link #heldClose()} closes it) makes the child held by the parent from the start,
- * and {@code bare}, on which {@link #bareOnCancel()} registers through the chain. So registrations on
- * the child and on a grandchild, the close of the last one (the child may become collectable), and
- * the parent's cancel race each other. the validation checks afterwards that the
- * parent holds the child strongly exactly while something below it is registered, and that every
- * callback below the child ran once if it was cancelled. Collection itself is not modelled here (the
- * collector is outside Lincheck's control): {@code TokenCollectionStressTest} covers it.
+ * <p>
+ * The child starts with no registration of its own. It has two grandchildren:
+ * {@code held}, whose one callback ({@link #heldClose()} closes it) makes the child held
+ * by the parent from the start, and {@code bare}, on which {@link #bareOnCancel()}
+ * registers through the chain. So registrations on the child and on a grandchild, the
+ * close of the last one (the child may become collectable), and the parent's cancel race
+ * each other. the validation checks afterwards that the parent holds the child strongly
+ * exactly while something below it is registered, and that every callback below the child
+ * ran once if it was cancelled. Collection itself is not modelled here (the collector is
+ * outside Lincheck's control): {@code TokenCollectionStressTest} covers it.
  */
 @Tag("core")
 @Param(name = "reason", gen = IntGen.class, conf = "1:2")
@@ -95,7 +116,8 @@ public class TokenTreeLincheckTest {
     @Operation
     public String childReason() {
         if (!child.isCancelled()) {
-            return "none"; // reason() alone may run ahead of isCancelled(): RELIABILITY.md, bug 1
+            return "none"; // reason() alone may run ahead of isCancelled():
+                           // RELIABILITY.md, bug 1
         }
         return child.reason().map(Throwable::getMessage).orElse("none");
     }
@@ -113,16 +135,21 @@ public class TokenTreeLincheckTest {
         return ranOn.get() == me;
     }
 
-    /** Closes the held grandchild's only callback: nothing below the child may be registered now. */
+    /**
+     * Closes the held grandchild's only callback: nothing below the child may be
+     * registered now.
+     */
     @Operation
     public void heldClose() {
-        heldClosed = true; // written before close(): if set at the end, close() was called
+        heldClosed = true; // written before close(): if set at the end, close() was
+                           // called
         heldRegistration.close();
     }
 
     /**
-     * Registers on the bare grandchild, which links it (and the child) into its parent. Returns
-     * nothing: the grandchild is cancelled a little after the child, by the same walk.
+     * Registers on the bare grandchild, which links it (and the child) into its parent.
+     * Returns nothing: the grandchild is cancelled a little after the child, by the same
+     * walk.
      */
     @Operation
     public void bareOnCancel() {
@@ -175,7 +202,10 @@ public class TokenTreeLincheckTest {
         linkageIsConsistent();
     }
 
-    /** Held by its parent exactly while it, or a descendant, has a registration that may still run. */
+    /**
+     * Held by its parent exactly while it, or a descendant, has a registration that may
+     * still run.
+     */
     private void linkageIsConsistent() {
         if (child.isCancelled()) {
             check(!child.isHeldByParent() && !held.isHeldByParent() && !bare.isHeldByParent(),
@@ -189,8 +219,8 @@ public class TokenTreeLincheckTest {
         check(bare.isHeldByParent() == bareRegistered, "the bare grandchild: held by the child is "
                 + bare.isHeldByParent() + ", registered is " + bareRegistered);
         boolean below = !dynamicFired.isEmpty() || heldRegistered || bareRegistered;
-        check(child.isHeldByParent() == below, "the child: held by the parent is " + child.isHeldByParent()
-                + ", registrations below it: " + below);
+        check(child.isHeldByParent() == below,
+                "the child: held by the parent is " + child.isHeldByParent() + ", registrations below it: " + below);
         for (CancellationToken grandchild : grandchildren) {
             check(!grandchild.isHeldByParent(), "a bare grandchild is held by the child");
         }
@@ -214,29 +244,35 @@ public class TokenTreeLincheckTest {
     }
 
     /**
-     * The linkage's races, each as a scenario of its own (random scenarios over eleven operations
-     * rarely put two of them side by side): a pin, an unpin and a cancel of the parent or child.
+     * The linkage's races, each as a scenario of its own (random scenarios over eleven
+     * operations rarely put two of them side by side): a pin, an unpin and a cancel of
+     * the parent or child.
      */
     @Test
     void modelCheckingLinkageRaces() {
-        ModelCheckingOptions options = new ModelCheckingOptions()
-            .iterations(0)
+        ModelCheckingOptions options = new ModelCheckingOptions().iterations(0)
             .invocationsPerIteration(LincheckOptions.invocations(250))
             .sequentialSpecification(Spec.class);
         List<List<List<String>>> races = List.of(
                 List.of(List.of(), List.of("heldClose"), List.of("bareOnCancel"), List.of("childOnCancel")),
                 List.of(List.of(), List.of("parentCancel"), List.of("bareOnCancel"), List.of("heldClose")),
-                List.of(List.of(), List.of("parentCancel"), List.of("childOnCancel", "heldClose"), List.of("bareOnCancel")),
+                List.of(List.of(), List.of("parentCancel"), List.of("childOnCancel", "heldClose"),
+                        List.of("bareOnCancel")),
                 List.of(List.of(), List.of("childCancel"), List.of("heldClose"), List.of("bareOnCancel")),
-                List.of(List.of("heldClose"), List.of("parentCancel"), List.of("bareOnCancel"), List.of("childOnCancel")),
-                List.of(List.of("heldClose"), List.of("bareOnCancel"), List.of("childOnCancel"), List.of("grandchild")));
+                List.of(List.of("heldClose"), List.of("parentCancel"), List.of("bareOnCancel"),
+                        List.of("childOnCancel")),
+                List.of(List.of("heldClose"), List.of("bareOnCancel"), List.of("childOnCancel"),
+                        List.of("grandchild")));
         for (List<List<String>> race : races) {
             options.addCustomScenario(scenario(race.get(0), race.subList(1, race.size())));
         }
         options.check(TokenTreeLincheckTest.class);
     }
 
-    /** A scenario of no-argument operations: the initial part, then one list per parallel thread. */
+    /**
+     * A scenario of no-argument operations: the initial part, then one list per parallel
+     * thread.
+     */
     private static ExecutionScenario scenario(List<String> initial, List<List<String>> threads) {
         List<List<Actor>> parallel = new ArrayList<>();
         for (List<String> thread : threads) {
@@ -269,7 +305,10 @@ public class TokenTreeLincheckTest {
             .check(TokenTreeLincheckTest.class);
     }
 
-    /** A parent flag and the child's flag and first reason; the parent's cancel reaches the child. */
+    /**
+     * A parent flag and the child's flag and first reason; the parent's cancel reaches
+     * the child.
+     */
     public static class Spec {
 
         private boolean parentCancelled;
@@ -332,5 +371,7 @@ public class TokenTreeLincheckTest {
         public boolean grandchild() {
             return childCancelled;
         }
+
     }
+
 }

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.bench;
 
 import java.time.Duration;
@@ -25,13 +41,14 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Asynchronous tasks ({@link AsyncCriticalTask}): {@value #BATCH} tasks are spawned, each with a
- * pending stage, and then completed and joined, so that the registry's bookkeeping of a stage that
- * ends on another thread is measured, not only its start. Side by side in the same run: the same
- * {@value #BATCH} as blocking registry tasks parked until released (each holds its thread while
- * pending), and the JDK baseline of {@value #BATCH} {@code CompletableFuture}s started on the same
- * kind of per-task thread and completed the same way, without any supervision. The score is per
- * task ({@code @OperationsPerInvocation}).
+ * Asynchronous tasks ({@link AsyncCriticalTask}): {@value #BATCH} tasks are spawned, each
+ * with a pending stage, and then completed and joined, so that the registry's bookkeeping
+ * of a stage that ends on another thread is measured, not only its start. Side by side in
+ * the same run: the same {@value #BATCH} as blocking registry tasks parked until released
+ * (each holds its thread while pending), and the JDK baseline of {@value #BATCH}
+ * {@code CompletableFuture}s started on the same kind of per-task thread and completed
+ * the same way, without any supervision. The score is per task
+ * ({@code @OperationsPerInvocation}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -74,7 +91,9 @@ public class AsyncTaskBenchmark {
         }
     }
 
-    /** Spawned async tasks with pending stages, completed from this thread, then joined. */
+    /**
+     * Spawned async tasks with pending stages, completed from this thread, then joined.
+     */
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public void registrySpawnAsync() throws InterruptedException {
@@ -90,7 +109,10 @@ public class AsyncTaskBenchmark {
         joinAll();
     }
 
-    /** Blocking tasks, each parked on its thread until its future is completed, then joined. */
+    /**
+     * Blocking tasks, each parked on its thread until its future is completed, then
+     * joined.
+     */
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public void registrySpawnBlocking() throws InterruptedException {
@@ -107,8 +129,9 @@ public class AsyncTaskBenchmark {
     }
 
     /**
-     * Baseline: a per-task thread starts each piece of work and returns a pending future, as
-     * {@code start} does; completed from this thread, then joined. No names, no tokens, no registry.
+     * Baseline: a per-task thread starts each piece of work and returns a pending future,
+     * as {@code start} does; completed from this thread, then joined. No names, no
+     * tokens, no registry.
      */
     @Benchmark
     @OperationsPerInvocation(BATCH)
@@ -132,4 +155,5 @@ public class AsyncTaskBenchmark {
             handle.join();
         }
     }
+
 }

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.bench;
 
 import java.util.concurrent.CountDownLatch;
@@ -21,21 +37,23 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Item 3: cancelling a root with 100,000 children (single shot; the tree is built again before each
- * measured invocation).
+ * Item 3: cancelling a root with 100,000 children (single shot; the tree is built again
+ * before each measured invocation).
  *
  * <ul>
- *   <li>{@code cancelNoWaiters}: 100,000 {@code root.child()} tokens (held), nobody waiting; measured:
- *       {@code root.cancel()}. Rust target: 3.65 ms.
- *   <li>{@code cancelParkedThreads}: one thread per child parked in {@code child.await()}; measured:
- *       {@code root.cancel()} until every thread has returned (a latch). Rust target: 30.5 ms.
- *   <li>{@code cancelParkedThreadsFromTask}: the same, {@code cancel()} called from a new thread
- *       of the parameter's kind.
- *   <li>{@code cancelParkedTasks}: the same with 100,000 critical tasks
- *       ({@code CriticalTaskHandle.spawn}, each parked in {@code token.await()}), until every handle
- *       has joined.
- *   <li>{@code latchParkedThreads} (baseline): the same threads parked on one
- *       {@code CountDownLatch(1)}; measured: {@code countDown()} until every thread has returned.
+ * <li>{@code cancelNoWaiters}: 100,000 {@code root.child()} tokens (held), nobody
+ * waiting; measured: {@code root.cancel()}. Rust target: 3.65 ms.
+ * <li>{@code cancelParkedThreads}: one thread per child parked in {@code child.await()};
+ * measured: {@code root.cancel()} until every thread has returned (a latch). Rust target:
+ * 30.5 ms.
+ * <li>{@code cancelParkedThreadsFromTask}: the same, {@code cancel()} called from a new
+ * thread of the parameter's kind.
+ * <li>{@code cancelParkedTasks}: the same with 100,000 critical tasks
+ * ({@code CriticalTaskHandle.spawn}, each parked in {@code token.await()}), until every
+ * handle has joined.
+ * <li>{@code latchParkedThreads} (baseline): the same threads parked on one
+ * {@code CountDownLatch(1)}; measured: {@code countDown()} until every thread has
+ * returned.
  * </ul>
  */
 @BenchmarkMode(Mode.SingleShotTime)
@@ -61,6 +79,7 @@ public class CancelTreeBenchmark {
             Threads.silenceLibraryLogging();
             perTask = Threads.perTask(threads);
         }
+
     }
 
     @State(Scope.Thread)
@@ -69,8 +88,9 @@ public class CancelTreeBenchmark {
         CancellationToken root;
 
         /**
-         * Held, so that all of them are live when the root is cancelled: a dropped bare child may be
-         * collected before (issue #13), which would shrink the tree under measurement.
+         * Held, so that all of them are live when the root is cancelled: a dropped bare
+         * child may be collected before (issue #13), which would shrink the tree under
+         * measurement.
          */
         CancellationToken[] children;
 
@@ -82,6 +102,7 @@ public class CancelTreeBenchmark {
                 children[i] = root.child();
             }
         }
+
     }
 
     @State(Scope.Thread)
@@ -121,6 +142,7 @@ public class CancelTreeBenchmark {
             root.cancel();
             returned.await();
         }
+
     }
 
     @State(Scope.Thread)
@@ -153,6 +175,7 @@ public class CancelTreeBenchmark {
             }
             handles = null;
         }
+
     }
 
     @State(Scope.Thread)
@@ -191,6 +214,7 @@ public class CancelTreeBenchmark {
             gate.countDown();
             returned.await();
         }
+
     }
 
     @Benchmark
@@ -207,10 +231,11 @@ public class CancelTreeBenchmark {
     }
 
     /**
-     * As {@link #cancelParkedThreads}, but {@code cancel()} is called from a thread of the
-     * parameter's kind (a virtual thread by default), as in tokio, where the canceller is itself a
-     * task on a worker: a virtual thread's unparks go to its carrier's local queue rather than the
-     * scheduler's external submission queue. The new thread's start is included.
+     * As {@link #cancelParkedThreads}, but {@code cancel()} is called from a thread of
+     * the parameter's kind (a virtual thread by default), as in tokio, where the
+     * canceller is itself a task on a worker: a virtual thread's unparks go to its
+     * carrier's local queue rather than the scheduler's external submission queue. The
+     * new thread's start is included.
      */
     @Benchmark
     public CancellationToken cancelParkedThreadsFromTask(ParkedThreads state, Shape shape) throws InterruptedException {
@@ -234,4 +259,5 @@ public class CancelTreeBenchmark {
         state.returned.await();
         return state.returned;
     }
+
 }

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.bench;
 
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -7,9 +23,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * {@link JvmFloorBenchmark#failureFanOut}'s second library figure, {@code joinUs}: once every
- * sibling has returned from {@code token.await()}, how long the benchmark thread then takes to
- * {@code join()} the N handles (their tasks' own ends, observed from a platform thread).
+ * {@link JvmFloorBenchmark#failureFanOut}'s second library figure, {@code joinUs}: once
+ * every sibling has returned from {@code token.await()}, how long the benchmark thread
+ * then takes to {@code join()} the N handles (their tasks' own ends, observed from a
+ * platform thread).
  */
 @State(Scope.Thread)
 @AuxCounters(AuxCounters.Type.EVENTS)
@@ -34,4 +51,5 @@ public class FailureJoinTime {
     public double joinUs() {
         return invocations == 0 ? 0 : nanos / 1e3 / invocations;
     }
+
 }

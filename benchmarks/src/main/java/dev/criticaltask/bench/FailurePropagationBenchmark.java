@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.bench;
 
 import java.util.concurrent.CompletableFuture;
@@ -25,24 +41,27 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Item 2: failure propagation. Before each measured invocation (single shot), N siblings are spawned
- * and parked on their token, and one more task is parked on a trigger latch; the set-up waits until
- * all have started. The measured time runs from releasing that latch (the task then throws at once)
- * until every sibling has been joined by the benchmark thread: the wake-up of the failing thread, the
- * throw, the cancellation of the parent, N wake-ups, returns and task ends. (Each sibling also counts
- * down a latch as it returns from {@code token.await()}: issue 18's row, {@link JvmFloorBenchmark},
- * stops the clock there.)
+ * Item 2: failure propagation. Before each measured invocation (single shot), N siblings
+ * are spawned and parked on their token, and one more task is parked on a trigger latch;
+ * the set-up waits until all have started. The measured time runs from releasing that
+ * latch (the task then throws at once) until every sibling has been joined by the
+ * benchmark thread: the wake-up of the failing thread, the throw, the cancellation of the
+ * parent, N wake-ups, returns and task ends. (Each sibling also counts down a latch as it
+ * returns from {@code token.await()}: issue 18's row, {@link JvmFloorBenchmark}, stops
+ * the clock there.)
  *
- * <p>Baselines in the same run: {@code completableFutureFanOut}, the same shape hand-rolled (the
- * failing thread throws, catches and completes a shared {@link CompletableFuture} exceptionally with
- * it; the siblings parked in {@code get()} return and count down a latch); {@code latchFanOut}, the
- * same with one {@link CountDownLatch} that the failing thread counts down (issue 18's floor); and,
- * in the {@code jdk25} build,
- * {@code StructuredTaskScopeBenchmark} (JDK 25 preview). Rust targets: 37 µs for 100 siblings,
- * 4.1 ms for 10,000.
+ * <p>
+ * Baselines in the same run: {@code completableFutureFanOut}, the same shape hand-rolled
+ * (the failing thread throws, catches and completes a shared {@link CompletableFuture}
+ * exceptionally with it; the siblings parked in {@code get()} return and count down a
+ * latch); {@code latchFanOut}, the same with one {@link CountDownLatch} that the failing
+ * thread counts down (issue 18's floor); and, in the {@code jdk25} build,
+ * {@code StructuredTaskScopeBenchmark} (JDK 25 preview). Rust targets: 37 µs for 100
+ * siblings, 4.1 ms for 10,000.
  *
- * <p>The library's failure log is turned off ({@link Threads#silenceLibraryLogging()}); building the
- * failure and its stack trace is measured.
+ * <p>
+ * The library's failure log is turned off ({@link Threads#silenceLibraryLogging()});
+ * building the failure and its stack trace is measured.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -67,9 +86,13 @@ public class FailurePropagationBenchmark {
             Threads.silenceLibraryLogging();
             perTask = Threads.perTask(threads);
         }
+
     }
 
-    /** N critical tasks spawned with CriticalTaskHandle.spawn under one parent, plus the failing one. */
+    /**
+     * N critical tasks spawned with CriticalTaskHandle.spawn under one parent, plus the
+     * failing one.
+     */
     @State(Scope.Thread)
     public static class Critical {
 
@@ -108,7 +131,10 @@ public class FailurePropagationBenchmark {
             started.await();
         }
 
-        /** Measured by issue 18's row: from the trigger until every sibling has returned from await. */
+        /**
+         * Measured by issue 18's row: from the trigger until every sibling has returned
+         * from await.
+         */
         void triggerAndAwaitReturns() throws InterruptedException {
             trigger.countDown();
             returned.await();
@@ -133,20 +159,24 @@ public class FailurePropagationBenchmark {
             }
             joinSiblings();
         }
+
     }
 
     /**
-     * The baselines' shape without the library: N threads parked on a gate, and one more parked on
-     * the trigger that, once released, throws and catches an exception (as the failing task does)
-     * and opens the gate with it; each sibling counts down {@code returned} when the gate lets it go.
+     * The baselines' shape without the library: N threads parked on a gate, and one more
+     * parked on the trigger that, once released, throws and catches an exception (as the
+     * failing task does) and opens the gate with it; each sibling counts down
+     * {@code returned} when the gate lets it go.
      */
     static final class ParkedSiblings {
 
         /** What the siblings park on until the failing thread opens it. */
         interface Gate {
+
             void await() throws InterruptedException;
 
             void open(Throwable failure);
+
         }
 
         final CountDownLatch trigger = new CountDownLatch(1);
@@ -159,10 +189,14 @@ public class FailurePropagationBenchmark {
         volatile long thrownAt;
 
         ParkedSiblings(Shape shape, Gate gate) throws InterruptedException {
-            this(shape.siblings, shape.threads, gate, index -> { });
+            this(shape.siblings, shape.threads, gate, index -> {
+            });
         }
 
-        /** {@code onReturn} gets each sibling's index as it returns from the gate, before it counts down. */
+        /**
+         * {@code onReturn} gets each sibling's index as it returns from the gate, before
+         * it counts down.
+         */
         ParkedSiblings(int n, String threads, Gate gate, IntConsumer onReturn) throws InterruptedException {
             CountDownLatch started = new CountDownLatch(n + 1);
             CountDownLatch done = new CountDownLatch(n);
@@ -211,9 +245,13 @@ public class FailurePropagationBenchmark {
             triggerAndAwaitReturns();
             failingThread.join();
         }
+
     }
 
-    /** The hand-rolled baseline: one CompletableFuture as the failure signal, a latch for the returns. */
+    /**
+     * The hand-rolled baseline: one CompletableFuture as the failure signal, a latch for
+     * the returns.
+     */
     @State(Scope.Thread)
     public static class FanOut {
 
@@ -250,11 +288,13 @@ public class FailurePropagationBenchmark {
                 throw new IllegalStateException("the failure was not signalled");
             }
         }
+
     }
 
     /**
-     * The JVM's floor for issue 18's failure row: the siblings park on one {@link CountDownLatch},
-     * which the failing thread counts down once (after throwing and catching its exception).
+     * The JVM's floor for issue 18's failure row: the siblings park on one
+     * {@link CountDownLatch}, which the failing thread counts down once (after throwing
+     * and catching its exception).
      */
     @State(Scope.Thread)
     public static class LatchFanOut {
@@ -288,6 +328,7 @@ public class FailurePropagationBenchmark {
                 throw new IllegalStateException("the failure was not signalled");
             }
         }
+
     }
 
     @Benchmark
@@ -297,7 +338,10 @@ public class FailurePropagationBenchmark {
         return state.parent;
     }
 
-    /** Issue 18's floor alone (JvmFloorBenchmark.failureFanOut times it beside the library), for profiles. */
+    /**
+     * Issue 18's floor alone (JvmFloorBenchmark.failureFanOut times it beside the
+     * library), for profiles.
+     */
     @Benchmark
     public CountDownLatch latchFanOut(LatchFanOut state) throws InterruptedException {
         state.parked.triggerAndAwaitReturns();
@@ -309,4 +353,5 @@ public class FailurePropagationBenchmark {
         state.parked.triggerAndAwaitReturns();
         return state.failure;
     }
+
 }

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.bench;
 
 import java.util.concurrent.TimeUnit;
@@ -14,12 +30,13 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Evidence for issue 18's failure row: what the contract makes a failing task build before its
- * parent's cancel can start, the {@link CriticalTaskFailedException} that becomes the reason (its
- * message names the task and the cause's {@code toString()}). Baselines: a {@code RuntimeException}
- * with the same cause and no stack trace of its own (what the reason costs without a message), and
- * the task's own throw, {@code new IllegalStateException("boom")} with its stack trace, which the
- * user's code pays before the library runs at all.
+ * Evidence for issue 18's failure row: what the contract makes a failing task build
+ * before its parent's cancel can start, the {@link CriticalTaskFailedException} that
+ * becomes the reason (its message names the task and the cause's {@code toString()}).
+ * Baselines: a {@code RuntimeException} with the same cause and no stack trace of its own
+ * (what the reason costs without a message), and the task's own throw,
+ * {@code new IllegalStateException("boom")} with its stack trace, which the user's code
+ * pays before the library runs at all.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -36,7 +53,10 @@ public class FailureRecordBenchmark {
         return new CriticalTaskFailedException("failing", cause);
     }
 
-    /** The same reason with its message read once, as a log line or a health detail does later. */
+    /**
+     * The same reason with its message read once, as a log line or a health detail does
+     * later.
+     */
     @Benchmark
     public String failedExceptionWithMessage() {
         return new CriticalTaskFailedException("failing", cause).getMessage();
@@ -44,11 +64,13 @@ public class FailureRecordBenchmark {
 
     @Benchmark
     public RuntimeException reasonWithoutMessage() {
-        return new RuntimeException(null, cause, true, false) { };
+        return new RuntimeException(null, cause, true, false) {
+        };
     }
 
     @Benchmark
     public Throwable tasksOwnThrow() {
         return new IllegalStateException("boom");
     }
+
 }

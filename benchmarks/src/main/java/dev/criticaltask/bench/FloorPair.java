@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.bench;
 
 import java.lang.management.ManagementFactory;
@@ -9,24 +25,29 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * The two sides of one {@link JvmFloorBenchmark} row, timed in the same invocation of the same fork:
- * the library ({@code libraryUs}) and the JVM's own floor for the same work ({@code floorUs}), in
- * microseconds per operation, and their ratio. JMH reports them as secondary results of the row
- * (one value per iteration, so single-shot rows get one pair per measured invocation).
+ * The two sides of one {@link JvmFloorBenchmark} row, timed in the same invocation of the
+ * same fork: the library ({@code libraryUs}) and the JVM's own floor for the same work
+ * ({@code floorUs}), in microseconds per operation, and their ratio. JMH reports them as
+ * secondary results of the row (one value per iteration, so single-shot rows get one pair
+ * per measured invocation).
  *
- * <p>Why in one invocation: on a shared 2-core machine the load changes from one fork to the next,
- * so two benchmarks run minutes apart compare two loads. Here both sides see the same load, and
- * their order alternates from one invocation to the next so that neither always runs second (after
- * the other's garbage and wake-ups). {@code ratio} is the iteration's library time ÷ floor time.
+ * <p>
+ * Why in one invocation: on a shared 2-core machine the load changes from one fork to the
+ * next, so two benchmarks run minutes apart compare two loads. Here both sides see the
+ * same load, and their order alternates from one invocation to the next so that neither
+ * always runs second (after the other's garbage and wake-ups). {@code ratio} is the
+ * iteration's library time ÷ floor time.
  *
- * <p>{@code libraryCpuUs}, {@code floorCpuUs} and {@code cpuRatio} are the same for the CPU time
- * the whole JVM used meanwhile (every thread: the caller, the carriers, the tasks' threads; also the
- * JIT and GC threads, which is why the rows warm up first). Under another process's load the wall
- * times grow with the wait for a core, the CPU times much less: they say how much work each side
- * is, the wall times how long it took on this machine at that moment. The process CPU clock
- * ({@code OperatingSystemMXBean.getProcessCpuTime()}) ticks in 10 ms on Linux and costs about 20 µs
- * a read (outside the timed section): it means something for an iteration of many invocations, or
- * for a single shot of 100 ms or more, not for a 100 µs one.
+ * <p>
+ * {@code libraryCpuUs}, {@code floorCpuUs} and {@code cpuRatio} are the same for the CPU
+ * time the whole JVM used meanwhile (every thread: the caller, the carriers, the tasks'
+ * threads; also the JIT and GC threads, which is why the rows warm up first). Under
+ * another process's load the wall times grow with the wait for a core, the CPU times much
+ * less: they say how much work each side is, the wall times how long it took on this
+ * machine at that moment. The process CPU clock
+ * ({@code OperatingSystemMXBean.getProcessCpuTime()}) ticks in 10 ms on Linux and costs
+ * about 20 µs a read (outside the timed section): it means something for an iteration of
+ * many invocations, or for a single shot of 100 ms or more, not for a 100 µs one.
  */
 @State(Scope.Thread)
 @AuxCounters(AuxCounters.Type.EVENTS)
@@ -34,7 +55,9 @@ public class FloorPair {
 
     @FunctionalInterface
     interface Side {
+
         void run() throws Exception;
+
     }
 
     private long libraryNanos;
@@ -62,7 +85,8 @@ public class FloorPair {
         floorOps = 0;
     }
 
-    private static final Side NOTHING = () -> { };
+    private static final Side NOTHING = () -> {
+    };
 
     /** Runs both sides once, in alternating order, each timed on its own. */
     void measure(Side library, Side floor, int operations) throws Exception {
@@ -70,8 +94,8 @@ public class FloorPair {
     }
 
     /**
-     * As {@link #measure(Side, Side, int)}; {@code afterLibrary} runs, untimed here, right after the
-     * library side, before the floor side can start.
+     * As {@link #measure(Side, Side, int)}; {@code afterLibrary} runs, untimed here,
+     * right after the library side, before the floor side can start.
      */
     void measure(Side library, Side afterLibrary, Side floor, int operations) throws Exception {
         if ((invocations++ & 1) == 0) {
@@ -100,8 +124,8 @@ public class FloorPair {
         floorOps += operations;
     }
 
-    private static final com.sun.management.OperatingSystemMXBean OS =
-            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private static final com.sun.management.OperatingSystemMXBean OS = (com.sun.management.OperatingSystemMXBean) ManagementFactory
+        .getOperatingSystemMXBean();
 
     private static long processCpuNanos() {
         return OS.getProcessCpuTime();
@@ -144,4 +168,5 @@ public class FloorPair {
         double floor = floorUs();
         return floor == 0 ? 0 : libraryUs() / floor;
     }
+
 }

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.bench;
 
 import java.util.concurrent.TimeUnit;
@@ -13,33 +29,36 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Issue 18's rows, each against the JVM's own floor for the same work, both sides timed in the same
- * invocation ({@link FloorPair}: secondary results {@code libraryUs}, {@code floorUs}, {@code ratio}).
- * The primary score of a row is the two sides together and is not a figure of its own. The set-up
- * of each side is that of the item's own benchmark class, whose states these rows take.
+ * Issue 18's rows, each against the JVM's own floor for the same work, both sides timed
+ * in the same invocation ({@link FloorPair}: secondary results {@code libraryUs},
+ * {@code floorUs}, {@code ratio}). The primary score of a row is the two sides together
+ * and is not a figure of its own. The set-up of each side is that of the item's own
+ * benchmark class, whose states these rows take.
  *
  * <ul>
- *   <li>{@code spawnJoin}: {@code CriticalTaskHandle.spawn(...).join()} of a task that returns at
- *       once, against a raw {@code Thread.startVirtualThread(r).join()}; {@value
- *       SpawnJoinBatchBenchmark#BATCH} of each per invocation, joined from a virtual thread
- *       ({@link SpawnJoinBatchBenchmark}). Target: ≤ 1.3×.
- *   <li>{@code failureFanOut}: one task throws; from its release until its N siblings parked in
- *       {@code token.await()} have returned from it, against one {@code countDown} of a latch that N
- *       threads park on, by a thread that threw and caught the same exception
- *       ({@link FailurePropagationBenchmark}; {@code -p siblings=100,10000}). Target: ≤ 1.1×.
- *       {@link FailureJoinTime} adds how long joining the N ended tasks took after that.
- *   <li>{@code cancelParked}: {@code root.cancel()} of a root whose 100,000 children each have a
- *       thread parked in {@code child.await()}, until every thread has returned, against the same
- *       threads released by one {@code countDown} ({@link CancelTreeBenchmark}), both called from
- *       the benchmark's (platform) thread. Target: ≤ 1.1×. {@code cancelParkedFromVirtualThread}:
- *       the same, with {@code cancel()} and {@code countDown()} called from a new thread of the
- *       parameter's kind (virtual by default).
- *   <li>Cancel of 100,000 children without waiters has no floor of its own: {@code
+ * <li>{@code spawnJoin}: {@code CriticalTaskHandle.spawn(...).join()} of a task that
+ * returns at once, against a raw {@code Thread.startVirtualThread(r).join()};
+ * {@value SpawnJoinBatchBenchmark#BATCH} of each per invocation, joined from a virtual
+ * thread ({@link SpawnJoinBatchBenchmark}). Target: ≤ 1.3×.
+ * <li>{@code failureFanOut}: one task throws; from its release until its N siblings
+ * parked in {@code token.await()} have returned from it, against one {@code countDown} of
+ * a latch that N threads park on, by a thread that threw and caught the same exception
+ * ({@link FailurePropagationBenchmark}; {@code -p siblings=100,10000}). Target: ≤ 1.1×.
+ * {@link FailureJoinTime} adds how long joining the N ended tasks took after that.
+ * <li>{@code cancelParked}: {@code root.cancel()} of a root whose 100,000 children each
+ * have a thread parked in {@code child.await()}, until every thread has returned, against
+ * the same threads released by one {@code countDown} ({@link CancelTreeBenchmark}), both
+ * called from the benchmark's (platform) thread. Target: ≤ 1.1×.
+ * {@code cancelParkedFromVirtualThread}: the same, with {@code cancel()} and
+ * {@code countDown()} called from a new thread of the parameter's kind (virtual by
+ * default).
+ * <li>Cancel of 100,000 children without waiters has no floor of its own: {@code
  *       CancelTreeBenchmark.cancelNoWaiters} (a met target).
  * </ul>
- * On Java 17 to 20 run them with {@code -p threads=platform} (and fewer children: {@code -p
- * children=1000}); the floor is then a platform thread's. The class's annotations are the wake
- * rows'; the other rows set their own.
+ * On Java 17 to 20 run them with {@code -p threads=platform} (and fewer children:
+ * {@code -p
+ * children=1000}); the floor is then a platform thread's. The class's annotations are the
+ * wake rows'; the other rows set their own.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -83,7 +102,10 @@ public class JvmFloorBenchmark {
         wakeAll(tokens, latch, pair, wake -> Threads.start(shape.threads, wake));
     }
 
-    /** Cancels the root, or counts the latch down, through {@code caller}; then waits for every return. */
+    /**
+     * Cancels the root, or counts the latch down, through {@code caller}; then waits for
+     * every return.
+     */
     private static void wakeAll(CancelTreeBenchmark.ParkedThreads tokens, CancelTreeBenchmark.LatchParked latch,
             FloorPair pair, Consumer<Runnable> caller) throws Exception {
         pair.measure(() -> {
@@ -94,4 +116,5 @@ public class JvmFloorBenchmark {
             latch.returned.await();
         }, 1);
     }
+
 }

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.bench;
 
 import java.lang.management.ManagementFactory;
@@ -21,20 +37,25 @@ import dev.criticaltask.CriticalTaskHandle;
 import dev.criticaltask.CriticalTaskRegistry;
 
 /**
- * Item 5: retained heap per parked task, for 100,000 tasks, beyond the thread itself. A one-shot
- * measurement, not JMH.
+ * Item 5: retained heap per parked task, for 100,000 tasks, beyond the thread itself. A
+ * one-shot measurement, not JMH.
  *
- * <p>Method: for each way of parking N tasks, measure the heap in use after a full collection
- * ({@code System.gc()} three times, {@link MemoryMXBean#getHeapMemoryUsage()}) before spawning, and
- * again once all N have started and parked; (after − before) / N is the retained heap per task. A
- * virtual thread's stack lives on the heap (its stack chunk), so for virtual threads the figure
- * includes the thread. "Beyond the thread" is then the difference to the baseline {@code rawThread}:
- * the same kind of thread parked in {@code LockSupport.park()} (the shallowest park; a thread parked
- * in {@code CountDownLatch.await()} is shown too, as its stack is deeper). Each mode runs {@code rounds} times; the median
- * is reported. The live-object class histogram (the {@code GC.class_histogram} diagnostic command)
- * before and after shows which classes the bytes are, as evidence.
+ * <p>
+ * Method: for each way of parking N tasks, measure the heap in use after a full
+ * collection ({@code System.gc()} three times, {@link MemoryMXBean#getHeapMemoryUsage()})
+ * before spawning, and again once all N have started and parked; (after − before) / N is
+ * the retained heap per task. A virtual thread's stack lives on the heap (its stack
+ * chunk), so for virtual threads the figure includes the thread. "Beyond the thread" is
+ * then the difference to the baseline {@code rawThread}: the same kind of thread parked
+ * in {@code LockSupport.park()} (the shallowest park; a thread parked in
+ * {@code CountDownLatch.await()} is shown too, as its stack is deeper). Each mode runs
+ * {@code rounds} times; the median is reported. The live-object class histogram (the
+ * {@code GC.class_histogram} diagnostic command) before and after shows which classes the
+ * bytes are, as evidence.
  *
- * <p>Usage: {@code java -Xmx4g -cp benchmarks.jar dev.criticaltask.bench.MemoryFootprint [tasks]
+ * <p>
+ * Usage:
+ * {@code java -Xmx4g -cp benchmarks.jar dev.criticaltask.bench.MemoryFootprint [tasks]
  * [rounds] [platform|virtual]}; defaults 100000 3 virtual (platform on Java 17 to 20).
  */
 public final class MemoryFootprint {
@@ -45,8 +66,13 @@ public final class MemoryFootprint {
     }
 
     interface Mode {
-        /** Spawns n parked tasks, waits until all have started; returns what releases and joins them. */
+
+        /**
+         * Spawns n parked tasks, waits until all have started; returns what releases and
+         * joins them.
+         */
         AutoCloseable park(int n, String threads) throws Exception;
+
     }
 
     public static void main(String[] args) throws Exception {
@@ -62,13 +88,15 @@ public final class MemoryFootprint {
         modes.put("rawThread + child token (parked in child.await())", MemoryFootprint::rawThreadsOnTokens);
         modes.put("CriticalTaskHandle.spawn (parked in token.await())", MemoryFootprint::handles);
         modes.put("CriticalTaskRegistry.spawn (parked in token.await())", MemoryFootprint::registry);
-        modes.put("pending CompletableFuture + child token onCancel (baseline, no thread)", MemoryFootprint::futuresOnTokens);
+        modes.put("pending CompletableFuture + child token onCancel (baseline, no thread)",
+                MemoryFootprint::futuresOnTokens);
         modes.put("CriticalTaskRegistry.spawnAsync (pending stage, no thread)", MemoryFootprint::registryAsync);
 
         System.out.printf(Locale.ROOT, "# %s %s, %d tasks on %s threads, %d rounds, max heap %d MiB%n",
                 System.getProperty("java.vm.name"), Runtime.version(), tasks, threads, rounds,
                 Runtime.getRuntime().maxMemory() >> 20);
-        // warm the code paths, so that class loading and interpreted frames (bigger stack chunks) are
+        // warm the code paths, so that class loading and interpreted frames (bigger stack
+        // chunks) are
         // not attributed to the first mode
         for (int warm = 0; warm < 3; warm++) {
             for (Mode mode : modes.values()) {
@@ -107,15 +135,17 @@ public final class MemoryFootprint {
                 totals.add(total);
                 threadParts.add((double) threadBytes / tasks);
                 beyond.add((double) otherBytes / tasks);
-                System.out.printf(Locale.ROOT, "%-55s round %d: heap %8.1f B/task; live objects: thread %7.1f B/task,"
-                        + " beyond the thread %6.1f B/task (heap %d -> %d -> %d KiB after release)%n",
+                System.out.printf(Locale.ROOT,
+                        "%-55s round %d: heap %8.1f B/task; live objects: thread %7.1f B/task,"
+                                + " beyond the thread %6.1f B/task (heap %d -> %d -> %d KiB after release)%n",
                         entry.getKey(), round + 1, total, (double) threadBytes / tasks, (double) otherBytes / tasks,
                         before >> 10, during >> 10, afterwards >> 10);
             }
             medians.put(entry.getKey(), new double[] { median(totals), median(threadParts), median(beyond) });
         }
         System.out.println();
-        System.out.println("| mode | heap after GC, B/task | thread's own objects (incl. stack chunk), B/task | beyond the thread, B/task |");
+        System.out.println(
+                "| mode | heap after GC, B/task | thread's own objects (incl. stack chunk), B/task | beyond the thread, B/task |");
         System.out.println("|---|---:|---:|---:|");
         for (Map.Entry<String, double[]> entry : medians.entrySet()) {
             System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.0f |%n", entry.getKey(), entry.getValue()[0],
@@ -126,7 +156,9 @@ public final class MemoryFootprint {
             System.out.println("## live-object growth, last round: " + entry.getKey());
             System.out.println("| class | thread's own | instances/task | bytes/task |");
             System.out.println("|---|---|---:|---:|");
-            entry.getValue().entrySet().stream()
+            entry.getValue()
+                .entrySet()
+                .stream()
                 .filter(e -> Math.abs(e.getValue()[1]) >= tasks / 2)
                 .sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]))
                 .limit(20)
@@ -137,15 +169,13 @@ public final class MemoryFootprint {
     }
 
     /**
-     * The objects that any parked thread of the kind has, whatever it runs: the thread, its
-     * continuation and stack chunk (virtual), the JDK's thread-container entry. Everything else is
-     * what the task (or baseline) holds beyond the thread.
+     * The objects that any parked thread of the kind has, whatever it runs: the thread,
+     * its continuation and stack chunk (virtual), the JDK's thread-container entry.
+     * Everything else is what the task (or baseline) holds beyond the thread.
      */
     static boolean isThreadItself(String className) {
-        return className.equals("jdk.internal.vm.StackChunk")
-                || className.startsWith("java.lang.VirtualThread")
-                || className.startsWith("java.lang.Thread")
-                || className.startsWith("[Ljdk.internal.vm.FillerElement")
+        return className.equals("jdk.internal.vm.StackChunk") || className.startsWith("java.lang.VirtualThread")
+                || className.startsWith("java.lang.Thread") || className.startsWith("[Ljdk.internal.vm.FillerElement")
                 || className.equals("java.util.concurrent.ConcurrentHashMap$Node")
                 || className.equals("[Ljava.util.concurrent.ConcurrentHashMap$Node;");
     }
@@ -285,7 +315,8 @@ public final class MemoryFootprint {
             });
         }
         started.await();
-        // each start's thread ends right after start returns, long before the full collections that
+        // each start's thread ends right after start returns, long before the full
+        // collections that
         // precede the measurement are done
         return () -> registry.stop(java.time.Duration.ofSeconds(30));
     }
@@ -298,13 +329,16 @@ public final class MemoryFootprint {
         return MEMORY.getHeapMemoryUsage().getUsed();
     }
 
-    /** class name -> {instances, bytes} of live objects (the histogram runs a full collection first). */
+    /**
+     * class name -> {instances, bytes} of live objects (the histogram runs a full
+     * collection first).
+     */
     private static Map<String, long[]> histogram() {
         Map<String, long[]> result = new HashMap<>();
         try {
-            String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(
-                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
-                    new Object[] { new String[0] }, new String[] { String[].class.getName() });
+            String text = (String) ManagementFactory.getPlatformMBeanServer()
+                .invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                        new Object[] { new String[0] }, new String[] { String[].class.getName() });
             for (String line : text.split("\n")) {
                 String[] cols = line.trim().split("\\s+");
                 if (cols.length >= 4 && cols[0].endsWith(":")) {
@@ -326,4 +360,5 @@ public final class MemoryFootprint {
         }
         return result;
     }
+
 }

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.bench;
 
 import java.time.Duration;
@@ -26,12 +42,12 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Item 1, joined from a virtual thread: the same four spawn+join shapes as
- * {@link SpawnJoinBenchmark}, but {@value #BATCH} of them run in a loop on one thread of the
- * parameter's kind (virtual by default), so that {@code join()} parks a virtual thread, as a tokio
- * task awaiting a {@code JoinHandle} does, instead of a JMH platform thread. The score is per
- * spawn+join ({@code @OperationsPerInvocation}); the loop thread's own start is amortised over the
- * batch. {@code -p threads=platform} runs the loop on a platform thread (then the same as
- * {@link SpawnJoinBenchmark}).
+ * {@link SpawnJoinBenchmark}, but {@value #BATCH} of them run in a loop on one thread of
+ * the parameter's kind (virtual by default), so that {@code join()} parks a virtual
+ * thread, as a tokio task awaiting a {@code JoinHandle} does, instead of a JMH platform
+ * thread. The score is per spawn+join ({@code @OperationsPerInvocation}); the loop
+ * thread's own start is amortised over the batch. {@code -p threads=platform} runs the
+ * loop on a platform thread (then the same as {@link SpawnJoinBenchmark}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -41,9 +57,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 public class SpawnJoinBatchBenchmark {
 
-    private static final CriticalTask RETURN_AT_ONCE = token -> { };
+    private static final CriticalTask RETURN_AT_ONCE = token -> {
+    };
 
-    private static final Runnable NOTHING = () -> { };
+    private static final Runnable NOTHING = () -> {
+    };
 
     @Param({ Threads.VIRTUAL })
     public String threads;
@@ -118,7 +136,9 @@ public class SpawnJoinBatchBenchmark {
 
     @FunctionalInterface
     interface Loop {
+
         void run() throws Exception;
+
     }
 
     private Thread onJoiner(Loop loop) throws InterruptedException {
@@ -137,4 +157,5 @@ public class SpawnJoinBatchBenchmark {
         }
         return joiner;
     }
+
 }

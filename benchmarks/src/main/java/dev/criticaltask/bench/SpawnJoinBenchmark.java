@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.bench;
 
 import java.util.concurrent.Executor;
@@ -23,21 +39,24 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Item 1: spawn and join of one task that returns at once, in microseconds per task, side by side
- * with a raw thread start+join, and {@code ExecutorService.submit().get()}, on platform or virtual
- * threads. Rust target (tokio, 2 workers): 0.89 µs per spawn+join.
+ * Item 1: spawn and join of one task that returns at once, in microseconds per task, side
+ * by side with a raw thread start+join, and {@code ExecutorService.submit().get()}, on
+ * platform or virtual threads. Rust target (tokio, 2 workers): 0.89 µs per spawn+join.
  *
  * <ul>
- *   <li>{@code handleSpawnJoin}: {@link CriticalTaskHandle#spawn(String, CriticalTask, CancellationToken, Executor)}
- *       with a new thread per task, then {@code join()}: the Rust original's API.
- *   <li>{@code registrySpawnJoin}: {@link CriticalTaskRegistry#spawn(String, CriticalTask)} on a
- *       registry built with its own platform or virtual threads, then {@code join()}.
- *   <li>{@code threadStartJoin}: {@code Thread.start(); join()} of a raw thread (the 1.5× target).
- *   <li>{@code executorSubmitGet}: {@code submit(task).get()}; virtual: one virtual thread per task;
- *       platform: a cached pool, which re-uses its thread (so no thread start is paid).
+ * <li>{@code handleSpawnJoin}:
+ * {@link CriticalTaskHandle#spawn(String, CriticalTask, CancellationToken, Executor)}
+ * with a new thread per task, then {@code join()}: the Rust original's API.
+ * <li>{@code registrySpawnJoin}: {@link CriticalTaskRegistry#spawn(String, CriticalTask)}
+ * on a registry built with its own platform or virtual threads, then {@code join()}.
+ * <li>{@code threadStartJoin}: {@code Thread.start(); join()} of a raw thread (the 1.5×
+ * target).
+ * <li>{@code executorSubmitGet}: {@code submit(task).get()}; virtual: one virtual thread
+ * per task; platform: a cached pool, which re-uses its thread (so no thread start is
+ * paid).
  * </ul>
- * JMH's threads are platform threads, so each {@code join()} here parks and wakes a platform thread;
- * {@link SpawnJoinBatchBenchmark} joins from a virtual thread instead.
+ * JMH's threads are platform threads, so each {@code join()} here parks and wakes a
+ * platform thread; {@link SpawnJoinBatchBenchmark} joins from a virtual thread instead.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -47,9 +66,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 public class SpawnJoinBenchmark {
 
-    private static final CriticalTask RETURN_AT_ONCE = token -> { };
+    private static final CriticalTask RETURN_AT_ONCE = token -> {
+    };
 
-    private static final Runnable NOTHING = () -> { };
+    private static final Runnable NOTHING = () -> {
+    };
 
     @Param({ Threads.PLATFORM, Threads.VIRTUAL })
     public String threads;
@@ -105,4 +126,5 @@ public class SpawnJoinBenchmark {
     public Object executorSubmitGet() throws Exception {
         return executorService.submit(NOTHING).get();
     }
+
 }

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.bench;
 
 import java.util.ArrayList;
@@ -8,16 +24,18 @@ import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
 
 /**
- * Runs the whole suite in phases (issue 18's {@link JvmFloorBenchmark} rows first), either
- * {@code quick} (one fork, 1+2 short iterations, 3+5 single shots, one JVM per Boot figure, one
- * memory round: a smoke test) or {@code full} (the iteration counts and forks in each benchmark's
- * annotations, three memory rounds). Further arguments are passed to JMH
- * in every phase (e.g. {@code -prof gc}). Each phase writes {@code jmh-<mode>-<phase>-jdk<N>.json}
- * into the working directory.
+ * Runs the whole suite in phases (issue 18's {@link JvmFloorBenchmark} rows first),
+ * either {@code quick} (one fork, 1+2 short iterations, 3+5 single shots, one JVM per
+ * Boot figure, one memory round: a smoke test) or {@code full} (the iteration counts and
+ * forks in each benchmark's annotations, three memory rounds). Further arguments are
+ * passed to JMH in every phase (e.g. {@code -prof gc}). Each phase writes
+ * {@code jmh-<mode>-<phase>-jdk<N>.json} into the working directory.
  *
- * <p>On Java 17 to 20 the thread kind is {@code platform} and the benchmarks that park 100,000
- * threads are left out (100,000 platform threads is not what this measures; the floor rows park
- * 1,000 there); the Boot shutdown runs without its virtual-thread variant.
+ * <p>
+ * On Java 17 to 20 the thread kind is {@code platform} and the benchmarks that park
+ * 100,000 threads are left out (100,000 platform threads is not what this measures; the
+ * floor rows park 1,000 there); the Boot shutdown runs without its virtual-thread
+ * variant.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.criticaltask.bench.Suite quick
@@ -55,14 +73,13 @@ public final class Suite {
         }
         run(tag, "floor", jdk, List.of(), extra, floor, "JvmFloorBenchmark");
         // items 1, 4 and 7: average time
-        run(tag, "throughput", jdk, common, extra, quick
-                ? List.of("-f", "1", "-wi", "1", "-i", "2", "-w", "1s", "-r", "1s")
-                : List.of(), "SpawnJoinBenchmark|SpawnJoinBatchBenchmark|SpawnSiteBenchmark|TokenBenchmark"
+        run(tag, "throughput", jdk, common, extra,
+                quick ? List.of("-f", "1", "-wi", "1", "-i", "2", "-w", "1s", "-r", "1s") : List.of(),
+                "SpawnJoinBenchmark|SpawnJoinBatchBenchmark|SpawnSiteBenchmark|TokenBenchmark"
                         + "|AsyncTaskBenchmark|FailureRecordBenchmark");
         // items 2 and 3: single shot, a fresh set-up before each measured invocation
-        run(tag, "singleshot", jdk, common, extra, quick
-                ? List.of("-f", "1", "-wi", "3", "-i", "5")
-                : List.of(), "FailurePropagationBenchmark|StructuredTaskScopeBenchmark|CancelTreeBenchmark");
+        run(tag, "singleshot", jdk, common, extra, quick ? List.of("-f", "1", "-wi", "3", "-i", "5") : List.of(),
+                "FailurePropagationBenchmark|StructuredTaskScopeBenchmark|CancelTreeBenchmark");
         // item 6: one cold start or shutdown per JVM
         List<String> boot = new ArrayList<>(quick ? List.of("-f", "1") : List.of());
         if (!virtual) {
@@ -71,9 +88,11 @@ public final class Suite {
         run(tag, "boot", jdk, List.of(), extra, boot, "dev\\.criticaltask\\.bench\\.boot\\.");
         // item 5: one-shot memory measurement, in this JVM
         System.out.println("# item 5: MemoryFootprint");
-        // on platform threads 2,000 tasks (as RESULTS.md's JDK 17 table), not 100,000 OS threads
+        // on platform threads 2,000 tasks (as RESULTS.md's JDK 17 table), not 100,000 OS
+        // threads
         String rounds = quick ? "1" : "3";
-        MemoryFootprint.main(virtual ? new String[] { "100000", rounds } : new String[] { "2000", rounds, Threads.PLATFORM });
+        MemoryFootprint
+            .main(virtual ? new String[] { "100000", rounds } : new String[] { "2000", rounds, Threads.PLATFORM });
     }
 
     private static void run(String mode, String phase, int jdk, List<String> common, List<String> extra,
@@ -86,4 +105,5 @@ public final class Suite {
         System.out.println("# phase " + phase + ": " + String.join(" ", argv));
         new Runner(new CommandLineOptions(argv.toArray(String[]::new))).run();
     }
+
 }

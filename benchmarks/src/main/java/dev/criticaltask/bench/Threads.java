@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.bench;
 
 import java.lang.invoke.MethodHandle;
@@ -13,10 +29,11 @@ import java.util.logging.Logger;
 import dev.criticaltask.CriticalTaskRegistry;
 
 /**
- * The two kinds of thread every benchmark can run on, chosen by a {@code threads} parameter:
- * {@code platform} or {@code virtual}. The module compiles with {@code --release 17}, so virtual
- * threads are found at run time through method handles, as the core does; asking for them on Java
- * 17 to 20 fails the benchmark's set-up with a clear message.
+ * The two kinds of thread every benchmark can run on, chosen by a {@code threads}
+ * parameter: {@code platform} or {@code virtual}. The module compiles with
+ * {@code --release 17}, so virtual threads are found at run time through method handles,
+ * as the core does; asking for them on Java 17 to 20 fails the benchmark's set-up with a
+ * clear message.
  */
 public final class Threads {
 
@@ -80,15 +97,19 @@ public final class Threads {
         return thread;
     }
 
-    /** An executor that starts one new thread of the given kind per task, like the core's default. */
+    /**
+     * An executor that starts one new thread of the given kind per task, like the core's
+     * default.
+     */
     public static Executor perTask(String kind) {
         requireKnown(kind);
         return VIRTUAL.equals(kind) ? task -> start(VIRTUAL, task) : task -> start(PLATFORM, task);
     }
 
     /**
-     * The {@code ExecutorService} baseline: one virtual thread per task, or for platform threads a
-     * cached pool (which re-uses idle threads, so it does not pay for a thread start per task).
+     * The {@code ExecutorService} baseline: one virtual thread per task, or for platform
+     * threads a cached pool (which re-uses idle threads, so it does not pay for a thread
+     * start per task).
      */
     public static ExecutorService executorService(String kind) {
         requireKnown(kind);
@@ -103,7 +124,10 @@ public final class Threads {
         return Executors.newCachedThreadPool(daemonFactory());
     }
 
-    /** A registry whose tasks run on new threads of the given kind (the library's own executors). */
+    /**
+     * A registry whose tasks run on new threads of the given kind (the library's own
+     * executors).
+     */
     public static CriticalTaskRegistry registry(String kind) {
         requireKnown(kind);
         return CriticalTaskRegistry.builder().virtualThreads(VIRTUAL.equals(kind)).build();
@@ -118,11 +142,13 @@ public final class Threads {
     }
 
     /**
-     * Turns off the library's logging (java.util.logging, behind System.Logger): the benchmarks make
-     * tasks fail thousands of times, and printing each failure with its stack trace would measure the
-     * console. Computing the failure (exception, stack trace) is still measured.
+     * Turns off the library's logging (java.util.logging, behind System.Logger): the
+     * benchmarks make tasks fail thousands of times, and printing each failure with its
+     * stack trace would measure the console. Computing the failure (exception, stack
+     * trace) is still measured.
      */
     public static void silenceLibraryLogging() {
         QUIET.setLevel(Level.OFF);
     }
+
 }

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.bench;
 
 import java.util.Set;
@@ -21,13 +37,16 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Item 4: the cost of {@code isCancelled()} (a volatile read), and of {@code onCancel(...)} followed
- * by {@code close()} on one token, uncontended and from 2 threads at once ({@code @Group}, both
- * threads on the same token: every register and unregister takes the token's lock); and of a child
- * token per request under a long-lived root.
+ * Item 4: the cost of {@code isCancelled()} (a volatile read), and of
+ * {@code onCancel(...)} followed by {@code close()} on one token, uncontended and from 2
+ * threads at once ({@code @Group}, both threads on the same token: every register and
+ * unregister takes the token's lock); and of a child token per request under a long-lived
+ * root.
  *
- * <p>Baselines: {@link AtomicBoolean#get()} for the read; for register/unregister, adding and
- * removing an element of a {@link ConcurrentHashMap#newKeySet()} (a lock-free-read concurrent set).
+ * <p>
+ * Baselines: {@link AtomicBoolean#get()} for the read; for register/unregister, adding
+ * and removing an element of a {@link ConcurrentHashMap#newKeySet()} (a lock-free-read
+ * concurrent set).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -36,7 +55,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class TokenBenchmark {
 
-    private static final Runnable ACTION = () -> { };
+    private static final Runnable ACTION = () -> {
+    };
 
     @State(Scope.Benchmark)
     public static class Shared {
@@ -54,6 +74,7 @@ public class TokenBenchmark {
             token.cancel();
             return token;
         }
+
     }
 
     @Benchmark
@@ -91,7 +112,10 @@ public class TokenBenchmark {
         return registration;
     }
 
-    /** A child per request under a long-lived root, ended by its own cancel (which unlinks it). */
+    /**
+     * A child per request under a long-lived root, ended by its own cancel (which unlinks
+     * it).
+     */
     @Benchmark
     @Threads(1)
     public CancellationToken childCancel(Shared state) {
@@ -100,7 +124,10 @@ public class TokenBenchmark {
         return child;
     }
 
-    /** The same with a callback registered and closed on the child (the first one links it to the root). */
+    /**
+     * The same with a callback registered and closed on the child (the first one links it
+     * to the root).
+     */
     @Benchmark
     @Threads(1)
     public CancellationToken childOnCancelCloseCancel(Shared state) {
@@ -111,8 +138,9 @@ public class TokenBenchmark {
     }
 
     /**
-     * A bare child that is dropped: the collector takes it and the reaper thread its record (issue
-     * #13). Before that change the root kept every one, so this has no baseline of that code.
+     * A bare child that is dropped: the collector takes it and the reaper thread its
+     * record (issue #13). Before that change the root kept every one, so this has no
+     * baseline of that code.
      */
     @Benchmark
     @Threads(1)
@@ -136,4 +164,5 @@ public class TokenBenchmark {
         state.set.add(element);
         return state.set.remove(element);
     }
+
 }

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.bench.boot;
 
 import java.util.HashMap;
@@ -13,9 +29,9 @@ import org.springframework.context.support.GenericApplicationContext;
 
 /**
  * The application of item 6: no web server, Boot's auto-configuration, and {@code tasks}
- * {@link CriticalTask} beans that park on their token until it is cancelled (cooperative tasks).
- * "Without the starter" excludes the starter's four auto-configurations by name, so that the same
- * jar and the same beans are used; the task beans are then never run.
+ * {@link CriticalTask} beans that park on their token until it is cancelled (cooperative
+ * tasks). "Without the starter" excludes the starter's four auto-configurations by name,
+ * so that the same jar and the same beans are used; the task beans are then never run.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -29,14 +45,18 @@ public class BenchApplication {
             "dev.criticaltask.spring.autoconfigure.endpoint.CriticalTaskEndpointAutoConfiguration",
             "dev.criticaltask.spring.autoconfigure.metrics.CriticalTaskMetricsAutoConfiguration");
 
-    /** How the critical tasks run: not at all (no starter), on platform or on virtual threads. */
+    /**
+     * How the critical tasks run: not at all (no starter), on platform or on virtual
+     * threads.
+     */
     public enum Starter {
+
         NONE, PLATFORM, VIRTUAL
+
     }
 
     /**
      * Builds the application.
-     *
      * @param started counted down by each task when it starts, or null
      */
     public static SpringApplication create(Starter starter, int tasks, CountDownLatch started) {
@@ -67,8 +87,12 @@ public class BenchApplication {
         return application;
     }
 
-    /** Runs the application with 100 tasks on platform threads until it is stopped: for trying it by hand. */
+    /**
+     * Runs the application with 100 tasks on platform threads until it is stopped: for
+     * trying it by hand.
+     */
     public static void main(String[] args) {
         create(Starter.PLATFORM, 100, null).run(args);
     }
+
 }

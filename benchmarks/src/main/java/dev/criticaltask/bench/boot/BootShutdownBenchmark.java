@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.bench.boot;
 
 import java.util.concurrent.CountDownLatch;
@@ -18,10 +34,11 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Item 6b: shutdown ({@code context.close()}) of the application with 1,000 cooperative critical
- * tasks (each parked in {@code token.await()}, all started before the measurement), on platform or
- * virtual threads, against the same application and beans without the starter. Single shot, one per
- * JVM. Target: at most 100 ms beyond Boot's own shutdown.
+ * Item 6b: shutdown ({@code context.close()}) of the application with 1,000 cooperative
+ * critical tasks (each parked in {@code token.await()}, all started before the
+ * measurement), on platform or virtual threads, against the same application and beans
+ * without the starter. Single shot, one per JVM. Target: at most 100 ms beyond Boot's own
+ * shutdown.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -56,4 +73,5 @@ public class BootShutdownBenchmark {
         }
         return context;
     }
+
 }

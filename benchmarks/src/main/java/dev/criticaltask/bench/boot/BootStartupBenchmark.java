@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.bench.boot;
 
 import java.util.concurrent.TimeUnit;
@@ -17,11 +33,12 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Item 6a: cold context start-up ({@code SpringApplication.run} until it returns, i.e. until the
- * context is refreshed and every critical task has been spawned), with 0 and 100 {@code CriticalTask}
- * beans, with the starter (tasks on platform threads) and without it. Single shot, one measurement
- * per JVM: each fork is a new JVM, so every figure is a cold start, as a service's is. Target:
- * 100 task beans cost at most 5 % over 0.
+ * Item 6a: cold context start-up ({@code SpringApplication.run} until it returns, i.e.
+ * until the context is refreshed and every critical task has been spawned), with 0 and
+ * 100 {@code CriticalTask} beans, with the starter (tasks on platform threads) and
+ * without it. Single shot, one measurement per JVM: each fork is a new JVM, so every
+ * figure is a cold start, as a service's is. Target: 100 task beans cost at most 5 % over
+ * 0.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -52,4 +69,5 @@ public class BootStartupBenchmark {
             context = null;
         }
     }
+
 }

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.reliability.spring;
 
 import java.util.Arrays;
@@ -23,8 +39,9 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.event.EventListener;
 
 /**
- * The faults of issue 5 that need a process of their own: the first argument names the scenario, the
- * others are Spring Boot arguments. Prints markers that {@link SpringFaultProcessTest} counts.
+ * The faults of issue 5 that need a process of their own: the first argument names the
+ * scenario, the others are Spring Boot arguments. Prints markers that
+ * {@link SpringFaultProcessTest} counts.
  */
 public final class FaultApplication {
 
@@ -68,6 +85,7 @@ public final class FaultApplication {
                     + registry.firstFailure().map(failure -> failure.taskDescription()).orElse("none") + " root="
                     + registry.rootToken().reason().map(Throwable::getMessage).orElse("none"));
         }
+
     }
 
     /** Fifty tasks crash at the same moment, beside a worker. */
@@ -84,11 +102,12 @@ public final class FaultApplication {
                 public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry registry) {
                     for (int i = 0; i < FIFTY; i++) {
                         int index = i;
-                        RootBeanDefinition definition = new RootBeanDefinition(CriticalTask.class, () -> (CriticalTask) token -> {
-                            awaitReady();
-                            TOGETHER.await(30, TimeUnit.SECONDS);
-                            throw new IllegalStateException("boom " + index);
-                        });
+                        RootBeanDefinition definition = new RootBeanDefinition(CriticalTask.class,
+                                () -> (CriticalTask) token -> {
+                                    awaitReady();
+                                    TOGETHER.await(30, TimeUnit.SECONDS);
+                                    throw new IllegalStateException("boom " + index);
+                                });
                         registry.registerBeanDefinition("failing" + index, definition);
                     }
                 }
@@ -99,6 +118,7 @@ public final class FaultApplication {
         CriticalTask worker() {
             return FaultApplication.worker("worker");
         }
+
     }
 
     /** A failure whose event handler throws: the shutdown must go on. */
@@ -124,9 +144,13 @@ public final class FaultApplication {
                 throw new IllegalStateException("boom");
             };
         }
+
     }
 
-    /** A task throws OutOfMemoryError (thrown, not provoked: the rest of the JVM stays healthy). */
+    /**
+     * A task throws OutOfMemoryError (thrown, not provoked: the rest of the JVM stays
+     * healthy).
+     */
     @Configuration(proxyBeanMethods = false)
     @Import(Common.class)
     static class OutOfMemory {
@@ -143,6 +167,7 @@ public final class FaultApplication {
                 throw new OutOfMemoryError("injected: Java heap space");
             };
         }
+
     }
 
     /** A CriticalTask bean whose creation throws, after another task bean was created. */
@@ -159,11 +184,12 @@ public final class FaultApplication {
         CriticalTask broken() {
             throw new IllegalStateException("cannot create this task");
         }
+
     }
 
     /**
-     * A task fails while a CommandLineRunner (part of SpringApplication.run, after the refresh)
-     * fails too: two failures race to end the application.
+     * A task fails while a CommandLineRunner (part of SpringApplication.run, after the
+     * refresh) fails too: two failures race to end the application.
      */
     @Configuration(proxyBeanMethods = false)
     @Import(Common.class)
@@ -191,5 +217,7 @@ public final class FaultApplication {
                 throw new IllegalStateException("runner fails");
             };
         }
+
     }
+
 }

@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.reliability.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,9 +51,9 @@ import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 
 /**
- * Faults of issue 5 on a real, in-process context (a test context: the starter closes it but never
- * exits the JVM): health taken while the context stops, and a failure during the context's close.
- * Each ends in one close, no hang, and no thread of ours left.
+ * Faults of issue 5 on a real, in-process context (a test context: the starter closes it
+ * but never exits the JVM): health taken while the context stops, and a failure during
+ * the context's close. Each ends in one close, no hang, and no thread of ours left.
  */
 @Tag("spring")
 class SpringFaultContextTest {
@@ -66,6 +82,7 @@ class SpringFaultContextTest {
         void failed(CriticalTaskFailedEvent event) {
             FAILED_EVENTS.incrementAndGet();
         }
+
     }
 
     /** A task fails on demand while another one takes its time to stop. */
@@ -88,6 +105,7 @@ class SpringFaultContextTest {
                 RELEASE_SLOW.await(30, TimeUnit.SECONDS);
             };
         }
+
     }
 
     @Test
@@ -103,12 +121,14 @@ class SpringFaultContextTest {
             assertThat(statuses(health)).containsEntry("failing", Status.UP).containsEntry("slow", Status.UP);
             FAIL.countDown();
             assertThat(SLOW_STOPPING.await(30, TimeUnit.SECONDS)).as("the root was cancelled").isTrue();
-            // the context's close has begun (ContextClosedEvent comes before the lifecycle stops) and
+            // the context's close has begun (ContextClosedEvent comes before the
+            // lifecycle stops) and
             // the slow task keeps the stop waiting
             await().atMost(Duration.ofSeconds(30)).until(() -> CLOSED_EVENTS.get() == 1);
             Map<String, Status> whileStopping = CompletableFuture.supplyAsync(() -> statuses(health))
                 .get(10, TimeUnit.SECONDS);
-            assertThat(whileStopping).containsEntry("failing", Status.DOWN).containsEntry("slow", Status.OUT_OF_SERVICE);
+            assertThat(whileStopping).containsEntry("failing", Status.DOWN)
+                .containsEntry("slow", Status.OUT_OF_SERVICE);
         }
         finally {
             RELEASE_SLOW.countDown();
@@ -117,8 +137,8 @@ class SpringFaultContextTest {
         assertThat(CLOSED_EVENTS.get()).isOne();
         assertThat(FAILED_EVENTS.get()).isOne();
         assertThat(registry.rootToken().isCancelled()).isTrue();
-        assertThat(registry.firstFailure()).hasValueSatisfying(
-                failure -> assertThat(failure.taskDescription()).isEqualTo("failing"));
+        assertThat(registry.firstFailure())
+            .hasValueSatisfying(failure -> assertThat(failure.taskDescription()).isEqualTo("failing"));
         awaitNoThreadOfOurs();
     }
 
@@ -140,6 +160,7 @@ class SpringFaultContextTest {
                 throw new IllegalStateException("fails while the context closes");
             };
         }
+
     }
 
     @Test
@@ -152,9 +173,10 @@ class SpringFaultContextTest {
         closing.get(30, TimeUnit.SECONDS);
         assertThat(context.isActive()).isFalse();
         assertThat(CLOSED_EVENTS.get()).isOne();
-        // a failure while shutting down is still a failure: recorded, and the task is FAILED
-        assertThat(registry.firstFailure()).hasValueSatisfying(
-                failure -> assertThat(failure.taskDescription()).isEqualTo("failsOnClose"));
+        // a failure while shutting down is still a failure: recorded, and the task is
+        // FAILED
+        assertThat(registry.firstFailure())
+            .hasValueSatisfying(failure -> assertThat(failure.taskDescription()).isEqualTo("failsOnClose"));
         awaitNoThreadOfOurs();
         assertThat(CLOSED_EVENTS.get()).isOne();
     }
@@ -162,8 +184,9 @@ class SpringFaultContextTest {
     static ConfigurableApplicationContext run(Class<?> configuration, String... args) {
         SpringApplication application = new SpringApplication(configuration);
         application.setWebApplicationType(WebApplicationType.NONE);
-        String[] all = java.util.stream.Stream.concat(java.util.stream.Stream.of("--spring.main.banner-mode=off"),
-                java.util.Arrays.stream(args)).toArray(String[]::new);
+        String[] all = java.util.stream.Stream
+            .concat(java.util.stream.Stream.of("--spring.main.banner-mode=off"), java.util.Arrays.stream(args))
+            .toArray(String[]::new);
         return application.run(all);
     }
 
@@ -176,15 +199,17 @@ class SpringFaultContextTest {
     }
 
     static void awaitNoThreadOfOurs() {
-        await("no critical-task-* thread left").atMost(Duration.ofSeconds(30))
-            .until(() -> ourThreads().isEmpty());
+        await("no critical-task-* thread left").atMost(Duration.ofSeconds(30)).until(() -> ourThreads().isEmpty());
     }
 
     static List<String> ourThreads() {
-        return Thread.getAllStackTraces().keySet().stream()
+        return Thread.getAllStackTraces()
+            .keySet()
+            .stream()
             .filter(Thread::isAlive)
             .map(Thread::getName)
             .filter(name -> name.startsWith("critical-task-"))
             .collect(Collectors.toList());
     }
+
 }

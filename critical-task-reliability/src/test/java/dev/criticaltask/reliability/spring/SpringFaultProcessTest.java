@@ -1,3 +1,19 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
 package dev.criticaltask.reliability.spring;
 
 import static dev.criticaltask.testsupport.ChildProcesses.count;
@@ -14,9 +30,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Faults of issue 5 where the process exit is the point: each runs {@link FaultApplication} in a
- * JVM of its own, on the test classpath, and must end with one shutdown, the right exit code, no
- * hang (60 s bound) and every exception logged.
+ * Faults of issue 5 where the process exit is the point: each runs
+ * {@link FaultApplication} in a JVM of its own, on the test classpath, and must end with
+ * one shutdown, the right exit code, no hang (60 s bound) and every exception logged.
  */
 @Tag("spring")
 @Tag("child-jvm")
@@ -34,7 +50,8 @@ class SpringFaultProcessTest {
         assertThat(count(output, "CLOSED thread=")).isOne();
         assertThat(count(output, "Exiting the process with status 1")).isOne();
         for (int i = 0; i < FaultApplication.FIFTY; i++) {
-            assertThat(errorLogs(output, "Critical task 'failing" + i + "' crashed")).as("failure %d logged", i).isOne();
+            assertThat(errorLogs(output, "Critical task 'failing" + i + "' crashed")).as("failure %d logged", i)
+                .isOne();
         }
         assertThat(output).contains("WORKER worker STOPPED GRACEFULLY");
         // the event names the registry's first failure
@@ -75,8 +92,9 @@ class SpringFaultProcessTest {
         ChildProcess child = children.start("bean-creation-throws");
         assertThat(child.awaitExit()).isEqualTo(1);
         String output = child.output();
-        assertThat(output).as(output).contains("cannot create this task").doesNotContain("READY", "EVENT task=",
-                "MAIN RETURNED");
+        assertThat(output).as(output)
+            .contains("cannot create this task")
+            .doesNotContain("READY", "EVENT task=", "MAIN RETURNED");
         // the refresh never reached the lifecycle: no task ran, nothing to stop
         assertThat(output).doesNotContain("WORKER worker STOPPED");
     }
@@ -86,10 +104,12 @@ class SpringFaultProcessTest {
         ChildProcess child = children.start("runner-fails-with-task");
         assertThat(child.awaitExit()).isEqualTo(1);
         String output = child.output();
-        // the runner's exception must be logged, not cut short by the task failure's System.exit
+        // the runner's exception must be logged, not cut short by the task failure's
+        // System.exit
         assertThat(output).as(output).contains("java.lang.IllegalStateException: runner fails");
         assertThat(errorLogs(output, "Critical task 'failing' crashed")).isOne();
         assertThat(count(output, "CLOSED thread=")).isOne();
         assertThat(output).doesNotContain("MAIN RETURNED");
     }
+
 }
