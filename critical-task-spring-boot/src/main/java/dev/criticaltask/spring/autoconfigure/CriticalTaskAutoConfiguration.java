@@ -22,6 +22,7 @@ import java.util.List;
 import dev.criticaltask.CancellationToken;
 import dev.criticaltask.CriticalTaskRegistry;
 import dev.criticaltask.spring.lifecycle.CommonsLoggingSystemLogger;
+import dev.criticaltask.spring.lifecycle.CriticalTaskExitCodeGenerator;
 import dev.criticaltask.spring.lifecycle.CriticalTaskLifecycle;
 import dev.criticaltask.spring.lifecycle.ProcessExit;
 import org.apache.commons.logging.Log;
@@ -29,6 +30,7 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.ExitCodeExceptionMapper;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -109,14 +111,24 @@ public final class CriticalTaskAutoConfiguration {
     @Bean(LIFECYCLE_BEAN_NAME)
     @ConditionalOnMissingBean(name = LIFECYCLE_BEAN_NAME)
     CriticalTaskLifecycle criticalTaskLifecycle(CriticalTaskRegistry criticalTaskRegistry,
-            ConfigurableApplicationContext applicationContext, ObjectProvider<CriticalTaskContributor> contributors) {
+            ConfigurableApplicationContext applicationContext, ObjectProvider<CriticalTaskContributor> contributors,
+            CriticalTaskExitCodeGenerator criticalTaskExitCodeGenerator) {
         CriticalTaskProperties.Shutdown shutdown = this.properties.getShutdown();
         // Created while the context refreshes, so on the thread that created the context.
-        ProcessExit processExit = new ProcessExit(shutdown.getExitCode(), shutdown.isExitProcess());
+        ProcessExit processExit = new ProcessExit(criticalTaskExitCodeGenerator, shutdown.isExitProcess(),
+                shutdown.getTerminationMessagePath());
         return new CriticalTaskLifecycle(criticalTaskRegistry, applicationContext,
                 () -> TaskDefinitions.collect(List.copyOf(contributors.orderedStream().toList()),
                         this.properties.getTasks()),
                 this.properties.getPhase(), shutdown.getGracePeriod(), processExit);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    CriticalTaskExitCodeGenerator criticalTaskExitCodeGenerator(CriticalTaskRegistry criticalTaskRegistry,
+            ObjectProvider<ExitCodeExceptionMapper> exitCodeExceptionMappers) {
+        return new CriticalTaskExitCodeGenerator(criticalTaskRegistry, this.properties.getShutdown().getExitCode(),
+                () -> exitCodeExceptionMappers.orderedStream().toList());
     }
 
     @Bean
