@@ -44,7 +44,8 @@ final class TestFrameworks {
     }
 
     /**
-     * {@return whether this JVM is known to run tests} */
+     * {@return whether this JVM is known to run tests}
+     */
     static boolean isTestJvm() {
         return Boolean.getBoolean(ProcessExit.TEST_JVM_PROPERTY);
     }
