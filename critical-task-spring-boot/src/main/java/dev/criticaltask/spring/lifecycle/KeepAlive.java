@@ -101,28 +101,42 @@ final class KeepAlive implements CriticalTaskListener {
     }
 
     private void keepAlive() {
-        try {
-            synchronized (this.monitor) {
+        boolean interrupted = false;
+        synchronized (this.monitor) {
+            try {
                 while (shouldStayAlive()) {
                     this.monitor.wait();
                 }
             }
+            catch (InterruptedException ex) {
+                interrupted = true;
+            }
+            finally {
+                // In the same step as the decision to end: a task that starts from now on
+                // sees no thread and starts one (issue #19, item 8).
+                if (this.thread == Thread.currentThread()) {
+                    this.thread = null;
+                }
+            }
         }
-        catch (InterruptedException ex) {
+        // Hand over before this thread ends, so that a failure's exit code cannot lose
+        // the
+        // race against the JVM ending with 0 for want of non-daemon threads.
+        this.registry.rootToken()
+            .reason()
+            .filter(CriticalTaskFailedException.class::isInstance)
+            .map(CriticalTaskFailedException.class::cast)
+            .ifPresent(this.failureShutdown::trigger);
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        finally {
-            // Hand over before this thread ends, so that a failure's exit code cannot
-            // lose the race
-            // against the JVM ending with 0 for want of non-daemon threads.
-            this.registry.rootToken()
-                .reason()
-                .filter(CriticalTaskFailedException.class::isInstance)
-                .map(CriticalTaskFailedException.class::cast)
-                .ifPresent(this.failureShutdown::trigger);
-            synchronized (this.monitor) {
-                this.thread = null;
-            }
+    }
+
+    /**
+     * {@return the keep-alive thread, if one runs or is about to end} */
+    @Nullable Thread thread() {
+        synchronized (this.monitor) {
+            return this.thread;
         }
     }
 
