@@ -29,10 +29,12 @@ import org.jspecify.annotations.Nullable;
  * as {@code main} returns.
  *
  * <p>
- * One non-daemon thread waits while the root token is not cancelled and at least one task
- * is live; it is started again when a task is spawned after the last one ended. Before it
- * ends it hands a failure over to the {@link FailureShutdown}, whose own non-daemon
- * thread then keeps the JVM alive until the exit code is set.
+ * One non-daemon thread waits while the lifecycle runs, the root token is not cancelled
+ * and at least one task is live; it is started again when a task is spawned after the
+ * last one ended, and when the lifecycle starts again after a stop. A stopped (or paused)
+ * context does not keep the JVM alive. Before the thread ends it hands a failure over to
+ * the {@link FailureShutdown}, whose own non-daemon thread then keeps the JVM alive until
+ * the exit code is set.
  */
 final class KeepAlive implements CriticalTaskListener {
 
@@ -53,19 +55,30 @@ final class KeepAlive implements CriticalTaskListener {
         this.failureShutdown = failureShutdown;
     }
 
-    /** Starts the keep-alive thread if a task is live and none runs yet. */
+    /**
+     * The lifecycle has started: starts the keep-alive thread if a task is live and none
+     * runs yet.
+     */
     void start() {
         synchronized (this.monitor) {
-            if (this.thread == null && shouldStayAlive()) {
-                Thread keepAlive = new Thread(this::keepAlive, THREAD_NAME);
-                keepAlive.setDaemon(false);
-                this.thread = keepAlive;
-                keepAlive.start();
-            }
+            this.stopped = false;
+            startIfNeeded();
         }
     }
 
-    /** Lets the keep-alive thread end for good: the lifecycle has stopped. */
+    /** Guarded by {@code monitor}. */
+    private void startIfNeeded() {
+        if (this.thread == null && shouldStayAlive()) {
+            Thread keepAlive = new Thread(this::keepAlive, THREAD_NAME);
+            keepAlive.setDaemon(false);
+            this.thread = keepAlive;
+            keepAlive.start();
+        }
+    }
+
+    /**
+     * Lets the keep-alive thread end: the lifecycle has stopped, until it starts again.
+     */
     void stop() {
         synchronized (this.monitor) {
             this.stopped = true;
@@ -82,7 +95,9 @@ final class KeepAlive implements CriticalTaskListener {
 
     @Override
     public void started(CriticalTaskHandle task) {
-        start();
+        synchronized (this.monitor) {
+            startIfNeeded();
+        }
     }
 
     @Override
@@ -122,18 +137,17 @@ final class KeepAlive implements CriticalTaskListener {
         // Hand over before this thread ends, so that a failure's exit code cannot lose
         // the
         // race against the JVM ending with 0 for want of non-daemon threads.
-        this.registry.rootToken()
-            .reason()
-            .filter(CriticalTaskFailedException.class::isInstance)
-            .map(CriticalTaskFailedException.class::cast)
-            .ifPresent(this.failureShutdown::trigger);
+        // The registry's first failure, not only the root's reason: a task that fails
+        // after a stop cancelled the root without a reason has failed all the same.
+        this.registry.firstFailure().ifPresent(this.failureShutdown::trigger);
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }
 
     /**
-     * {@return the keep-alive thread, if one runs or is about to end} */
+     * {@return the keep-alive thread, if one runs or is about to end}
+     */
     @Nullable Thread thread() {
         synchronized (this.monitor) {
             return this.thread;
