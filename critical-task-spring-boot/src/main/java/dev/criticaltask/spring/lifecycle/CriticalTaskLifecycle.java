@@ -257,7 +257,8 @@ public final class CriticalTaskLifecycle implements SmartLifecycle, DisposableBe
     }
 
     /**
-     * {@return the end of the stop that begins, or null when not running} */
+     * {@return the end of the stop that begins, or null when not running}
+     */
     private @Nullable CompletableFuture<@Nullable Void> beginStop() {
         synchronized (this.monitor) {
             if (!this.running) {
@@ -317,7 +318,8 @@ public final class CriticalTaskLifecycle implements SmartLifecycle, DisposableBe
     }
 
     /**
-     * {@return the failure handed to the shutdown, if any} */
+     * {@return the failure handed to the shutdown, if any}
+     */
     Optional<CriticalTaskFailedException> handedOver() {
         return Optional.ofNullable(this.handedOver.get());
     }
@@ -337,7 +339,8 @@ public final class CriticalTaskLifecycle implements SmartLifecycle, DisposableBe
     }
 
     /**
-     * {@return true: a paused context's tasks stop, and run again when it restarts} */
+     * {@return true: a paused context's tasks stop, and run again when it restarts}
+     */
     @Override
     public boolean isPauseable() {
         return true;
