@@ -54,8 +54,12 @@ public final class CriticalTaskObservationAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     CriticalTaskObservations criticalTaskObservations(ObservationRegistry observationRegistry,
-            CriticalTaskRegistry registry, CriticalTaskProperties properties, ObjectProvider<CriticalJobs> jobs) {
-        Map<String, CriticalTaskProperties.Task> tasks = properties.getTasks();
+            CriticalTaskRegistry registry, ObjectProvider<CriticalTaskProperties> properties,
+            ObjectProvider<CriticalJobs> jobs) {
+        // absent when the application defines its own registry without the main
+        // auto-configuration: every task is observed then
+        CriticalTaskProperties configured = properties.getIfAvailable();
+        Map<String, CriticalTaskProperties.Task> tasks = (configured != null) ? configured.getTasks() : Map.of();
         CriticalTaskObservations observations = new CriticalTaskObservations(observationRegistry, (name) -> {
             CriticalTaskProperties.Task task = tasks.get(name);
             return task == null || task.getObservations().isEnabled();
