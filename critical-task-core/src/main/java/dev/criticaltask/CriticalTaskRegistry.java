@@ -477,9 +477,11 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         }
         List<UnstoppedTask> unstopped = new ArrayList<>(outlived.size());
         for (CriticalTaskHandle task : outlived) {
+            Thread straggler = task.run().thread().current();
             StackTraceElement[] stack = task.run().thread().stackTrace();
             if (!task.isFinished()) {
                 unstopped.add(new UnstoppedTask(task.description(), List.of(stack)));
+                TaskEvents.straggler(task.description(), task.attempt(), grace, List.of(stack), straggler);
                 task.run().interruptIfRunning();
             }
         }
@@ -575,8 +577,8 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         }
 
         @Override
-        public void stalled(TaskRun run, Duration silentFor) {
-            notifyListeners("stalled", handle, listener -> listener.stalled(handle, silentFor));
+        public void stalled(TaskRun run, StallReport stall) {
+            notifyListeners("stalled", handle, listener -> listener.stalled(handle, stall));
         }
 
         @Override
