@@ -18,9 +18,7 @@ package dev.criticaltask.reliability.spring;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +32,7 @@ import dev.criticaltask.CriticalTaskFailedException;
 import dev.criticaltask.CriticalTaskHandle;
 import dev.criticaltask.CriticalTaskListener;
 import dev.criticaltask.CriticalTaskRegistry;
+import dev.criticaltask.reliability.SeededRounds;
 import dev.criticaltask.spring.CriticalTaskFailedEvent;
 import dev.criticaltask.spring.autoconfigure.CriticalTaskAutoConfiguration;
 import org.junit.jupiter.api.Tag;
@@ -222,32 +221,9 @@ class SpringGenerationStressTest {
     }
 
     @Test
-    void seededStopStartRoundsOfARealApplication() throws Exception {
-        String replay = System.getProperty("reliability.seed", "");
-        List<Long> seeds = new ArrayList<>();
-        if (!replay.isBlank()) {
-            seeds.add(Long.parseLong(replay.trim()));
-        }
-        else {
-            int rounds = Integer.getInteger("reliability.springGenerationRounds", 20);
-            for (int i = 0; i < rounds; i++) {
-                seeds.add(BASE_SEED + i);
-            }
-        }
-        Map<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
-        long started = System.nanoTime();
-        for (long seed : seeds) {
-            try {
-                outcomes.computeIfAbsent(round(seed), (key) -> new AtomicInteger()).incrementAndGet();
-            }
-            catch (Throwable failed) {
-                System.out.println("Spring generation stress round FAILED; replay with -Dreliability.seed=" + seed);
-                throw new AssertionError(
-                        "round with seed " + seed + " failed (replay: -Dreliability.seed=" + seed + ")", failed);
-            }
-        }
-        System.out.printf("Spring generation stress: %d rounds in %d ms: %s%n", seeds.size(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), outcomes);
+    void seededStopStartRoundsOfARealApplication() {
+        SeededRounds.run("Spring generation stress", BASE_SEED, "reliability.springGenerationRounds", 20,
+                SpringGenerationStressTest::round);
     }
 
     static String round(long seed) throws Exception {
