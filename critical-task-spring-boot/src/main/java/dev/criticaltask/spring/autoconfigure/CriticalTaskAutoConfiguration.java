@@ -76,7 +76,7 @@ public final class CriticalTaskAutoConfiguration {
     CriticalTaskAutoConfiguration(CriticalTaskProperties properties, Environment environment) {
         this.properties = properties;
         this.environment = environment;
-        CriticalTaskPropertiesValidator.validate(properties);
+        CriticalTaskPropertiesValidator.validate(properties, environment);
         useVirtualThreads();
         warnIfGracePeriodDoesNotFit();
     }

@@ -235,7 +235,7 @@ class CriticalTaskSupervisionTests {
             cause = cause.getCause();
         }
         assertThat(cause).as("an InvalidCriticalTaskPropertyException in %s", failure).isNotNull();
-        return new InvalidCriticalTaskPropertyFailureAnalyzer().analyze(failure);
+        return FailureAnalyses.ofInvalidProperty(failure);
     }
 
     @Configuration(proxyBeanMethods = false)
