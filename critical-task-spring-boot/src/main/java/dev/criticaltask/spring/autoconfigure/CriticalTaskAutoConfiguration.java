@@ -17,10 +17,12 @@
 package dev.criticaltask.spring.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.criticaltask.CancellationToken;
 import dev.criticaltask.CriticalTaskRegistry;
+import dev.criticaltask.CriticalTaskSpec;
 import dev.criticaltask.spring.lifecycle.CommonsLoggingSystemLogger;
 import dev.criticaltask.spring.lifecycle.CriticalTaskExitCodeGenerator;
 import dev.criticaltask.spring.lifecycle.CriticalTaskLifecycle;
@@ -76,7 +78,7 @@ public final class CriticalTaskAutoConfiguration {
     CriticalTaskAutoConfiguration(CriticalTaskProperties properties, Environment environment) {
         this.properties = properties;
         this.environment = environment;
-        CriticalTaskPropertiesValidator.validate(properties);
+        CriticalTaskPropertiesValidator.validate(properties, environment);
         useVirtualThreads();
         warnIfGracePeriodDoesNotFit();
     }
@@ -112,14 +114,15 @@ public final class CriticalTaskAutoConfiguration {
     @ConditionalOnMissingBean(name = LIFECYCLE_BEAN_NAME)
     CriticalTaskLifecycle criticalTaskLifecycle(CriticalTaskRegistry criticalTaskRegistry,
             ConfigurableApplicationContext applicationContext, ObjectProvider<CriticalTaskContributor> contributors,
+            ObjectProvider<CriticalTaskSpecDecorator> decorators,
             CriticalTaskExitCodeGenerator criticalTaskExitCodeGenerator) {
         CriticalTaskProperties.Shutdown shutdown = this.properties.getShutdown();
         // Created while the context refreshes, so on the thread that created the context.
         ProcessExit processExit = new ProcessExit(criticalTaskExitCodeGenerator, shutdown.isExitProcess(),
                 shutdown.getTerminationMessagePath());
         return new CriticalTaskLifecycle(criticalTaskRegistry, applicationContext,
-                () -> TaskDefinitions.collect(List.copyOf(contributors.orderedStream().toList()),
-                        this.properties.getTasks()),
+                () -> decorated(TaskDefinitions.collect(List.copyOf(contributors.orderedStream().toList()),
+                        this.properties.getTasks()), decorators.orderedStream().toList()),
                 this.properties.getPhase(), shutdown.getGracePeriod(), processExit);
     }
 
@@ -149,6 +152,22 @@ public final class CriticalTaskAutoConfiguration {
                     "false, or run on Java 21 or later");
         }
         return virtual;
+    }
+
+    private static List<CriticalTaskSpec> decorated(List<CriticalTaskSpec> specs,
+            List<CriticalTaskSpecDecorator> decorators) {
+        if (decorators.isEmpty()) {
+            return specs;
+        }
+        List<CriticalTaskSpec> decorated = new ArrayList<>(specs.size());
+        for (CriticalTaskSpec spec : specs) {
+            CriticalTaskSpec current = spec;
+            for (CriticalTaskSpecDecorator decorator : decorators) {
+                current = decorator.decorate(current);
+            }
+            decorated.add(current);
+        }
+        return decorated;
     }
 
     private void warnIfGracePeriodDoesNotFit() {
