@@ -24,7 +24,7 @@ package dev.criticaltask;
  * asynchronous body is started by {@link AsyncAttempts} instead, and {@link #run} is only
  * its blocking equivalent.
  */
-sealed interface TaskBody permits TaskBody.Plain, TaskBody.Supervised, TaskBody.Async {
+sealed interface TaskBody permits TaskBody.Plain, TaskBody.Supervised, TaskBody.Async, TaskBody.Decorated {
 
     /** Runs one attempt on the calling thread until it ends. */
     void run(TaskContext context) throws Exception;
@@ -87,6 +87,34 @@ sealed interface TaskBody permits TaskBody.Plain, TaskBody.Supervised, TaskBody.
         @Override
         public String kind() {
             return "an AsyncCriticalTask";
+        }
+    }
+
+    /**
+     * Blocking work wrapped by a decorator (an instrumentation, say): it runs as the
+     * wrapper, and is of the kind of the work it wraps, so that what the wrapped work
+     * cannot do (a plain task's heartbeat) a spec still refuses.
+     */
+    record Decorated(TaskBody original, SupervisedTask task) implements TaskBody {
+
+        @Override
+        public void run(TaskContext context) throws Exception {
+            task.run(context);
+        }
+
+        @Override
+        public SupervisedTask asSupervised() {
+            return task;
+        }
+
+        @Override
+        public boolean canHeartbeat() {
+            return original.canHeartbeat();
+        }
+
+        @Override
+        public String kind() {
+            return original.kind();
         }
     }
 

@@ -17,10 +17,12 @@
 package dev.criticaltask.spring.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.criticaltask.CancellationToken;
 import dev.criticaltask.CriticalTaskRegistry;
+import dev.criticaltask.CriticalTaskSpec;
 import dev.criticaltask.spring.lifecycle.CommonsLoggingSystemLogger;
 import dev.criticaltask.spring.lifecycle.CriticalTaskLifecycle;
 import dev.criticaltask.spring.lifecycle.ProcessExit;
@@ -113,13 +115,14 @@ public final class CriticalTaskAutoConfiguration {
     @Bean(LIFECYCLE_BEAN_NAME)
     @ConditionalOnMissingBean(name = LIFECYCLE_BEAN_NAME)
     CriticalTaskLifecycle criticalTaskLifecycle(CriticalTaskRegistry criticalTaskRegistry,
-            ConfigurableApplicationContext applicationContext, ObjectProvider<CriticalTaskContributor> contributors) {
+            ConfigurableApplicationContext applicationContext, ObjectProvider<CriticalTaskContributor> contributors,
+            ObjectProvider<CriticalTaskSpecDecorator> decorators) {
         CriticalTaskProperties.Shutdown shutdown = this.properties.getShutdown();
         // Created while the context refreshes, so on the thread that created the context.
         ProcessExit processExit = new ProcessExit(shutdown.getExitCode(), shutdown.isExitProcess());
         return new CriticalTaskLifecycle(criticalTaskRegistry, applicationContext,
-                () -> TaskDefinitions.collect(List.copyOf(contributors.orderedStream().toList()),
-                        this.properties.getTasks()),
+                () -> decorated(TaskDefinitions.collect(List.copyOf(contributors.orderedStream().toList()),
+                        this.properties.getTasks()), decorators.orderedStream().toList()),
                 this.properties.getPhase(), shutdown.getGracePeriod(), processExit);
     }
 
@@ -156,6 +159,22 @@ public final class CriticalTaskAutoConfiguration {
                     + "critical-task.enabled=false where the AOT processing reads it (application.properties at "
                     + "build time), or run this JVM without the AOT artifacts (-Dspring.aot.enabled=false).");
         }
+    }
+
+    private static List<CriticalTaskSpec> decorated(List<CriticalTaskSpec> specs,
+            List<CriticalTaskSpecDecorator> decorators) {
+        if (decorators.isEmpty()) {
+            return specs;
+        }
+        List<CriticalTaskSpec> decorated = new ArrayList<>(specs.size());
+        for (CriticalTaskSpec spec : specs) {
+            CriticalTaskSpec current = spec;
+            for (CriticalTaskSpecDecorator decorator : decorators) {
+                current = decorator.decorate(current);
+            }
+            decorated.add(current);
+        }
+        return decorated;
     }
 
     private void warnIfGracePeriodDoesNotFit() {

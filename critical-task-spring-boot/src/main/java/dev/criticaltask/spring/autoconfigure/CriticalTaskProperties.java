@@ -302,6 +302,8 @@ public final class CriticalTaskProperties {
 
         private final Heartbeat heartbeat = new Heartbeat();
 
+        private final Observations observations = new Observations();
+
         /**
          * The restart properties.
          * @return the restart setting
@@ -316,6 +318,45 @@ public final class CriticalTaskProperties {
          */
         public Heartbeat getHeartbeat() {
             return this.heartbeat;
+        }
+
+        /**
+         * The observation properties.
+         * @return the observation setting
+         */
+        public Observations getObservations() {
+            return this.observations;
+        }
+
+    }
+
+    /**
+     * Micrometer Observations of one task: of its attempts, or of its runs when it is a
+     * critical job.
+     */
+    public static final class Observations {
+
+        /**
+         * Whether the task's attempts (or a critical job's runs) are observed when an
+         * ObservationRegistry bean exists.
+         */
+        private boolean enabled = true;
+
+        /**
+         * Whether the task's attempts (or a critical job's runs) are observed.
+         * @return the enabled setting
+         */
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        /**
+         * Sets the enabled setting. Whether the task's attempts (or a critical job's
+         * runs) are observed.
+         * @param enabled the new setting
+         */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
         }
 
     }
