@@ -58,8 +58,9 @@ import static org.awaitility.Awaitility.await;
  * <ul>
  * <li>A task that fails inside a {@code @SpringBootTest} fails that test with the
  * {@code CriticalTaskFailedException}, which names the task; the framework drops the
- * context, and the next class, of the same configuration, gets a fresh one and
- * passes.</li>
+ * context, and the next class, of the same configuration, gets a fresh one and passes. A
+ * test that says {@link ExpectedCriticalTaskFailure} passes, and the next class still
+ * gets a fresh context.</li>
  * <li>A context that a test starts on another thread never exits the JVM when its task
  * fails: the run completes.</li>
  * </ul>
@@ -73,17 +74,19 @@ class UserTestRunTests {
 
     @Test
     void whenATaskFailsInsideASpringBootTestShouldFailThatTestNamingTheTaskAndTheNextClassPass() throws Exception {
-        ChildProcess child = this.children.start(FailingTaskTests.class.getName(), NextClassTests.class.getName());
+        ChildProcess child = this.children.start(FailingTaskTests.class.getName(), ExpectedFailureTests.class.getName(),
+                NextClassTests.class.getName());
         assertThat(child.awaitExit()).isZero();
         String output = child.output();
-        assertThat(output).contains("RUN COMPLETED succeeded=2 failed=1 containersFailed=0")
+        assertThat(output).contains("RUN COMPLETED succeeded=3 failed=1 containersFailed=0")
             .contains("RESULT test whenATaskFailsShouldFailThisTest() FAILED "
                     + "dev.criticaltask.CriticalTaskFailedException: Critical task 'failing' crashed: "
                     + "java.lang.IllegalStateException: boom")
             .contains("RESULT test whenTheNextTestRunsShouldHaveAFreshContext() SUCCESSFUL")
+            .contains("RESULT test whenATestMakesATaskFailOnPurposeShouldItPassAndSeeTheFailure() SUCCESSFUL")
             .contains("RESULT test whenTheNextClassRunsShouldHaveAFreshContext() SUCCESSFUL")
             .doesNotContain("LifecycleProcessor not initialized", "has been closed already");
-        assertThat(count(output, "Not closing the application context")).isOne();
+        assertThat(count(output, "Not closing the application context")).isEqualTo(2);
     }
 
     @Test
@@ -146,7 +149,7 @@ class UserTestRunTests {
 
     }
 
-    @Order(2)
+    @Order(3)
     @SpringBootTest(classes = UserApplication.class, properties = "critical-task.shutdown.grace-period=2s")
     @EnabledIfSystemProperty(named = UserTestRun.ENABLED, matches = "true")
     static class NextClassTests {
@@ -164,6 +167,27 @@ class UserTestRunTests {
             await().atMost(Duration.ofSeconds(20))
                 .until(() -> this.registry.find("worker").map(CriticalTaskHandle::state).orElse(null),
                         (state) -> state == TaskState.RUNNING);
+        }
+
+    }
+
+    @Order(2)
+    @SpringBootTest(classes = UserApplication.class, properties = "critical-task.shutdown.grace-period=2s")
+    @EnabledIfSystemProperty(named = UserTestRun.ENABLED, matches = "true")
+    static class ExpectedFailureTests {
+
+        @Autowired
+        UserApplication application;
+
+        @Autowired
+        CriticalTaskRegistry registry;
+
+        @Test
+        @ExpectedCriticalTaskFailure
+        void whenATestMakesATaskFailOnPurposeShouldItPassAndSeeTheFailure() {
+            this.application.fail.countDown();
+            await().atMost(Duration.ofSeconds(20)).until(() -> this.registry.firstFailure().isPresent());
+            assertThat(this.registry.find("failing").orElseThrow().state()).isEqualTo(TaskState.FAILED);
         }
 
     }
