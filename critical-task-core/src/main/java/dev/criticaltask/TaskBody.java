@@ -39,6 +39,13 @@ sealed interface TaskBody permits TaskBody.Plain, TaskBody.Supervised, TaskBody.
         return this instanceof Supervised;
     }
 
+    /**
+     * Whether the work takes a {@link TaskContext}, and so can say when it is ready.
+     */
+    default boolean canSignalReady() {
+        return this instanceof Supervised || (this instanceof Async async && async.takesContext());
+    }
+
     /** What kind of work this is, for messages: "a plain CriticalTask", say. */
     String kind();
 
@@ -75,18 +82,29 @@ sealed interface TaskBody permits TaskBody.Plain, TaskBody.Supervised, TaskBody.
         }
     }
 
-    /** An {@link AsyncCriticalTask}: run without a thread while its stage is pending. */
-    record Async(AsyncCriticalTask task) implements TaskBody {
+    /**
+     * An {@link AsyncCriticalTask} or a {@link SupervisedAsyncTask} (the former seen as
+     * the latter): run without a thread while its stage is pending.
+     */
+    record Async(SupervisedAsyncTask task, boolean takesContext) implements TaskBody {
+
+        static Async of(AsyncCriticalTask task) {
+            return new Async(context -> task.start(context.cancellation()), false);
+        }
+
+        static Async of(SupervisedAsyncTask task) {
+            return new Async(task, true);
+        }
 
         /** Starts the task and waits for its stage on the calling thread. */
         @Override
         public void run(TaskContext context) throws Exception {
-            AsyncStages.runBlocking(task, context.cancellation());
+            AsyncStages.runBlocking(task, context);
         }
 
         @Override
         public String kind() {
-            return "an AsyncCriticalTask";
+            return takesContext ? "a SupervisedAsyncTask" : "an AsyncCriticalTask";
         }
     }
 
