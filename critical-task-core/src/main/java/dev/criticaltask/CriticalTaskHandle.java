@@ -343,6 +343,14 @@ public final class CriticalTaskHandle {
     }
 
     /**
+     * {@return whether the task is ready only once it says so (see
+     * {@link CriticalTaskSpec#awaitsReady()})}
+     */
+    public boolean awaitsReady() {
+        return run.awaitsReady();
+    }
+
+    /**
      * {@return the names of the tasks this one depends on (see
      * {@link CriticalTaskSpec#dependsOn()}); empty for a task spawned without a spec}
      */

@@ -503,6 +503,10 @@ final class TaskRun implements Runnable {
         return spec.dependsOn();
     }
 
+    boolean awaitsReady() {
+        return spec.awaitsReady();
+    }
+
     @Nullable Attempt currentAttempt() {
         return current;
     }

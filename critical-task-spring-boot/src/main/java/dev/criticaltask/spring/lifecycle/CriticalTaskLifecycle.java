@@ -125,9 +125,8 @@ public final class CriticalTaskLifecycle implements SmartLifecycle {
         }
         // every definition is checked before the first task starts
         List<CriticalTaskSpec> specs = this.tasks.get();
-        for (CriticalTaskSpec spec : specs) {
-            this.registry.spawn(spec);
-        }
+        // in dependency order: each task begins once those it depends on are ready
+        this.registry.spawnAll(specs);
         this.keepAlive.start();
         if (logger.isDebugEnabled()) {
             logger.debug("Started " + specs.size() + " critical task(s)");
