@@ -356,6 +356,18 @@ public final class CriticalTaskHandle {
      */
     public List<String> dependsOn() {
         return run.dependsOn();
+
+    }
+
+    /**
+     * The latest stall of the task, if it has missed a heartbeat: which attempt, how long
+     * it was silent, and where its thread was. Kept after the task recovers, restarts or
+     * ends; a task with {@link StallAction#REPORT} that stays stalled has it taken again
+     * at each check, at most once per heartbeat timeout.
+     * @return the latest stall, or empty when the task never stalled
+     */
+    public Optional<StallReport> lastStall() {
+        return Optional.ofNullable(run.lastStall());
     }
 
     TaskRun run() {

@@ -123,6 +123,18 @@ public interface CriticalTaskListener {
     }
 
     /**
+     * The task went longer than its heartbeat timeout without a heartbeat, with where its
+     * thread was at that moment. Called on the supervision timer's thread, once per
+     * stall, instead of {@link #stalled(CriticalTaskHandle, Duration)}, which it calls
+     * unless overridden.
+     * @param task the task
+     * @param stall the stall: how long it had been silent, and its thread's stack
+     */
+    default void stalled(CriticalTaskHandle task, StallReport stall) {
+        stalled(task, stall.silentFor());
+    }
+
+    /**
      * The task threw and no restart is left; the registry's root token is already
      * cancelled.
      * @param task the task

@@ -81,6 +81,16 @@ import org.jspecify.annotations.Nullable;
  * before what they depend on, within the one grace period. A task that declares no
  * dependencies starts and stops as if none of this existed, unless others depend on it.
  *
+ * <h2>Generations</h2> {@link #pause(Duration)} stops every live task as
+ * {@link #stop(Duration) stop} does (same grace, interrupt and report), by cancelling
+ * each task's own token instead of the root, and refuses spawns until {@link #resume()}
+ * opens a new generation, whose tasks run under fresh tokens below the root. The root,
+ * the first failure and the listeners outlive generations: a task that fails in any
+ * generation, even while a pause stops it, cancels the root. A pause does not run the
+ * stopped tasks again; whoever spawned them spawns them again after the resume (a Spring
+ * context's lifecycle does so for its task beans). The finished tasks that
+ * {@link #tasks()} remembers are those of the current generation.
+ *
  * <h2>Stopping</h2> {@link #stop(Duration)} refuses new spawns, cancels the root, waits
  * up to the grace period, then takes the stack of every task still running and interrupts
  * it, waits a short while more (one second by default, see
@@ -137,6 +147,9 @@ public final class CriticalTaskRegistry implements AutoCloseable {
     private final ArrayDeque<CriticalTaskHandle> finished = new ArrayDeque<>();
 
     private volatile boolean stopping;
+
+    /** Set from the start of a pause until the next resume; spawns are refused. */
+    private volatile boolean paused;
 
     /**
      * Watches heartbeats and times asynchronous restarts; created with the first task
@@ -197,7 +210,8 @@ public final class CriticalTaskRegistry implements AutoCloseable {
      * optional)
      * @throws IllegalArgumentException when the name is blank or a live task already has
      * it
-     * @throws IllegalStateException when {@link #stop(Duration)} has begun
+     * @throws IllegalStateException when {@link #stop(Duration)} has begun, or the
+     * registry is paused
      * @throws NullPointerException when the name or the task is null
      * @throws java.util.concurrent.RejectedExecutionException when the executor refuses
      * the task
@@ -217,7 +231,8 @@ public final class CriticalTaskRegistry implements AutoCloseable {
      * @return the task's handle, owned by this registry
      * @throws IllegalArgumentException when the name is blank or a live task already has
      * it
-     * @throws IllegalStateException when {@link #stop(Duration)} has begun
+     * @throws IllegalStateException when {@link #stop(Duration)} has begun, or the
+     * registry is paused
      * @throws NullPointerException when the name or the task is null
      * @throws java.util.concurrent.RejectedExecutionException when the executor refuses
      * the task
@@ -235,7 +250,8 @@ public final class CriticalTaskRegistry implements AutoCloseable {
      * @return the task's handle, owned by this registry (joining or detaching it is
      * optional)
      * @throws IllegalArgumentException when a live task already has the spec's name
-     * @throws IllegalStateException when {@link #stop(Duration)} has begun
+     * @throws IllegalStateException when {@link #stop(Duration)} has begun, or the
+     * registry is paused
      * @throws java.util.concurrent.RejectedExecutionException when the executor refuses
      * the task
      */
@@ -247,6 +263,10 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         synchronized (lock) {
             if (stopping) {
                 throw new IllegalStateException("Cannot spawn critical task '" + name + "': the registry is stopping");
+            }
+            if (paused) {
+                throw new IllegalStateException("Cannot spawn critical task '" + name
+                        + "': the registry is paused (its tasks are stopped until it is resumed)");
             }
             if (live.containsKey(name)) {
                 throw new IllegalArgumentException("A critical task named '" + name + "' is already running");
@@ -442,10 +462,7 @@ public final class CriticalTaskRegistry implements AutoCloseable {
      * the root stays cancelled
      */
     public StopReport stop(Duration grace) throws InterruptedException {
-        Objects.requireNonNull(grace, "grace must not be null");
-        if (grace.isNegative()) {
-            throw new IllegalArgumentException("grace must not be negative, but was " + grace);
-        }
+        requireGrace(grace);
         List<CriticalTaskHandle> running;
         SupervisionTimer supervision;
         synchronized (lock) {
@@ -454,12 +471,97 @@ public final class CriticalTaskRegistry implements AutoCloseable {
             supervision = timer;
         }
         long deadline = deadlineAfter(grace);
+        stopDependentsFirst(running, deadline);
+        root.cancel();
+        return awaitStopped(running, supervision, grace, deadline);
+    }
+
+    /**
+     * Dependents first, each layer within the grace period ending at {@code deadline};
+     * nothing when no task depends on another.
+     */
+    private static void stopDependentsFirst(List<CriticalTaskHandle> running, long deadline)
+            throws InterruptedException {
         List<TaskRun> runs = new ArrayList<>(running.size());
         running.forEach(task -> runs.add(task.run()));
-        // dependents first, each layer within the grace period; nothing when no task
-        // depends on another
         StartOrder.stopDependentsFirst(runs, deadline);
-        root.cancel();
+    }
+
+    /**
+     * Stops the tasks of the current generation as {@link #stop(Duration)} does (the same
+     * grace, interrupt and report), but cancels each live task's own token instead of the
+     * root: the registry refuses spawns until {@link #resume()}, then runs tasks again. A
+     * task that fails while it stops (with anything but an {@code InterruptedException}
+     * once its token is cancelled) is a failure as at any other time: it cancels the
+     * root. Safe to call more than once and from several threads; during or after a
+     * {@code stop}, it only waits as {@code stop} does.
+     * @param grace how long tasks get to stop after their tokens are cancelled; not
+     * negative
+     * @return the tasks that outlived the grace period, with the stack each had then
+     * @throws InterruptedException when the calling thread is interrupted while waiting;
+     * the tasks stay cancelled and the registry paused
+     */
+    public StopReport pause(Duration grace) throws InterruptedException {
+        requireGrace(grace);
+        List<CriticalTaskHandle> running;
+        SupervisionTimer supervision;
+        synchronized (lock) {
+            paused = true;
+            running = new ArrayList<>(live.values());
+            supervision = timer;
+            // the next generation's tasks get a timer of their own: no thread of this
+            // one is left behind
+            timer = null;
+        }
+        long deadline = deadlineAfter(grace);
+        stopDependentsFirst(running, deadline);
+        // No spawn can join the generation now, and every restart of these runs under
+        // their tokens.
+        for (CriticalTaskHandle task : running) {
+            task.run().token().cancel();
+        }
+        return awaitStopped(running, supervision, grace, deadline);
+    }
+
+    /**
+     * Opens a new generation after a {@link #pause(Duration) pause}: spawns are accepted
+     * again, each task under a fresh token below the root, and the finished tasks of
+     * earlier generations are forgotten ({@link #tasks()} and {@link #find(String)} no
+     * longer return them). Does nothing unless paused, nor once {@link #stop(Duration)}
+     * has begun. A task of an earlier generation that has not ended yet keeps its name
+     * until it ends.
+     */
+    public void resume() {
+        synchronized (lock) {
+            if (!paused || stopping) {
+                return;
+            }
+            finished.clear();
+            paused = false;
+        }
+    }
+
+    /**
+     * {@return whether a {@link #pause(Duration) pause} has begun and no
+     * {@link #resume()} has followed; spawns are refused meanwhile}
+     */
+    public boolean isPaused() {
+        return paused;
+    }
+
+    private static void requireGrace(Duration grace) {
+        Objects.requireNonNull(grace, "grace must not be null");
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("grace must not be negative, but was " + grace);
+        }
+    }
+
+    /**
+     * Waits for tasks whose token is cancelled, up to the grace, then interrupts the
+     * stragglers and waits the interrupt wait; shuts the supervision timer down first.
+     */
+    private StopReport awaitStopped(List<CriticalTaskHandle> running, @Nullable SupervisionTimer supervision,
+            Duration grace, long deadline) throws InterruptedException {
         if (supervision != null) {
             // every task is cancelled now: a stall is no longer news, and no restart is
             // due
@@ -476,9 +578,11 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         }
         List<UnstoppedTask> unstopped = new ArrayList<>(outlived.size());
         for (CriticalTaskHandle task : outlived) {
+            Thread straggler = task.run().thread().current();
             StackTraceElement[] stack = task.run().thread().stackTrace();
             if (!task.isFinished()) {
                 unstopped.add(new UnstoppedTask(task.description(), List.of(stack)));
+                TaskEvents.straggler(task.description(), task.attempt(), grace, List.of(stack), straggler);
                 task.run().interruptIfRunning();
             }
         }
@@ -510,7 +614,8 @@ public final class CriticalTaskRegistry implements AutoCloseable {
     @Override
     public String toString() {
         synchronized (lock) {
-            return "CriticalTaskRegistry[live=" + live.keySet() + (stopping ? ", stopping" : "") + "]";
+            return "CriticalTaskRegistry[live=" + live.keySet() + (stopping ? ", stopping" : paused ? ", paused" : "")
+                    + "]";
         }
     }
 
@@ -582,8 +687,8 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         }
 
         @Override
-        public void stalled(TaskRun run, Duration silentFor) {
-            notifyListeners("stalled", handle, listener -> listener.stalled(handle, silentFor));
+        public void stalled(TaskRun run, StallReport stall) {
+            notifyListeners("stalled", handle, listener -> listener.stalled(handle, stall));
         }
 
         @Override

@@ -22,6 +22,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 import org.jspecify.annotations.Nullable;
 
@@ -245,6 +246,29 @@ public final class CriticalTaskSpec {
      */
     public CriticalTaskSpec withDependsOn(String... names) {
         return withDependsOn(List.of(names));
+    }
+
+    /**
+     * The same spec with its work wrapped, for instrumentation that must run around each
+     * attempt on the thread that runs it (an observation and its scope, a logging
+     * context). Blocking work (a {@link CriticalTask} or a {@link SupervisedTask}) is
+     * wrapped by {@code blocking}, which gets it as a {@code SupervisedTask} and runs it
+     * once per attempt, on the task's thread; asynchronous work by {@code async}, whose
+     * {@code start} runs once per attempt on a task thread and returns the attempt's
+     * stage. The name, restart policy and heartbeat stay; so does what the work can do: a
+     * plain task wrapped still cannot be given a heartbeat.
+     * @param blocking wraps blocking work; must not return null
+     * @param async wraps asynchronous work; must not return null
+     * @return a new spec
+     */
+    public CriticalTaskSpec withDecoratedTask(UnaryOperator<SupervisedTask> blocking,
+            UnaryOperator<AsyncCriticalTask> async) {
+        Objects.requireNonNull(blocking, "blocking must not be null");
+        Objects.requireNonNull(async, "async must not be null");
+        TaskBody decorated = body instanceof TaskBody.Async work ? work.decorated(async) : new TaskBody.Decorated(body,
+                Objects.requireNonNull(blocking.apply(body.asSupervised()), "blocking decorator returned null"));
+        return new CriticalTaskSpec(name, decorated, restartPolicy, heartbeatTimeout, stallAction, awaitReady,
+                startupTimeout, dependsOn);
     }
 
     /**

@@ -23,8 +23,9 @@ import java.util.function.BooleanSupplier;
  * What a {@link TaskRun} tells its owner (the registry) as it runs: the points at which a
  * task starts, fails, restarts, stalls and ends, each called once per event, outside
  * every lock of the run, on the thread that the rules of {@link CriticalTaskListener}
- * name for the event. (An event sink that a later feature adds, such as JFR events,
- * belongs behind these calls too.)
+ * name for the event. The JFR events ({@link TaskEvents}) are committed beside these
+ * calls, so that a handle spawned outside a registry, which has no observer, has them
+ * too.
  */
 interface TaskObserver {
 
@@ -54,7 +55,7 @@ interface TaskObserver {
     void restarting(TaskRun run, Throwable cause, Duration backoff);
 
     /** The task missed its heartbeat; called on the supervision timer's thread. */
-    void stalled(TaskRun run, Duration silentFor);
+    void stalled(TaskRun run, StallReport stall);
 
     /**
      * The task reaches its terminal state: {@code publish} publishes it, and returns

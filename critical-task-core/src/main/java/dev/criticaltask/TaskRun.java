@@ -104,6 +104,9 @@ final class TaskRun implements Runnable {
      */
     private final boolean ownAttemptTokens;
 
+    /** The latest stall found, kept after the task recovers or restarts. */
+    private volatile @Nullable StallReport lastStall;
+
     private volatile TaskSnapshot snapshot = TaskSnapshot.SPAWNED;
 
     /**
@@ -301,6 +304,8 @@ final class TaskRun implements Runnable {
         log(System.Logger.Level.WARNING, "Critical task '" + description() + "' failed on attempt " + attempt.attempt()
                 + "; restarting in " + TimeUnit.NANOSECONDS.toMillis(backoff) + " ms (restart " + restarts + ")",
                 failure);
+        TaskEvents.restarted(description(), attempt.attempt(), restarts, failure, Duration.ofNanos(backoff),
+                thread.current());
         TaskObserver watcher = observer;
         if (watcher != null) {
             watcher.restarting(this, failure, Duration.ofNanos(backoff));
@@ -337,8 +342,10 @@ final class TaskRun implements Runnable {
             return Objects.requireNonNull(escalated);
         }
         parent.cancel(reasonFor(failed));
+        TaskSnapshot now = snapshot;
+        TaskEvents.failed(description(), now.attempt(), now.restartCount(), thrown, thread.current());
         // after the cancel: the logger calls the cause's toString, and may be slow
-        log(System.Logger.Level.ERROR, failed.logLine(snapshot.restartCount()), failed);
+        log(System.Logger.Level.ERROR, failed.logLine(now.restartCount()), failed);
         return failed;
     }
 
@@ -440,11 +447,32 @@ final class TaskRun implements Runnable {
                 && budget.wouldRestart(System.nanoTime(), stall);
     }
 
-    void reportStall(Duration silentFor) {
+    /**
+     * A stall is news: kept for the handle, logged with the stack, committed as a JFR
+     * event, then told to the observer. Runs on the supervision timer's thread.
+     */
+    void reportStall(StallReport stall, @Nullable Thread stalledThread) {
+        lastStall = stall;
+        TaskEvents.stalled(stall, stalledThread);
+        try {
+            logger.log(System.Logger.Level.WARNING, stall.describe());
+        }
+        catch (RuntimeException loggerFailed) {
+            // a broken logger must not keep the listeners from hearing of the stall
+        }
         TaskObserver watcher = observer;
         if (watcher != null) {
-            watcher.stalled(this, silentFor);
+            watcher.stalled(this, stall);
         }
+    }
+
+    /** A stall still under way, captured again: only the handle's view changes. */
+    void recaptureStall(StallReport stall) {
+        lastStall = stall;
+    }
+
+    @Nullable StallReport lastStall() {
+        return lastStall;
     }
 
     /**

@@ -176,6 +176,51 @@ class StartOrderTest {
     }
 
     @Test
+    void aPauseEndsDependentsBeforeWhatTheyDependOnToo() throws Exception {
+        CountDownLatch running = new CountDownLatch(2);
+        registry.spawnAll(List.of(CriticalTaskSpec.of("database", token -> {
+            running.countDown();
+            token.await();
+            events.add("database stopped");
+        }), CriticalTaskSpec.of("web", token -> {
+            running.countDown();
+            token.await();
+            events.add("web stopped");
+        }).withDependsOn("database")));
+        running.await();
+
+        assertThat(registry.pause(Duration.ofSeconds(5)).isClean()).isTrue();
+
+        assertThat(events).containsExactly("web stopped", "database stopped");
+        assertThat(registry.rootToken().isCancelled()).isFalse();
+    }
+
+    @Test
+    void aDecoratedTaskStillSaysItIsReadyThroughItsContext() throws Exception {
+        AtomicInteger wrapped = new AtomicInteger();
+        CompletableFuture<Void> work = new CompletableFuture<>();
+        CriticalTaskSpec feed = CriticalTaskSpec.supervisedAsync("feed", context -> {
+            context.ready();
+            return work;
+        }).withAwaitReady(true).withDecoratedTask(task -> task, task -> token -> {
+            wrapped.incrementAndGet();
+            return task.start(token);
+        });
+        CriticalTaskSpec blocking = CriticalTaskSpec.supervised("blocking", context -> {
+            context.ready();
+            context.cancellation().await();
+        }).withAwaitReady(true).withDecoratedTask(task -> context -> {
+            wrapped.incrementAndGet();
+            task.run(context);
+        }, task -> task);
+        assertThat(feed.awaitsReady()).isTrue();
+        assertThat(blocking.canSignalReady()).isTrue();
+        List<CriticalTaskHandle> handles = registry.spawnAll(List.of(feed, blocking));
+        await().until(() -> handles.stream().allMatch(CriticalTaskHandle::isReady));
+        assertThat(wrapped).hasValue(2);
+    }
+
+    @Test
     void aStopWhileATaskWaitsForItsDependencyEndsItWithoutEverStartingIt() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CriticalTaskSpec never = CriticalTaskSpec.supervised("never-ready", context -> {

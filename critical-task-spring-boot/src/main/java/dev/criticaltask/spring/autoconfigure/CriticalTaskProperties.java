@@ -170,6 +170,14 @@ public final class CriticalTaskProperties {
         private boolean exitProcess = true;
 
         /**
+         * File to write the termination message to after a task failure: one line naming
+         * the task and the class of what it threw, never its message. When not set,
+         * '/dev/termination-log' where that file exists and is writable (never inside a
+         * test). Empty turns it off.
+         */
+        private @Nullable String terminationMessagePath;
+
+        /**
          * How long tasks get to stop after their token was cancelled before they are
          * interrupted.
          * @return the grace-period setting
@@ -222,6 +230,23 @@ public final class CriticalTaskProperties {
          */
         public void setExitProcess(boolean exitProcess) {
             this.exitProcess = exitProcess;
+        }
+
+        /**
+         * File to write the termination message to after a task failure.
+         * @return the termination-message-path setting, or {@code null} for the default
+         */
+        public @Nullable String getTerminationMessagePath() {
+            return this.terminationMessagePath;
+        }
+
+        /**
+         * Sets the termination-message-path setting. File to write the termination
+         * message to after a task failure; empty turns it off.
+         * @param terminationMessagePath the new setting
+         */
+        public void setTerminationMessagePath(@Nullable String terminationMessagePath) {
+            this.terminationMessagePath = terminationMessagePath;
         }
 
     }
@@ -313,6 +338,8 @@ public final class CriticalTaskProperties {
          */
         private @Nullable List<String> dependsOn;
 
+        private final Observations observations = new Observations();
+
         /**
          * The restart properties.
          * @return the restart setting
@@ -351,6 +378,45 @@ public final class CriticalTaskProperties {
          */
         public Heartbeat getHeartbeat() {
             return this.heartbeat;
+        }
+
+        /**
+         * The observation properties.
+         * @return the observation setting
+         */
+        public Observations getObservations() {
+            return this.observations;
+        }
+
+    }
+
+    /**
+     * Micrometer Observations of one task: of its attempts, or of its runs when it is a
+     * critical job.
+     */
+    public static final class Observations {
+
+        /**
+         * Whether the task's attempts (or a critical job's runs) are observed when an
+         * ObservationRegistry bean exists.
+         */
+        private boolean enabled = true;
+
+        /**
+         * Whether the task's attempts (or a critical job's runs) are observed.
+         * @return the enabled setting
+         */
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        /**
+         * Sets the enabled setting. Whether the task's attempts (or a critical job's
+         * runs) are observed.
+         * @param enabled the new setting
+         */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
         }
 
     }

@@ -22,6 +22,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -180,6 +181,13 @@ final class TaskDefinitions implements CriticalTaskDefinitions {
         Duration timeout = (heartbeat.getTimeout() != null) ? heartbeat.getTimeout()
                 : spec.heartbeatTimeout().orElse(null);
         StallAction onStall = (heartbeat.getOnStall() != null) ? heartbeat.getOnStall() : spec.stallAction();
+        if (timeout == null && heartbeat.getOnStall() != null) {
+            throw new InvalidCriticalTaskPropertyException(prefix + ".heartbeat.on-stall",
+                    heartbeat.getOnStall().name().toLowerCase(Locale.ROOT),
+                    "'" + spec.name() + "' has no heartbeat timeout, neither in code nor in " + prefix
+                            + ".heartbeat.timeout, so no heartbeat is watched and nothing can stall",
+                    "no value, or set " + prefix + ".heartbeat.timeout as well");
+        }
         if (timeout != null) {
             if (!spec.canHeartbeat()) {
                 throw new InvalidCriticalTaskPropertyException(prefix + ".heartbeat.timeout", timeout, "'" + spec
@@ -247,10 +255,11 @@ final class TaskDefinitions implements CriticalTaskDefinitions {
         Duration within = (restart.getWithin() != null) ? restart.getWithin()
                 : base.allowsRestarts() ? base.within() : Duration.ofMinutes(1);
         RestartPolicy policy = base.withLimit(maxRestarts, within);
+        CriticalTaskProperties.Backoff backoff = restart.getBackoff();
         if (!policy.allowsRestarts()) {
+            refuseRestartSettingsWithoutRestarts(prefix, restart);
             return policy;
         }
-        CriticalTaskProperties.Backoff backoff = restart.getBackoff();
         Duration initial = (backoff.getInitial() != null) ? backoff.getInitial() : policy.initialBackoff();
         Duration max = (backoff.getMax() != null) ? backoff.getMax() : policy.maxBackoff();
         if (max.compareTo(initial) < 0) {
@@ -262,6 +271,34 @@ final class TaskDefinitions implements CriticalTaskDefinitions {
                     "a backoff.max at least as long as backoff.initial");
         }
         return policy.withBackoff(initial, max);
+    }
+
+    /**
+     * A restart window or backoff for a task that is never restarted would change
+     * nothing: most likely max-restarts was forgotten, or misspelt.
+     */
+    private static void refuseRestartSettingsWithoutRestarts(String prefix, CriticalTaskProperties.Restart restart) {
+        CriticalTaskProperties.Backoff backoff = restart.getBackoff();
+        String property = null;
+        Object value = null;
+        if (restart.getWithin() != null) {
+            property = ".restart.within";
+            value = restart.getWithin();
+        }
+        else if (backoff.getInitial() != null) {
+            property = ".restart.backoff.initial";
+            value = backoff.getInitial();
+        }
+        else if (backoff.getMax() != null) {
+            property = ".restart.backoff.max";
+            value = backoff.getMax();
+        }
+        if (property != null) {
+            throw new InvalidCriticalTaskPropertyException(prefix + property, value,
+                    "the task is never restarted (max-restarts is 0, in code or in " + prefix
+                            + ".restart.max-restarts), so the setting would change nothing",
+                    "no value, or set " + prefix + ".restart.max-restarts to a positive number as well");
+        }
     }
 
     private record Defined(CriticalTaskSpec spec, String kind) {

@@ -30,6 +30,7 @@ import java.util.stream.Collectors;
 import dev.criticaltask.CriticalTaskFailedException;
 import dev.criticaltask.CriticalTaskHandle;
 import dev.criticaltask.CriticalTaskRegistry;
+import dev.criticaltask.StallReport;
 import dev.criticaltask.TaskState;
 import dev.criticaltask.spring.scheduling.CriticalJobStatus;
 import dev.criticaltask.spring.scheduling.CriticalJobs;
@@ -52,9 +53,10 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  * <p>
  * A failure always names its exception type; its message is shown only when
  * {@code showDetails} allows it for the caller, as the health endpoint does for details,
- * because a message may carry anything the failing code put into it.
- * {@code /criticaltasks/{name}} describes one task, or answers 404 when there is none of
- * that name.
+ * because a message may carry anything the failing code put into it. The same holds for
+ * the stack of a task's latest stall: when and for how long it stalled is always shown,
+ * where its thread was only to those callers. {@code /criticaltasks/{name}} describes one
+ * task, or answers 404 when there is none of that name.
  */
 @Endpoint(id = "criticaltasks")
 public class CriticalTasksEndpoint {
@@ -172,11 +174,14 @@ public class CriticalTasksEndpoint {
      * @param ready whether the running attempt is ready
      * @param startup when it became ready, whether it awaits its ready signal, what it
      * depends on and which of those it still waits for
+     * @param lastStall the task's latest missed heartbeat; {@code null} if it never
+     * stalled
      */
     public record TaskDescriptor(String name, TaskState state, @Nullable Instant startedAt,
             @Nullable Instant finishedAt, int restarts, @Nullable ThrowableDescriptor lastRestartCause,
             @Nullable Duration sinceLastHeartbeat, @Nullable FailureDescriptor failure, @Nullable JobDescriptor job,
-            boolean ready, StartupDescriptor startup) implements OperationResponseBody {
+            boolean ready, StartupDescriptor startup,
+            @Nullable StallDescriptor lastStall) implements OperationResponseBody {
 
         static TaskDescriptor of(CriticalTaskHandle task, boolean showMessage, @Nullable CriticalJobStatus job,
                 CriticalTaskRegistry registry) {
@@ -185,7 +190,8 @@ public class CriticalTasksEndpoint {
                     task.lastRestartCause().map(cause -> ThrowableDescriptor.of(cause, showMessage)).orElse(null),
                     task.sinceLastHeartbeat().orElse(null),
                     task.failure().map(failure -> FailureDescriptor.of(failure, showMessage)).orElse(null),
-                    job != null ? JobDescriptor.of(job) : null, task.isReady(), StartupDescriptor.of(task, registry));
+                    job != null ? JobDescriptor.of(job) : null, task.isReady(), StartupDescriptor.of(task, registry),
+                    task.lastStall().map(stall -> StallDescriptor.of(stall, showMessage)).orElse(null));
         }
 
     }
@@ -212,6 +218,29 @@ public class CriticalTasksEndpoint {
                             .orElse(true))
                         .toList();
             return new StartupDescriptor(task.awaitsReady(), task.readyAt().orElse(null), task.dependsOn(), waitingFor);
+        }
+
+    }
+
+    /**
+     * A task's latest missed heartbeat.
+     *
+     * @param detectedAt when it was found (for a task that stays stalled with
+     * {@code on-stall=report}, when it was last looked at: at most once per timeout)
+     * @param attempt the attempt that missed its heartbeat
+     * @param silentFor how long it had gone without one
+     * @param action what the stall led to
+     * @param thread the name of the task's thread; {@code null} when it held none
+     * @param stackTrace where that thread was, innermost frame first; {@code null} when
+     * the caller may not see it
+     */
+    public record StallDescriptor(Instant detectedAt, int attempt, Duration silentFor, String action,
+            @Nullable String thread, @Nullable List<String> stackTrace) {
+
+        static StallDescriptor of(StallReport stall, boolean showStack) {
+            return new StallDescriptor(stall.detectedAt(), stall.attempt(), stall.silentFor(), stall.action().name(),
+                    stall.threadName(),
+                    showStack ? stall.stackTrace().stream().map(StackTraceElement::toString).toList() : null);
         }
 
     }
