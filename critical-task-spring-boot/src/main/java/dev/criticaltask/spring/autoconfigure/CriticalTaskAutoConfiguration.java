@@ -24,6 +24,7 @@ import dev.criticaltask.CancellationToken;
 import dev.criticaltask.CriticalTaskRegistry;
 import dev.criticaltask.CriticalTaskSpec;
 import dev.criticaltask.spring.lifecycle.CommonsLoggingSystemLogger;
+import dev.criticaltask.spring.lifecycle.CriticalTaskExitCodeGenerator;
 import dev.criticaltask.spring.lifecycle.CriticalTaskLifecycle;
 import dev.criticaltask.spring.lifecycle.ProcessExit;
 import org.apache.commons.logging.Log;
@@ -32,6 +33,7 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.aot.AotDetector;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.ExitCodeExceptionMapper;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -116,14 +118,24 @@ public final class CriticalTaskAutoConfiguration {
     @ConditionalOnMissingBean(name = LIFECYCLE_BEAN_NAME)
     CriticalTaskLifecycle criticalTaskLifecycle(CriticalTaskRegistry criticalTaskRegistry,
             ConfigurableApplicationContext applicationContext, ObjectProvider<CriticalTaskContributor> contributors,
-            ObjectProvider<CriticalTaskSpecDecorator> decorators) {
+            ObjectProvider<CriticalTaskSpecDecorator> decorators,
+            CriticalTaskExitCodeGenerator criticalTaskExitCodeGenerator) {
         CriticalTaskProperties.Shutdown shutdown = this.properties.getShutdown();
         // Created while the context refreshes, so on the thread that created the context.
-        ProcessExit processExit = new ProcessExit(shutdown.getExitCode(), shutdown.isExitProcess());
+        ProcessExit processExit = new ProcessExit(criticalTaskExitCodeGenerator, shutdown.isExitProcess(),
+                shutdown.getTerminationMessagePath());
         return new CriticalTaskLifecycle(criticalTaskRegistry, applicationContext,
                 () -> decorated(TaskDefinitions.collect(List.copyOf(contributors.orderedStream().toList()),
                         this.properties.getTasks()), decorators.orderedStream().toList()),
                 this.properties.getPhase(), shutdown.getGracePeriod(), processExit);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    CriticalTaskExitCodeGenerator criticalTaskExitCodeGenerator(CriticalTaskRegistry criticalTaskRegistry,
+            ObjectProvider<ExitCodeExceptionMapper> exitCodeExceptionMappers) {
+        return new CriticalTaskExitCodeGenerator(criticalTaskRegistry, this.properties.getShutdown().getExitCode(),
+                () -> exitCodeExceptionMappers.orderedStream().toList());
     }
 
     @Bean

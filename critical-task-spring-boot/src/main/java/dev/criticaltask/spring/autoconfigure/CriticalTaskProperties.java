@@ -169,6 +169,14 @@ public final class CriticalTaskProperties {
         private boolean exitProcess = true;
 
         /**
+         * File to write the termination message to after a task failure: one line naming
+         * the task and the class of what it threw, never its message. When not set,
+         * '/dev/termination-log' where that file exists and is writable (never inside a
+         * test). Empty turns it off.
+         */
+        private @Nullable String terminationMessagePath;
+
+        /**
          * How long tasks get to stop after their token was cancelled before they are
          * interrupted.
          * @return the grace-period setting
@@ -221,6 +229,23 @@ public final class CriticalTaskProperties {
          */
         public void setExitProcess(boolean exitProcess) {
             this.exitProcess = exitProcess;
+        }
+
+        /**
+         * File to write the termination message to after a task failure.
+         * @return the termination-message-path setting, or {@code null} for the default
+         */
+        public @Nullable String getTerminationMessagePath() {
+            return this.terminationMessagePath;
+        }
+
+        /**
+         * Sets the termination-message-path setting. File to write the termination
+         * message to after a task failure; empty turns it off.
+         * @param terminationMessagePath the new setting
+         */
+        public void setTerminationMessagePath(@Nullable String terminationMessagePath) {
+            this.terminationMessagePath = terminationMessagePath;
         }
 
     }
