@@ -78,6 +78,17 @@ public interface CriticalTaskListener {
     }
 
     /**
+     * An attempt of the task is ready: it called {@link TaskContext#ready()}, or it began
+     * and its task does not {@link CriticalTaskSpec#awaitsReady() await a ready signal}.
+     * Heard once per attempt, on the thread that called {@code ready()} (the task's own
+     * thread when the attempt began ready). After a restart the task is not ready until
+     * this is heard again.
+     * @param task the task
+     */
+    default void ready(CriticalTaskHandle task) {
+    }
+
+    /**
      * The task returned normally without having been cancelled.
      * @param task the task
      */

@@ -43,6 +43,12 @@ interface TaskObserver {
     CriticalTaskFailedException failing(TaskRun run, CriticalTaskFailedException failure);
 
     /**
+     * An attempt became ready: it said so, or it began and its task does not await a
+     * ready signal. Called on the thread that said so, or on the task's thread.
+     */
+    void ready(TaskRun run);
+
+    /**
      * The task failed and will run again after {@code backoff}; called before the
      * backoff.
      */

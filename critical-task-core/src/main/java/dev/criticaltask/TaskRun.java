@@ -19,6 +19,7 @@ package dev.criticaltask;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -90,6 +91,19 @@ final class TaskRun implements Runnable {
 
     private volatile @Nullable TaskObserver observer;
 
+    /** The dependency order this task starts in; null outside a registry. */
+    private volatile @Nullable StartOrder order;
+
+    /** The attempt under way; null before the first, between attempts and at the end. */
+    private volatile @Nullable Attempt current;
+
+    /**
+     * Whether each attempt runs under a token of its own, below the task's: so that a
+     * restart, or a restart of a task it depends on, can end one attempt and not the
+     * task.
+     */
+    private final boolean ownAttemptTokens;
+
     /** The latest stall found, kept after the task recovers or restarts. */
     private volatile @Nullable StallReport lastStall;
 
@@ -125,10 +139,15 @@ final class TaskRun implements Runnable {
         this.timer = timer;
         this.executor = executor;
         this.token = parent.child();
+        this.ownAttemptTokens = budget != null || !spec.dependsOn().isEmpty();
     }
 
     void observeWith(TaskObserver observer) {
         this.observer = observer;
+    }
+
+    void startInOrder(StartOrder order) {
+        this.order = order;
     }
 
     @Override
@@ -139,6 +158,12 @@ final class TaskRun implements Runnable {
         thread.hold();
         try {
             if (snapshot.attempt() == 0) {
+                StartOrder waitFor = order;
+                if (waitFor != null && !spec.dependsOn().isEmpty() && !waitFor.await(this, 1, false)) {
+                    // stopped while it waited for what it depends on: it never began
+                    finish(TaskState.CANCELLED, null);
+                    return;
+                }
                 Instant now = CLOCK.instant();
                 transition(spawned -> spawned.launched(now));
                 TaskObserver watcher = observer;
@@ -164,7 +189,7 @@ final class TaskRun implements Runnable {
      */
     @Nullable Attempt beginAttempt() {
         int number = snapshot.attempt() + 1;
-        CancellationToken attemptToken = budget == null ? token : token.child();
+        CancellationToken attemptToken = ownAttemptTokens ? token.child() : token;
         if (number > 1 && attemptToken.isCancelled()) {
             // The restart's linearization point is the creation of its token: born
             // cancelled, it
@@ -172,15 +197,49 @@ final class TaskRun implements Runnable {
             finish(TaskState.CANCELLED, null);
             return null;
         }
-        Attempt attempt = new Attempt(this, number, attemptToken, spec.heartbeatTimeoutNanos(), spec.stallAction(),
-                timer);
+        Attempt attempt = new Attempt(this, number, attemptToken, spec, timer);
+        // published before the wait: a restart of what it depends on must find it to stop
+        current = attempt;
+        StartOrder waitFor = order;
+        if (waitFor != null && !waitFor.await(this, number, true)) {
+            current = null;
+            if (attemptToken != token) {
+                attemptToken.unlinkFromParent();
+            }
+            finish(TaskState.CANCELLED, null);
+            return null;
+        }
         thread.attempting(attempt);
         HeartbeatWatch watch = attempt.watch();
-        transition(before -> before.attemptStarted(number, watch));
+        Instant readyAt = spec.awaitsReady() ? null : CLOCK.instant();
+        transition(before -> before.attemptStarted(number, watch, readyAt));
         if (watch != null) {
             watch.start();
         }
+        StartupWatch startup = attempt.startup();
+        if (startup != null) {
+            startup.start();
+        }
+        if (readyAt != null) {
+            TaskObserver watcher = observer;
+            if (watcher != null) {
+                watcher.ready(this);
+            }
+        }
         return attempt;
+    }
+
+    /** An attempt said it is ready: published once, while it is the one under way. */
+    void attemptReady(Attempt attempt) {
+        Instant now = CLOCK.instant();
+        // a stop for a restart of what it depends on may race this: it marks the attempt
+        // first, then publishes a new snapshot, so this step sees the mark or fails
+        if (transition(running -> attempt.isStoppedForDependency() ? null : running.readied(attempt.attempt(), now))) {
+            TaskObserver watcher = observer;
+            if (watcher != null) {
+                watcher.ready(this);
+            }
+        }
     }
 
     /**
@@ -190,8 +249,17 @@ final class TaskRun implements Runnable {
      */
     long attemptEnded(Attempt attempt, @Nullable Throwable thrown) {
         HeartbeatWatch watch = attempt.watch();
-        TaskStalledException stall = watch != null ? watch.end() : null;
+        TaskStalledException stalled = watch != null ? watch.end() : null;
+        StartupWatch startup = attempt.startup();
+        TaskStartTimeoutException timedOut = startup != null ? startup.end() : null;
+        // a stall or a start-up time-out that failed the attempt is its failure
+        Exception stall = stalled != null ? stalled : timedOut;
         thread.attempting(null);
+        current = null;
+        StartOrder ordered = order;
+        if (ordered != null) {
+            ordered.left(this);
+        }
         CancellationToken attemptToken = attempt.cancellation();
         if (attemptToken != token) {
             attemptToken.unlinkFromParent();
@@ -213,6 +281,13 @@ final class TaskRun implements Runnable {
             }
             finish(TaskState.FAILED, fatal);
             return -1;
+        }
+        if (stall == null && graceful && attempt.isStoppedForDependency() && !token.isCancelled()) {
+            // stopped for a restart of a task it depends on: it runs again once that one
+            // is
+            // ready (its next attempt waits for it), and nothing is counted
+            transition(TaskSnapshot::requeued);
+            return 0;
         }
         if (stall == null && graceful) {
             finish(attemptToken.isCancelled() ? TaskState.CANCELLED : TaskState.COMPLETED, null);
@@ -292,6 +367,10 @@ final class TaskRun implements Runnable {
             parent.cancel(reasonFor(failure));
         }
         thread.release();
+        StartOrder ordered = order;
+        if (ordered != null) {
+            ordered.left(this);
+        }
         Instant at = CLOCK.instant();
         TaskObserver watcher = observer;
         boolean published = watcher != null
@@ -362,7 +441,7 @@ final class TaskRun implements Runnable {
      * Whether the restart policy would run a stalled attempt again; when not, the stall
      * escalates at once.
      */
-    boolean wouldRestart(TaskStalledException stall) {
+    boolean wouldRestart(Throwable stall) {
         return budget != null && escalated == null && !token.isCancelled()
                 && budget.wouldRestart(System.nanoTime(), stall);
     }
@@ -447,6 +526,28 @@ final class TaskRun implements Runnable {
 
     String description() {
         return spec.name();
+    }
+
+    List<String> dependsOn() {
+        return spec.dependsOn();
+    }
+
+    boolean awaitsReady() {
+        return spec.awaitsReady();
+    }
+
+    @Nullable Attempt currentAttempt() {
+        return current;
+    }
+
+    /**
+     * Marks {@code attempt} as stopped for a restart of a task it depends on, and not
+     * ready: those that depend on this task wait from now on. Runs no user code; the
+     * caller cancels the attempt afterwards.
+     */
+    void stoppingForDependency(Attempt attempt) {
+        attempt.markStoppedForDependency();
+        transition(running -> running.stoppingForDependency(attempt.attempt()));
     }
 
     TaskBody body() {

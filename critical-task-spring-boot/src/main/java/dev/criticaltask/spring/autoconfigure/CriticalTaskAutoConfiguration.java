@@ -24,13 +24,16 @@ import dev.criticaltask.CancellationToken;
 import dev.criticaltask.CriticalTaskRegistry;
 import dev.criticaltask.CriticalTaskSpec;
 import dev.criticaltask.spring.lifecycle.CommonsLoggingSystemLogger;
+import dev.criticaltask.spring.lifecycle.CriticalTaskExitCodeGenerator;
 import dev.criticaltask.spring.lifecycle.CriticalTaskLifecycle;
 import dev.criticaltask.spring.lifecycle.ProcessExit;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.aot.AotDetector;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.ExitCodeExceptionMapper;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -39,6 +42,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.env.Environment;
 
 /**
@@ -57,6 +61,7 @@ import org.springframework.core.env.Environment;
 @AutoConfiguration
 @ConditionalOnBooleanProperty(name = "critical-task.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(CriticalTaskProperties.class)
+@ImportRuntimeHints(CriticalTaskPropertiesRuntimeHints.class)
 public final class CriticalTaskAutoConfiguration {
 
     /** The name of the root token bean. */
@@ -76,6 +81,7 @@ public final class CriticalTaskAutoConfiguration {
     CriticalTaskAutoConfiguration(CriticalTaskProperties properties, Environment environment) {
         this.properties = properties;
         this.environment = environment;
+        warnIfDisabledAtRunTimeOnly(environment, AotDetector.useGeneratedArtifacts());
         CriticalTaskPropertiesValidator.validate(properties, environment);
         useVirtualThreads();
         warnIfGracePeriodDoesNotFit();
@@ -112,14 +118,24 @@ public final class CriticalTaskAutoConfiguration {
     @ConditionalOnMissingBean(name = LIFECYCLE_BEAN_NAME)
     CriticalTaskLifecycle criticalTaskLifecycle(CriticalTaskRegistry criticalTaskRegistry,
             ConfigurableApplicationContext applicationContext, ObjectProvider<CriticalTaskContributor> contributors,
-            ObjectProvider<CriticalTaskSpecDecorator> decorators) {
+            ObjectProvider<CriticalTaskSpecDecorator> decorators,
+            CriticalTaskExitCodeGenerator criticalTaskExitCodeGenerator) {
         CriticalTaskProperties.Shutdown shutdown = this.properties.getShutdown();
         // Created while the context refreshes, so on the thread that created the context.
-        ProcessExit processExit = new ProcessExit(shutdown.getExitCode(), shutdown.isExitProcess());
+        ProcessExit processExit = new ProcessExit(criticalTaskExitCodeGenerator, shutdown.isExitProcess(),
+                shutdown.getTerminationMessagePath());
         return new CriticalTaskLifecycle(criticalTaskRegistry, applicationContext,
                 () -> decorated(TaskDefinitions.collect(List.copyOf(contributors.orderedStream().toList()),
                         this.properties.getTasks()), decorators.orderedStream().toList()),
                 this.properties.getPhase(), shutdown.getGracePeriod(), processExit);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    CriticalTaskExitCodeGenerator criticalTaskExitCodeGenerator(CriticalTaskRegistry criticalTaskRegistry,
+            ObjectProvider<ExitCodeExceptionMapper> exitCodeExceptionMappers) {
+        return new CriticalTaskExitCodeGenerator(criticalTaskRegistry, this.properties.getShutdown().getExitCode(),
+                () -> exitCodeExceptionMappers.orderedStream().toList());
     }
 
     @Bean
@@ -140,6 +156,21 @@ public final class CriticalTaskAutoConfiguration {
                     "false, or run on Java 21 or later");
         }
         return virtual;
+    }
+
+    /**
+     * Under Spring AOT the conditions were evaluated at build time: this class exists
+     * because critical-task.enabled was true then, and setting it false now changes
+     * nothing. Say so rather than run tasks the configuration seems to turn off.
+     */
+    static void warnIfDisabledAtRunTimeOnly(Environment environment, boolean aot) {
+        if (aot && !environment.getProperty("critical-task.enabled", Boolean.class, true)) {
+            logger.warn("critical-task.enabled=false is ignored: this application runs with the bean definitions "
+                    + "that Spring AOT generated at build time, when critical-task.enabled was true, and conditions "
+                    + "are not evaluated again at run time, so the critical tasks run. To leave them out, set "
+                    + "critical-task.enabled=false where the AOT processing reads it (application.properties at "
+                    + "build time), or run this JVM without the AOT artifacts (-Dspring.aot.enabled=false).");
+        }
     }
 
     private static List<CriticalTaskSpec> decorated(List<CriticalTaskSpec> specs,

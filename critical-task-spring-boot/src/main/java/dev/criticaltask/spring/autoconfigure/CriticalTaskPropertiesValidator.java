@@ -16,6 +16,8 @@
 
 package dev.criticaltask.spring.autoconfigure;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,7 +97,10 @@ final class CriticalTaskPropertiesValidator {
             ConfigurationPropertySource source, ConfigurationPropertyName name) {
         ConfigurationProperty property = source.getConfigurationProperty(name);
         String origin = (property != null) ? origin(source, property) : "property source " + sourceName(source);
-        return new UnknownCriticalTaskPropertyException.UnknownProperty(written(name), origin, keys.nearest(name));
+        // a source that keeps the name as written says so in its origin
+        String written = (property != null && property.getOrigin() instanceof PropertySourceOrigin propertyOrigin)
+                ? propertyOrigin.getPropertyName() : written(name);
+        return new UnknownCriticalTaskPropertyException.UnknownProperty(written, origin, keys.nearest(name));
     }
 
     /** The name as it was written, camel case and all, where the source kept it. */
@@ -153,6 +158,17 @@ final class CriticalTaskPropertiesValidator {
                     "a process can only report 1 to " + MAX_EXIT_CODE
                             + " as a failure (0 means success, larger values wrap around)",
                     "a number from 1 to " + MAX_EXIT_CODE);
+        }
+        String terminationMessagePath = properties.getShutdown().getTerminationMessagePath();
+        if (terminationMessagePath != null && !terminationMessagePath.isEmpty()) {
+            try {
+                Path.of(terminationMessagePath);
+            }
+            catch (InvalidPathException ex) {
+                throw new InvalidCriticalTaskPropertyException("critical-task.shutdown.termination-message-path",
+                        terminationMessagePath, "it is not a valid path: " + ex.getReason(),
+                        "a file such as /dev/termination-log, or empty for none");
+            }
         }
         properties.getTasks().forEach((name, task) -> validate(task, "critical-task.tasks." + name));
     }

@@ -32,14 +32,25 @@ import dev.criticaltask.CriticalTaskRegistry;
 import dev.criticaltask.TaskState;
 import dev.criticaltask.spring.CriticalTaskFailedEvent;
 import dev.criticaltask.spring.autoconfigure.CriticalTaskAutoConfiguration;
+import dev.criticaltask.spring.autoconfigure.health.CriticalTaskHealthAutoConfiguration;
+import dev.criticaltask.spring.autoconfigure.metrics.CriticalTaskMetricsAutoConfiguration;
 import dev.criticaltask.spring.autoconfigure.scheduling.CriticalJobAutoConfiguration;
+import dev.criticaltask.spring.metrics.CriticalTaskMetrics;
 import dev.criticaltask.spring.scheduling.Critical;
+import io.micrometer.core.instrument.LongTaskTimer;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -102,6 +113,45 @@ class CriticalTaskGenerationsTests {
             assertThat(worker.tokens.get(1).isCancelled()).isFalse();
             assertThat(registry.rootToken().isCancelled()).isFalse();
         });
+    }
+
+    @Test
+    void whenStoppedAndStartedShouldKeepTheMetricSeriesAndReportTheCurrentGenerationsHealth() {
+        this.contextRunner
+            .withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+                    CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
+                    CriticalTaskMetricsAutoConfiguration.class, CriticalTaskHealthAutoConfiguration.class))
+            .withUserConfiguration(Worker.class)
+            .run((context) -> {
+                ConfigurableApplicationContext source = context.getSourceApplicationContext();
+                CriticalTaskRegistry registry = context.getBean(CriticalTaskRegistry.class);
+                MeterRegistry meters = context.getBean(MeterRegistry.class);
+                CompositeHealthContributor health = context.getBean("criticalTasksHealthContributor",
+                        CompositeHealthContributor.class);
+                awaitRunning(registry, "worker");
+                LongTaskTimer active = meters.get(CriticalTaskMetrics.ACTIVE).tag("task", "worker").longTaskTimer();
+                await().atMost(TIMEOUT).until(() -> active.activeTasks() == 1);
+
+                source.stop();
+
+                assertThat(active.activeTasks()).isZero();
+                assertThat(status(health, "worker")).isEqualTo(Status.OUT_OF_SERVICE);
+
+                source.start();
+
+                awaitRunning(registry, "worker");
+                // the same series, a new sample
+                assertThat(meters.get(CriticalTaskMetrics.ACTIVE).tag("task", "worker").longTaskTimer())
+                    .isSameAs(active);
+                await().atMost(TIMEOUT).until(() -> active.activeTasks() == 1);
+                assertThat(status(health, "worker")).isEqualTo(Status.UP);
+            });
+    }
+
+    private static Status status(CompositeHealthContributor health, String name) {
+        HealthIndicator indicator = (HealthIndicator) health.getContributor(name);
+        assertThat(indicator).isNotNull();
+        return indicator.health().getStatus();
     }
 
     @Test
