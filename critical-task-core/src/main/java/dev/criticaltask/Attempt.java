@@ -16,6 +16,8 @@
 
 package dev.criticaltask;
 
+import java.util.Optional;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,11 +36,27 @@ final class Attempt implements TaskContext {
 
     private final @Nullable HeartbeatWatch watch;
 
+    private final RoleGroup.@Nullable Grant grant;
+
+    /** Links this attempt's token to its grant's revocation; closed when it ends. */
+    private final @Nullable Registration revocation;
+
     Attempt(TaskRun run, int number, CancellationToken token, long heartbeatTimeoutNanos, StallAction onStall,
-            @Nullable SupervisionTimer timer) {
+            @Nullable SupervisionTimer timer, RoleGroup.@Nullable Grant grant) {
         this.run = run;
         this.number = number;
         this.token = token;
+        this.grant = grant;
+        if (grant != null) {
+            grant.enter();
+        }
+        // runs at once when the grant is revoked already: no revocation is lost
+        this.revocation = grant == null ? null
+                : grant.revoked()
+                    .onCancel(() -> token.cancel(grant.revoked()
+                        .reason()
+                        .orElseGet(() -> new LeadershipRevokedException(grant.term().role(), grant.term().term(),
+                                Revocation.LOST))));
         this.watch = heartbeatTimeoutNanos > 0 && timer != null
                 ? new HeartbeatWatch(run, this, heartbeatTimeoutNanos, onStall, timer) : null;
     }
@@ -64,6 +82,32 @@ final class Attempt implements TaskContext {
         if (watching != null) {
             watching.beat();
         }
+    }
+
+    @Override
+    public Optional<LeadershipTerm> leadership() {
+        RoleGroup.Grant granted = grant;
+        return granted == null ? Optional.empty() : Optional.of(granted.term());
+    }
+
+    RoleGroup.@Nullable Grant grant() {
+        return grant;
+    }
+
+    /**
+     * Unlinks the attempt from its grant, which may outlive it.
+     * @return whether the attempt's token was cancelled by the grant's revocation
+     */
+    boolean endLeadership() {
+        Registration link = revocation;
+        if (link != null) {
+            link.close();
+        }
+        if (grant != null) {
+            grant.exit();
+        }
+        return grant != null && token.isCancelled()
+                && token.reason().orElse(null) instanceof LeadershipRevokedException;
     }
 
     @Nullable HeartbeatWatch watch() {

@@ -112,6 +112,24 @@ public interface CriticalTaskListener {
     }
 
     /**
+     * The task, which has a leadership role, runs because this instance was granted the
+     * role: called on the task's thread before the attempt runs, once per task and grant.
+     * @param task the task
+     * @param term the grant
+     */
+    default void granted(CriticalTaskHandle task, LeadershipTerm term) {
+    }
+
+    /**
+     * The task, which has a leadership role, stopped because the role was revoked, and
+     * waits in {@link TaskState#STANDBY} for the next grant. Called on the task's thread.
+     * @param task the task
+     * @param reason the revocation
+     */
+    default void standby(CriticalTaskHandle task, LeadershipRevokedException reason) {
+    }
+
+    /**
      * The task threw and no restart is left; the registry's root token is already
      * cancelled.
      * @param task the task

@@ -42,13 +42,16 @@ public final class CriticalTaskSpec {
 
     private final StallAction stallAction;
 
+    private final @Nullable String leadershipRole;
+
     private CriticalTaskSpec(String name, TaskBody body, RestartPolicy restartPolicy,
-            @Nullable Duration heartbeatTimeout, StallAction stallAction) {
+            @Nullable Duration heartbeatTimeout, StallAction stallAction, @Nullable String leadershipRole) {
         this.name = name;
         this.body = body;
         this.restartPolicy = restartPolicy;
         this.heartbeatTimeout = heartbeatTimeout;
         this.stallAction = stallAction;
+        this.leadershipRole = leadershipRole;
     }
 
     /**
@@ -92,7 +95,7 @@ public final class CriticalTaskSpec {
 
     private static CriticalTaskSpec of(String name, TaskBody body) {
         CriticalTaskHandle.requireDescription(name);
-        return new CriticalTaskSpec(name, body, RestartPolicy.never(), null, StallAction.REPORT);
+        return new CriticalTaskSpec(name, body, RestartPolicy.never(), null, StallAction.REPORT, null);
     }
 
     /**
@@ -102,7 +105,7 @@ public final class CriticalTaskSpec {
      */
     public CriticalTaskSpec withRestartPolicy(RestartPolicy restartPolicy) {
         return new CriticalTaskSpec(name, body, Objects.requireNonNull(restartPolicy, "restartPolicy must not be null"),
-                heartbeatTimeout, stallAction);
+                heartbeatTimeout, stallAction, leadershipRole);
     }
 
     /**
@@ -127,7 +130,37 @@ public final class CriticalTaskSpec {
             throw new IllegalArgumentException("heartbeat timeout must be positive, but was " + timeout);
         }
         return new CriticalTaskSpec(name, body, restartPolicy, timeout,
-                Objects.requireNonNull(onStall, "onStall must not be null"));
+                Objects.requireNonNull(onStall, "onStall must not be null"), leadershipRole);
+    }
+
+    /**
+     * The same spec with a leadership role: the task runs only while the registry's
+     * {@link LeaderElection} grants this instance the role. Until then, and again after
+     * each revocation, it waits in {@link TaskState#STANDBY}; a revocation cancels its
+     * token with a {@link LeadershipRevokedException}, which is a graceful stop (not a
+     * failure, whatever the task throws after it), and the next grant runs it again from
+     * the start. A failure inside a term goes through the restart policy as usual. Tasks
+     * of one registry that name the same role run together under one candidacy. A task
+     * with a role holds its thread while it waits (an asynchronous one too: it then runs
+     * as its blocking equivalent, {@link #task()}).
+     * @param role the role; not blank
+     * @return a new spec
+     * @throws IllegalArgumentException when the role is blank
+     */
+    public CriticalTaskSpec withLeadership(String role) {
+        Objects.requireNonNull(role, "role must not be null");
+        if (role.isBlank()) {
+            throw new IllegalArgumentException("Critical task '" + name + "': leadership role must not be blank");
+        }
+        return new CriticalTaskSpec(name, body, restartPolicy, heartbeatTimeout, stallAction, role);
+    }
+
+    /**
+     * The leadership role, when the task has one.
+     * @return the role, or empty
+     */
+    public Optional<String> leadershipRole() {
+        return Optional.ofNullable(leadershipRole);
     }
 
     /**
@@ -201,7 +234,8 @@ public final class CriticalTaskSpec {
     @Override
     public String toString() {
         return "CriticalTaskSpec[" + name + (isAsync() ? ", async" : "") + ", " + restartPolicy
-                + (heartbeatTimeout != null ? ", heartbeat " + heartbeatTimeout + " " + stallAction : "") + "]";
+                + (heartbeatTimeout != null ? ", heartbeat " + heartbeatTimeout + " " + stallAction : "")
+                + (leadershipRole != null ? ", role " + leadershipRole : "") + "]";
     }
 
 }

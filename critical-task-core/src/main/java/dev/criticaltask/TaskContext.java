@@ -16,6 +16,8 @@
 
 package dev.criticaltask;
 
+import java.util.Optional;
+
 /**
  * What a {@link SupervisedTask} receives for one run: its token, its name, which attempt
  * this is, and the heartbeat it reports progress with.
@@ -50,5 +52,17 @@ public interface TaskContext {
      * attempt only.
      */
     void heartbeat();
+
+    /**
+     * The leadership grant this attempt runs under, for a task with a role
+     * ({@link CriticalTaskSpec#withLeadership(String)}): its term grows with every grant,
+     * so the task can fence its writes with it (see {@link LeadershipTerm#isFencing()}).
+     * When the grant is revoked the attempt's token is cancelled with a
+     * {@link LeadershipRevokedException}.
+     * @return the grant; empty for a task without a role
+     */
+    default Optional<LeadershipTerm> leadership() {
+        return Optional.empty();
+    }
 
 }

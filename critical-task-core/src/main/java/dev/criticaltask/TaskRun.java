@@ -86,6 +86,18 @@ final class TaskRun implements Runnable {
     /** Runs the restarted attempts of an asynchronous task. */
     private final @Nullable Executor executor;
 
+    /** The tasks of this task's leadership role; null without a role. */
+    private final @Nullable RoleGroup group;
+
+    /**
+     * The grant the task runs under, or last ran under; null before its first. Read and
+     * written on the task's thread only.
+     */
+    private RoleGroup.@Nullable Grant grant;
+
+    /** Attempts under {@link #grant}. Task's thread only. */
+    private int attemptsInTerm;
+
     private final TaskCompletion done = new TaskCompletion();
 
     private volatile @Nullable TaskObserver observer;
@@ -106,15 +118,16 @@ final class TaskRun implements Runnable {
     private final TaskThread thread = new TaskThread();
 
     TaskRun(String description, CriticalTask task, CancellationToken parent, System.Logger logger) {
-        this(CriticalTaskSpec.of(description, task), parent, logger, null, null);
+        this(CriticalTaskSpec.of(description, task), parent, logger, null, null, null);
     }
 
     /**
      * A run of a spec: {@code timer} watches its heartbeats, {@code executor} runs its
-     * asynchronous restarts.
+     * asynchronous restarts, {@code group} grants its role (null without one).
      */
     TaskRun(CriticalTaskSpec spec, CancellationToken parent, System.Logger logger, @Nullable SupervisionTimer timer,
-            @Nullable Executor executor) {
+            @Nullable Executor executor, @Nullable RoleGroup group) {
+        this.group = group;
         this.spec = spec;
         this.parent = parent;
         this.logger = logger;
@@ -143,7 +156,7 @@ final class TaskRun implements Runnable {
                     watcher.started(this);
                 }
             }
-            if (spec.body() instanceof TaskBody.Async async) {
+            if (spec.body() instanceof TaskBody.Async async && group == null) {
                 AsyncAttempts.start(this, async.task());
             }
             else {
@@ -160,8 +173,18 @@ final class TaskRun implements Runnable {
      * the task.
      */
     @Nullable Attempt beginAttempt() {
-        int number = snapshot.attempt() + 1;
-        CancellationToken attemptToken = budget == null ? token : token.child();
+        RoleGroup.Grant granted = null;
+        if (group != null) {
+            granted = awaitGrant(group);
+            if (granted == null) {
+                finish(TaskState.CANCELLED, null);
+                return null;
+            }
+        }
+        int number = granted != null ? ++attemptsInTerm : snapshot.attempt() + 1;
+        // a task with a role always runs its attempts under a child, which a revocation
+        // cancels without touching the task's own token
+        CancellationToken attemptToken = budget == null && group == null ? token : token.child();
         if (number > 1 && attemptToken.isCancelled()) {
             // The restart's linearization point is the creation of its token: born
             // cancelled, it
@@ -169,15 +192,44 @@ final class TaskRun implements Runnable {
             finish(TaskState.CANCELLED, null);
             return null;
         }
+        if (group != null && token.isCancelled()) {
+            finish(TaskState.CANCELLED, null);
+            return null;
+        }
         Attempt attempt = new Attempt(this, number, attemptToken, spec.heartbeatTimeoutNanos(), spec.stallAction(),
-                timer);
+                timer, granted);
         thread.attempting(attempt);
         HeartbeatWatch watch = attempt.watch();
-        transition(before -> before.attemptStarted(number, watch));
+        LeadershipTerm term = granted != null ? granted.term() : null;
+        transition(before -> before.attemptStarted(number, watch, term));
         if (watch != null) {
             watch.start();
         }
         return attempt;
+    }
+
+    /**
+     * The grant to run the next attempt under: the current one while it is in force, else
+     * the next, waited for in {@link TaskState#STANDBY}; null when the task's token was
+     * cancelled first.
+     */
+    private RoleGroup.@Nullable Grant awaitGrant(RoleGroup roles) {
+        RoleGroup.Grant held = grant;
+        if (held != null && !held.revoked().isCancelled()) {
+            return held;
+        }
+        transition(TaskSnapshot::standby);
+        RoleGroup.Grant next = roles.awaitGrant(token);
+        if (next == null) {
+            return null;
+        }
+        grant = next;
+        attemptsInTerm = 0;
+        TaskObserver watcher = observer;
+        if (watcher != null) {
+            watcher.granted(this, next.term());
+        }
+        return next;
     }
 
     /**
@@ -190,6 +242,7 @@ final class TaskRun implements Runnable {
         TaskStalledException stall = watch != null ? watch.end() : null;
         thread.attempting(null);
         CancellationToken attemptToken = attempt.cancellation();
+        boolean revoked = attempt.endLeadership();
         if (attemptToken != token) {
             attemptToken.unlinkFromParent();
         }
@@ -211,6 +264,9 @@ final class TaskRun implements Runnable {
             finish(TaskState.FAILED, fatal);
             return -1;
         }
+        if (revoked) {
+            return leadershipEnded(attemptToken, thrown);
+        }
         if (stall == null && graceful) {
             finish(attemptToken.isCancelled() ? TaskState.CANCELLED : TaskState.COMPLETED, null);
             return -1;
@@ -231,6 +287,32 @@ final class TaskRun implements Runnable {
             watcher.restarting(this, failure, Duration.ofNanos(backoff));
         }
         return backoff;
+    }
+
+    /**
+     * The attempt ended after a revocation cancelled it: a graceful stop, whatever it
+     * threw (the role is gone, and a fenced write refused throws by design). The task
+     * waits for the next grant, or ends cancelled when it is being stopped.
+     * @return 0: the next attempt waits for a grant, without a backoff; -1 when finished
+     */
+    private long leadershipEnded(CancellationToken attemptToken, @Nullable Throwable thrown) {
+        LeadershipRevokedException reason = (LeadershipRevokedException) attemptToken.reason().orElseThrow();
+        if (thrown != null && !(thrown instanceof InterruptedException) && thrown != reason) {
+            log(System.Logger.Level.WARNING,
+                    "Critical task '" + description() + "' threw after its leadership of role '" + reason.role()
+                            + "' was revoked (" + reason.reason() + "); not a failure",
+                    thrown);
+        }
+        if (token.isCancelled()) {
+            finish(TaskState.CANCELLED, null);
+            return -1;
+        }
+        transition(TaskSnapshot::standby);
+        TaskObserver watcher = observer;
+        if (watcher != null) {
+            watcher.standby(this, reason);
+        }
+        return 0;
     }
 
     /**
@@ -439,6 +521,10 @@ final class TaskRun implements Runnable {
 
     @Nullable Executor executor() {
         return executor;
+    }
+
+    @Nullable RoleGroup group() {
+        return group;
     }
 
 }

@@ -44,7 +44,8 @@ import org.jspecify.annotations.Nullable;
 public final class TaskSnapshot {
 
     /** A task that is spawned and waits for its thread. */
-    static final TaskSnapshot SPAWNED = new TaskSnapshot(TaskState.RUNNING, 0, 0, null, null, null, null, null, null);
+    static final TaskSnapshot SPAWNED = new TaskSnapshot(TaskState.RUNNING, 0, 0, null, null, null, null, null, null,
+            null);
 
     private final TaskState state;
 
@@ -70,10 +71,13 @@ public final class TaskSnapshot {
     /** The heartbeat age, frozen when a snapshot is handed out. */
     private final @Nullable Duration sinceLastHeartbeat;
 
+    /** The grant the running attempt of a task with a role runs under. */
+    private final @Nullable LeadershipTerm term;
+
     private TaskSnapshot(TaskState state, int attempt, int restarts, @Nullable Instant startedAt,
             @Nullable Instant finishedAt, @Nullable CriticalTaskFailedException failure,
             @Nullable Throwable lastRestartCause, @Nullable HeartbeatWatch heartbeat,
-            @Nullable Duration sinceLastHeartbeat) {
+            @Nullable Duration sinceLastHeartbeat, @Nullable LeadershipTerm term) {
         this.state = state;
         this.attempt = attempt;
         this.restarts = restarts;
@@ -83,6 +87,7 @@ public final class TaskSnapshot {
         this.lastRestartCause = lastRestartCause;
         this.heartbeat = heartbeat;
         this.sinceLastHeartbeat = sinceLastHeartbeat;
+        this.term = term;
     }
 
     /**
@@ -152,12 +157,21 @@ public final class TaskSnapshot {
         return Optional.ofNullable(sinceLastHeartbeat);
     }
 
+    /**
+     * {@return the leadership grant the running attempt runs under; empty for a task
+     * without a role, and while it is in {@link TaskState#STANDBY}}
+     */
+    public Optional<LeadershipTerm> leadership() {
+        return Optional.ofNullable(term);
+    }
+
     @Override
     public String toString() {
         return "TaskSnapshot[" + state + ", attempt " + attempt + ", " + restarts + " restarts"
                 + (startedAt != null ? ", started " + startedAt : "")
                 + (finishedAt != null ? ", finished " + finishedAt : "")
-                + (sinceLastHeartbeat != null ? ", " + sinceLastHeartbeat + " since the last heartbeat" : "") + "]";
+                + (sinceLastHeartbeat != null ? ", " + sinceLastHeartbeat + " since the last heartbeat" : "")
+                + (term != null ? ", " + term.role() + " term " + term.term() : "") + "]";
     }
 
     // --- the transitions: each returns the next snapshot, or null when it does not apply
@@ -170,7 +184,7 @@ public final class TaskSnapshot {
     TaskSnapshot frozenAt(long nowNanos) {
         HeartbeatWatch watch = heartbeat;
         return watch == null ? this : new TaskSnapshot(state, attempt, restarts, startedAt, finishedAt, failure,
-                lastRestartCause, null, Duration.ofNanos(watch.silentNanos(nowNanos)));
+                lastRestartCause, null, Duration.ofNanos(watch.silentNanos(nowNanos)), term);
     }
 
     @Nullable HeartbeatWatch heartbeat() {
@@ -179,22 +193,31 @@ public final class TaskSnapshot {
 
     /** The task got its thread. */
     TaskSnapshot launched(Instant at) {
-        return new TaskSnapshot(state, attempt, restarts, at, null, null, lastRestartCause, null, null);
+        return new TaskSnapshot(state, attempt, restarts, at, null, null, lastRestartCause, null, null, null);
     }
 
     /**
      * Attempt {@code number} runs, watched by {@code watch} (null without a heartbeat
      * timeout).
      */
-    @Nullable TaskSnapshot attemptStarted(int number, @Nullable HeartbeatWatch watch) {
+    @Nullable TaskSnapshot attemptStarted(int number, @Nullable HeartbeatWatch watch, @Nullable LeadershipTerm leadership) {
         return state.isTerminal() ? null : new TaskSnapshot(TaskState.RUNNING, number, restarts, startedAt, null, null,
-                lastRestartCause, watch, null);
+                lastRestartCause, watch, null, leadership);
+    }
+
+    /**
+     * The task of a role waits for the role to be granted: before its first grant, or
+     * after a revocation ended its attempt.
+     */
+    @Nullable TaskSnapshot standby() {
+        return state.isTerminal() ? null : new TaskSnapshot(TaskState.STANDBY, 0, restarts, startedAt, null, null,
+                lastRestartCause, null, null, null);
     }
 
     /** The attempt failed and the task runs again after a backoff. */
     @Nullable TaskSnapshot restarting(Throwable cause) {
-        return state.isTerminal() ? null
-                : new TaskSnapshot(TaskState.RUNNING, attempt, restarts + 1, startedAt, null, null, cause, null, null);
+        return state.isTerminal() ? null : new TaskSnapshot(TaskState.RUNNING, attempt, restarts + 1, startedAt, null,
+                null, cause, null, null, term);
     }
 
     /**
@@ -203,19 +226,19 @@ public final class TaskSnapshot {
      */
     @Nullable TaskSnapshot stalled(HeartbeatWatch watch) {
         return state != TaskState.RUNNING || heartbeat != watch ? null : new TaskSnapshot(TaskState.STALLED, attempt,
-                restarts, startedAt, null, null, lastRestartCause, watch, null);
+                restarts, startedAt, null, null, lastRestartCause, watch, null, term);
     }
 
     /** The stalled attempt that {@code watch} watches sent a heartbeat again. */
     @Nullable TaskSnapshot recovered(HeartbeatWatch watch) {
         return state != TaskState.STALLED || heartbeat != watch ? null : new TaskSnapshot(TaskState.RUNNING, attempt,
-                restarts, startedAt, null, null, lastRestartCause, watch, null);
+                restarts, startedAt, null, null, lastRestartCause, watch, null, term);
     }
 
     /** The task reached its terminal state {@code outcome} at {@code at}. */
     @Nullable TaskSnapshot ended(TaskState outcome, @Nullable CriticalTaskFailedException failed, Instant at) {
-        return state.isTerminal() ? null
-                : new TaskSnapshot(outcome, attempt, restarts, startedAt, at, failed, lastRestartCause, null, null);
+        return state.isTerminal() ? null : new TaskSnapshot(outcome, attempt, restarts, startedAt, at, failed,
+                lastRestartCause, null, null, null);
     }
 
 }
