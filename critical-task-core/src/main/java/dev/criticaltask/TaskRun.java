@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -521,6 +522,10 @@ final class TaskRun implements Runnable {
 
     @Nullable Executor executor() {
         return executor;
+    }
+
+    Optional<String> leadershipRole() {
+        return spec.leadershipRole();
     }
 
     @Nullable RoleGroup group() {

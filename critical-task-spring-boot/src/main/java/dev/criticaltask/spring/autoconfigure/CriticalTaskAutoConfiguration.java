@@ -21,6 +21,7 @@ import java.util.List;
 
 import dev.criticaltask.CancellationToken;
 import dev.criticaltask.CriticalTaskRegistry;
+import dev.criticaltask.LeaderElection;
 import dev.criticaltask.spring.lifecycle.CommonsLoggingSystemLogger;
 import dev.criticaltask.spring.lifecycle.CriticalTaskLifecycle;
 import dev.criticaltask.spring.lifecycle.ProcessExit;
@@ -38,6 +39,7 @@ import org.springframework.boot.thread.Threading;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
@@ -75,6 +77,14 @@ public final class CriticalTaskAutoConfiguration {
         this.properties = properties;
         this.environment = environment;
         CriticalTaskPropertiesValidator.validate(properties);
+        if (properties.getLeadership().getElection() == CriticalTaskProperties.Election.LOCK_REGISTRY
+                && !ClassUtils.isPresent("org.springframework.integration.support.leader.LockRegistryLeaderInitiator",
+                        getClass().getClassLoader())) {
+            throw new InvalidCriticalTaskPropertyException("critical-task.leadership.election", "lock-registry",
+                    "spring-integration-core is not on the class path, so there is no lock-based election",
+                    "add org.springframework.integration:spring-integration-core (and a LockRegistry, or "
+                            + "spring-integration-jdbc with a DataSource), or 'auto'");
+        }
         useVirtualThreads();
         warnIfGracePeriodDoesNotFit();
     }
@@ -89,7 +99,8 @@ public final class CriticalTaskAutoConfiguration {
     // grace again.
     @Bean(destroyMethod = "")
     @ConditionalOnMissingBean
-    CriticalTaskRegistry criticalTaskRegistry(CancellationToken criticalTaskRootToken) {
+    CriticalTaskRegistry criticalTaskRegistry(CancellationToken criticalTaskRootToken,
+            ObjectProvider<LeaderElection> leaderElection) {
         CriticalTaskRegistry.Builder builder = CriticalTaskRegistry.builder()
             .rootToken(criticalTaskRootToken)
             .logger(new CommonsLoggingSystemLogger(CriticalTaskRegistry.class.getName()))
@@ -103,6 +114,7 @@ public final class CriticalTaskAutoConfiguration {
             // its cancellation must not keep a stopped application from exiting.
             builder.daemonThreads(true);
         }
+        leaderElection.ifAvailable(builder::leaderElection);
         return builder.build();
     }
 

@@ -128,6 +128,10 @@ final class TaskDefinitions implements CriticalTaskDefinitions {
             }
             applied = applied.withHeartbeat(timeout, onStall);
         }
+        String role = overrides.getLeadership().getRole();
+        if (role != null) {
+            applied = applied.withLeadership(role);
+        }
         return applied;
     }
 

@@ -54,6 +54,8 @@ import org.jspecify.annotations.Nullable;
  * restart policy;
  * <li>{@value #STALLED} ({@link Gauge}, tag {@code task}): 1 while the task is stalled
  * (its heartbeat is overdue), else 0;
+ * <li>{@value #LEADER} ({@link Gauge}, tag {@code role}): 1 while this instance leads the
+ * role that tasks name, else 0;
  * <li>{@value #ABANDONED} ({@link FunctionCounter}):
  * {@link CriticalTaskHandle#abandonedCount()}, handles that became unreachable while
  * neither joined nor detached. It counts JVM-wide, not only this registry's tasks (whose
@@ -79,6 +81,12 @@ public final class CriticalTaskMetrics implements MeterBinder, AutoCloseable {
 
     /** The name of the gauge of stalled tasks. */
     public static final String STALLED = "critical.task.stalled";
+
+    /**
+     * The name of the gauge of leadership: 1 while this instance leads the role (tag
+     * {@code role}), else 0.
+     */
+    public static final String LEADER = "critical.task.leader";
 
     /** The name of the counter of abandoned handles. */
     public static final String ABANDONED = "critical.task.abandoned";
@@ -246,6 +254,13 @@ public final class CriticalTaskMetrics implements MeterBinder, AutoCloseable {
                 .baseUnit(BaseUnits.TASKS)
                 .tag("task", name)
                 .register(meterRegistry);
+            // one series per role, whichever of its tasks is seen first (Micrometer
+            // returns the registered gauge for the others)
+            task.leadershipRole()
+                .ifPresent(role -> Gauge.builder(LEADER, registry, tasks -> tasks.leadership(role).isPresent() ? 1 : 0)
+                    .description("Whether this instance leads the role that critical tasks name")
+                    .tag("role", role)
+                    .register(meterRegistry));
         }
 
         private Counter restarts(CriticalTaskHandle task) {

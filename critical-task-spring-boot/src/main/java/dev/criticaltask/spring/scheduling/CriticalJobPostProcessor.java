@@ -233,6 +233,10 @@ public final class CriticalJobPostProcessor extends AbstractBeanFactoryAwareAdvi
             if (job == null) {
                 return invocation.proceed();
             }
+            if (job.isStandby()) {
+                // its leadership role is held by another instance, which runs it
+                return null;
+            }
             CriticalJob.Run run = job.runStarted();
             Object result;
             try {

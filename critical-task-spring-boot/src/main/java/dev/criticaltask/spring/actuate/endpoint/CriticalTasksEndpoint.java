@@ -30,6 +30,7 @@ import java.util.stream.Collectors;
 import dev.criticaltask.CriticalTaskFailedException;
 import dev.criticaltask.CriticalTaskHandle;
 import dev.criticaltask.CriticalTaskRegistry;
+import dev.criticaltask.LeadershipTerm;
 import dev.criticaltask.TaskState;
 import dev.criticaltask.spring.scheduling.CriticalJobStatus;
 import dev.criticaltask.spring.scheduling.CriticalJobs;
@@ -163,11 +164,13 @@ public class CriticalTasksEndpoint {
      * @param failure why it failed; {@code null} unless it is {@link TaskState#FAILED}
      * @param job the runs of the method, when the task is a critical {@code @Scheduled}
      * or {@code @Async} method; {@code null} otherwise
+     * @param leadership the task's leadership role and whether this instance leads it;
+     * {@code null} for a task without a role
      */
     public record TaskDescriptor(String name, TaskState state, @Nullable Instant startedAt,
             @Nullable Instant finishedAt, int restarts, @Nullable ThrowableDescriptor lastRestartCause,
-            @Nullable Duration sinceLastHeartbeat, @Nullable FailureDescriptor failure,
-            @Nullable JobDescriptor job) implements OperationResponseBody {
+            @Nullable Duration sinceLastHeartbeat, @Nullable FailureDescriptor failure, @Nullable JobDescriptor job,
+            @Nullable LeadershipDescriptor leadership) implements OperationResponseBody {
 
         static TaskDescriptor of(CriticalTaskHandle task, boolean showMessage, @Nullable CriticalJobStatus job) {
             return new TaskDescriptor(task.description(), task.state(), task.startedAt().orElse(null),
@@ -175,7 +178,32 @@ public class CriticalTasksEndpoint {
                     task.lastRestartCause().map(cause -> ThrowableDescriptor.of(cause, showMessage)).orElse(null),
                     task.sinceLastHeartbeat().orElse(null),
                     task.failure().map(failure -> FailureDescriptor.of(failure, showMessage)).orElse(null),
-                    job != null ? JobDescriptor.of(job) : null);
+                    job != null ? JobDescriptor.of(job) : null, LeadershipDescriptor.of(task));
+        }
+
+    }
+
+    /**
+     * The leadership of a task with a role.
+     *
+     * @param role the role
+     * @param leader whether this instance leads it: the task runs here (else it is
+     * {@link TaskState#STANDBY})
+     * @param term the term of the grant it runs under; {@code null} on a standby
+     * @param since when that grant was made; {@code null} on a standby
+     * @param fencing whether the term is ordered across instances
+     */
+    public record LeadershipDescriptor(String role, boolean leader, @Nullable Long term, @Nullable Instant since,
+            boolean fencing) {
+
+        static @Nullable LeadershipDescriptor of(CriticalTaskHandle task) {
+            String role = task.leadershipRole().orElse(null);
+            if (role == null) {
+                return null;
+            }
+            LeadershipTerm term = task.snapshot().leadership().orElse(null);
+            return term != null ? new LeadershipDescriptor(role, true, term.term(), term.grantedAt(), term.isFencing())
+                    : new LeadershipDescriptor(role, false, null, null, false);
         }
 
     }
