@@ -198,6 +198,52 @@ class LeadershipFailoverTests {
             .isZero();
     }
 
+    /**
+     * A leader paused past the TTL (SIGSTOP) resumes fenced: none of its writes after the
+     * successor's grant is accepted, and its task is stopped. Granted again later, it
+     * releases at once on SIGTERM: the local hold that Spring Integration 7.0.x leaks
+     * when a leader's re-acquire fails was given back (without that, its release deletes
+     * nothing and the next replica waits for the TTL).
+     */
+    @Test
+    void aPausedLeaderIsFencedAndReleasesAtOnceWhenGrantedAgain() throws Exception {
+        ChildProcess first = start("writer", this.url);
+        first.awaitOutput("READY");
+        Run paused = awaitRunAfter(0, Duration.ofSeconds(60));
+        ChildProcess second = start("writer", this.url);
+        second.awaitOutput("READY");
+
+        signal(first, "STOP");
+        Run successor = awaitRunAfter(paused.term(), Duration.ofSeconds(30));
+        assertThat(successor.replica()).isNotEqualTo(paused.replica());
+        signal(first, "CONT");
+        first.awaitOutput("STOPPED replica=" + paused.replica());
+        assertThat(query("SELECT COUNT(*) FROM RUNS a JOIN RUNS b ON a.ID < b.ID "
+                + "AND a.STARTED_AT <= b.LAST_WRITE AND b.STARTED_AT <= a.LAST_WRITE"))
+            .as("writes of the paused leader accepted after its successor's grant")
+            .isZero();
+
+        // the successor goes: the paused one leads again
+        second.process().destroy();
+        Run again = awaitRunAfter(successor.term(), Duration.ofSeconds(30));
+        assertThat(again.replica()).isEqualTo(paused.replica());
+        ChildProcess third = start("writer", this.url);
+        third.awaitOutput("READY");
+
+        long before = System.nanoTime();
+        first.process().destroy();
+        Run last = awaitRunAfter(again.term(), Duration.ofSeconds(30));
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before);
+        System.out.println("RE-GRANTED LEADER SIGTERM FAIL-OVER (ms) " + millis);
+        assertThat(last.replica()).isNotEqualTo(paused.replica());
+        assertThat(millis).as("SIGTERM fail-over from a leader that had lost its lock once").isLessThan(1500);
+    }
+
+    private static void signal(ChildProcess child, String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(child.process().pid())).start();
+        assertThat(kill.waitFor()).isZero();
+    }
+
     @Test
     void aCriticalScheduledJobWithARoleRunsOnOneReplicaAndFailsOverOnKill() throws Exception {
         for (int i = 0; i < 3; i++) {
