@@ -88,14 +88,20 @@ class LeadershipFailoverTests {
     }
 
     private ChildProcess start(String scenario, String url, String... extra) throws IOException {
+        return start(true, scenario, url, extra);
+    }
+
+    private ChildProcess start(boolean shortLease, String scenario, String url, String... extra) throws IOException {
         String id = "r" + (++this.next);
         List<String> arguments = new ArrayList<>(List.of(scenario, "--replica=" + id, "--spring.datasource.url=" + url,
                 "--spring.datasource.hikari.connection-timeout=2000", "--spring.datasource.hikari.maximum-pool-size=4",
-                "--critical-task.leadership.lease.time-to-live=" + TTL.toMillis() + "ms",
-                "--critical-task.leadership.lease.margin=1s",
-                "--critical-task.leadership.heartbeat=" + HEARTBEAT.toMillis() + "ms",
                 "--critical-task.leadership.jdbc.initialize-schema=never", "--critical-task.shutdown.grace-period=2s",
                 "--logging.level.root=WARN", "--logging.level.dev.criticaltask=INFO"));
+        if (shortLease) {
+            arguments.addAll(List.of("--critical-task.leadership.lease.time-to-live=" + TTL.toMillis() + "ms",
+                    "--critical-task.leadership.lease.margin=1s",
+                    "--critical-task.leadership.heartbeat=" + HEARTBEAT.toMillis() + "ms"));
+        }
         arguments.add(scenario.equals("job") ? "--critical-task.tasks[refresher.refresh].leadership.role=refresher"
                 : "--critical-task.tasks.writer.leadership.role=writer");
         arguments.addAll(List.of(extra));
@@ -196,6 +202,24 @@ class LeadershipFailoverTests {
         assertThat(query("SELECT COUNT(*) FROM RUNS a JOIN RUNS b ON a.ID < b.ID "
                 + "AND a.STARTED_AT <= b.LAST_WRITE AND b.STARTED_AT <= a.LAST_WRITE"))
             .isZero();
+    }
+
+    /** The documented figure: a crash at the default 10 s TTL and 500 ms heartbeat. */
+    @Test
+    void aKillAtTheDefaultTimeToLivePassesTheRoleOnWithinItPlusARenewal() throws Exception {
+        ChildProcess first = start(false, "writer", this.url);
+        first.awaitOutput("READY");
+        Run leader = awaitRunAfter(0, Duration.ofSeconds(60));
+        start(false, "writer", this.url).awaitOutput("READY");
+        long before = System.nanoTime();
+        first.process().destroyForcibly();
+        Run successor = awaitRunAfter(leader.term(), Duration.ofSeconds(30));
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before);
+        System.out.println("DEFAULT TTL KILL -9 FAIL-OVER (ms) " + millis);
+        assertThat(successor.replica()).isNotEqualTo(leader.replica());
+        // at most 10 s after the last renewal (before the kill), plus a standby poll,
+        // the queries, and a renewal period of slack
+        assertThat(millis).isLessThan(11_000);
     }
 
     /**
