@@ -153,6 +153,29 @@ class JdbcLeadershipTests {
     }
 
     @Test
+    void whenTheLockTableBreaksWhileLeadingShouldStopTheTaskAndFailCriticallyOnceTheBudgetIsSpent() {
+        this.contextRunner
+            .withPropertyValues("critical-task.leadership.restart.max-restarts=1",
+                    "critical-task.leadership.restart.backoff.initial=10ms",
+                    "critical-task.leadership.restart.backoff.max=20ms")
+            .run((context) -> {
+                TaskContext run = context.getBean(Keeper.class).runs.poll(30, TimeUnit.SECONDS);
+                assertThat(run).isNotNull();
+                Postgres.execute(this.url, "DROP TABLE INT_LOCK");
+                CriticalTaskRegistry registry = context.getBean(CriticalTaskRegistry.class);
+                await().atMost(Duration.ofSeconds(30)).until(() -> registry.firstFailure().isPresent());
+                assertThat(registry.firstFailure().get().taskDescription()).isEqualTo("leadership[leases]");
+                assertThat(registry.firstFailure().get().getCause())
+                    .isInstanceOf(dev.criticaltask.spring.leadership.LeadershipFailedException.class);
+                // the task itself was stopped gracefully, not failed
+                assertThat(run.cancellation().isCancelled()).isTrue();
+                await().atMost(Duration.ofSeconds(30))
+                    .until(() -> registry.find("keeper").map((task) -> task.isFinished()).orElse(true));
+                assertThat(registry.find("keeper").get().state()).isNotEqualTo(TaskState.FAILED);
+            });
+    }
+
+    @Test
     void whenTheLockTableIsMissingShouldFailStartUp() {
         this.contextRunner.withPropertyValues("critical-task.leadership.jdbc.initialize-schema=never")
             .run((context) -> assertThat(context).hasFailed());
