@@ -21,6 +21,7 @@ import java.lang.ref.Reference;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -334,6 +335,49 @@ public final class CriticalTaskHandle {
      */
     public Optional<Duration> sinceLastHeartbeat() {
         return run.snapshot().sinceLastHeartbeat();
+    }
+
+    /**
+     * {@return whether the running attempt is ready; see {@link TaskSnapshot#isReady()}}
+     */
+    public boolean isReady() {
+        return run.published().isReady();
+    }
+
+    /**
+     * {@return when the running (or last) attempt became ready; empty while it is not
+     * ready yet}
+     */
+    public Optional<Instant> readyAt() {
+        return run.published().readyAt();
+    }
+
+    /**
+     * {@return whether the task is ready only once it says so (see
+     * {@link CriticalTaskSpec#awaitsReady()})}
+     */
+    public boolean awaitsReady() {
+        return run.awaitsReady();
+    }
+
+    /**
+     * {@return the names of the tasks this one depends on (see
+     * {@link CriticalTaskSpec#dependsOn()}); empty for a task spawned without a spec}
+     */
+    public List<String> dependsOn() {
+        return run.dependsOn();
+
+    }
+
+    /**
+     * The latest stall of the task, if it has missed a heartbeat: which attempt, how long
+     * it was silent, and where its thread was. Kept after the task recovers, restarts or
+     * ends; a task with {@link StallAction#REPORT} that stays stalled has it taken again
+     * at each check, at most once per heartbeat timeout.
+     * @return the latest stall, or empty when the task never stalled
+     */
+    public Optional<StallReport> lastStall() {
+        return Optional.ofNullable(run.lastStall());
     }
 
     TaskRun run() {

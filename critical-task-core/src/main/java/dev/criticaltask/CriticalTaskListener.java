@@ -78,6 +78,17 @@ public interface CriticalTaskListener {
     }
 
     /**
+     * An attempt of the task is ready: it called {@link TaskContext#ready()}, or it began
+     * and its task does not {@link CriticalTaskSpec#awaitsReady() await a ready signal}.
+     * Heard once per attempt, on the thread that called {@code ready()} (the task's own
+     * thread when the attempt began ready). After a restart the task is not ready until
+     * this is heard again.
+     * @param task the task
+     */
+    default void ready(CriticalTaskHandle task) {
+    }
+
+    /**
      * The task returned normally without having been cancelled.
      * @param task the task
      */
@@ -127,6 +138,18 @@ public interface CriticalTaskListener {
      * @param reason the revocation
      */
     default void standby(CriticalTaskHandle task, LeadershipRevokedException reason) {
+    }
+
+    /**
+     * The task went longer than its heartbeat timeout without a heartbeat, with where its
+     * thread was at that moment. Called on the supervision timer's thread, once per
+     * stall, instead of {@link #stalled(CriticalTaskHandle, Duration)}, which it calls
+     * unless overridden.
+     * @param task the task
+     * @param stall the stall: how long it had been silent, and its thread's stack
+     */
+    default void stalled(CriticalTaskHandle task, StallReport stall) {
+        stalled(task, stall.silentFor());
     }
 
     /**

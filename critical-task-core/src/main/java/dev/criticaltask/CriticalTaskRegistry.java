@@ -23,15 +23,19 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -66,6 +70,27 @@ import org.jspecify.annotations.Nullable;
  * asynchronous task's handed to the executor again. A failure escalates (records, cancels
  * the root) only when the policy has no restart left. One supervision timer thread per
  * registry watches every heartbeat and times the asynchronous restarts.
+ *
+ * <h2>Start order</h2> A task whose spec {@link CriticalTaskSpec#withDependsOn depends
+ * on} others begins its first attempt only once each of them is ready (see
+ * {@link TaskContext#ready()}) or has completed; until then it is
+ * {@link TaskState#RUNNING} without a start time, and holds its thread.
+ * {@link #spawnAll(List)} spawns a batch in that order, and refuses (spawning none) names
+ * that are unknown and cycles, naming the tasks. When a task that others depend on
+ * restarts, their running attempts are cancelled first, its next attempt begins once they
+ * have ended, and theirs once it is ready again (rest for one). A stop ends dependents
+ * before what they depend on, within the one grace period. A task that declares no
+ * dependencies starts and stops as if none of this existed, unless others depend on it.
+ *
+ * <h2>Generations</h2> {@link #pause(Duration)} stops every live task as
+ * {@link #stop(Duration) stop} does (same grace, interrupt and report), by cancelling
+ * each task's own token instead of the root, and refuses spawns until {@link #resume()}
+ * opens a new generation, whose tasks run under fresh tokens below the root. The root,
+ * the first failure and the listeners outlive generations: a task that fails in any
+ * generation, even while a pause stops it, cancels the root. A pause does not run the
+ * stopped tasks again; whoever spawned them spawns them again after the resume (a Spring
+ * context's lifecycle does so for its task beans). The finished tasks that
+ * {@link #tasks()} remembers are those of the current generation.
  *
  * <h2>Stopping</h2> {@link #stop(Duration)} refuses new spawns, cancels the root, waits
  * up to the grace period, then takes the stack of every task still running and interrupts
@@ -111,6 +136,9 @@ public final class CriticalTaskRegistry implements AutoCloseable {
 
     private final int finishedTaskHistory;
 
+    /** Makes the supervision timer's scheduler; null for the default one. */
+    private final @Nullable Supplier<ScheduledThreadPoolExecutor> supervisionScheduler;
+
     private final Object lock = new Object();
 
     /** Live tasks in spawn order; guarded by {@code lock}. */
@@ -120,6 +148,9 @@ public final class CriticalTaskRegistry implements AutoCloseable {
     private final ArrayDeque<CriticalTaskHandle> finished = new ArrayDeque<>();
 
     private volatile boolean stopping;
+
+    /** Set from the start of a pause until the next resume; spawns are refused. */
+    private volatile boolean paused;
 
     /**
      * Watches heartbeats and times asynchronous restarts; created with the first task
@@ -136,6 +167,8 @@ public final class CriticalTaskRegistry implements AutoCloseable {
 
     private final AtomicReference<@Nullable CriticalTaskFailedException> firstFailure = new AtomicReference<>();
 
+    private final StartOrder order = new StartOrder(lock, this::lookup);
+
     /** A registry with a new root token and one new platform thread per task. */
     public CriticalTaskRegistry() {
         this(builder());
@@ -149,6 +182,7 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         this.closeGracePeriod = builder.closeGracePeriod;
         this.finishedTaskHistory = builder.finishedTaskHistory;
         this.election = builder.leaderElection != null ? builder.leaderElection : new LocalLeaderElection();
+        this.supervisionScheduler = builder.supervisionScheduler;
     }
 
     /**
@@ -183,7 +217,8 @@ public final class CriticalTaskRegistry implements AutoCloseable {
      * optional)
      * @throws IllegalArgumentException when the name is blank or a live task already has
      * it
-     * @throws IllegalStateException when {@link #stop(Duration)} has begun
+     * @throws IllegalStateException when {@link #stop(Duration)} has begun, or the
+     * registry is paused
      * @throws NullPointerException when the name or the task is null
      * @throws java.util.concurrent.RejectedExecutionException when the executor refuses
      * the task
@@ -203,7 +238,8 @@ public final class CriticalTaskRegistry implements AutoCloseable {
      * @return the task's handle, owned by this registry
      * @throws IllegalArgumentException when the name is blank or a live task already has
      * it
-     * @throws IllegalStateException when {@link #stop(Duration)} has begun
+     * @throws IllegalStateException when {@link #stop(Duration)} has begun, or the
+     * registry is paused
      * @throws NullPointerException when the name or the task is null
      * @throws java.util.concurrent.RejectedExecutionException when the executor refuses
      * the task
@@ -221,7 +257,8 @@ public final class CriticalTaskRegistry implements AutoCloseable {
      * @return the task's handle, owned by this registry (joining or detaching it is
      * optional)
      * @throws IllegalArgumentException when a live task already has the spec's name
-     * @throws IllegalStateException when {@link #stop(Duration)} has begun
+     * @throws IllegalStateException when {@link #stop(Duration)} has begun, or the
+     * registry is paused
      * @throws java.util.concurrent.RejectedExecutionException when the executor refuses
      * the task
      */
@@ -235,10 +272,17 @@ public final class CriticalTaskRegistry implements AutoCloseable {
             if (stopping) {
                 throw new IllegalStateException("Cannot spawn critical task '" + name + "': the registry is stopping");
             }
+            if (paused) {
+                throw new IllegalStateException("Cannot spawn critical task '" + name
+                        + "': the registry is paused (its tasks are stopped until it is resumed)");
+            }
             if (live.containsKey(name)) {
                 throw new IllegalArgumentException("A critical task named '" + name + "' is already running");
             }
-            boolean timed = spec.heartbeatTimeout().isPresent()
+            if (!spec.dependsOn().isEmpty()) {
+                StartOrder.inStartOrder(List.of(spec), live.keySet(), knownNames());
+            }
+            boolean timed = spec.heartbeatTimeout().isPresent() || spec.startupTimeout().isPresent()
                     || (spec.isAsync() && spec.restartPolicy().allowsRestarts());
             String role = spec.leadershipRole().orElse(null);
             if (role != null) {
@@ -252,6 +296,7 @@ public final class CriticalTaskRegistry implements AutoCloseable {
             run = new TaskRun(spec, root, logger, timed ? supervisionTimer() : null, executor, group);
             handle = CriticalTaskHandle.owned(run);
             run.observeWith(new Supervision(handle));
+            run.startInOrder(order);
             live.put(name, handle);
         }
         try {
@@ -286,13 +331,70 @@ public final class CriticalTaskRegistry implements AutoCloseable {
     }
 
     /**
+     * Spawns several tasks together, each after those it depends on: every spec is
+     * checked first (names, dependencies, cycles), and a batch that fails the check
+     * spawns nothing. A task that depends on others begins once they are ready, as the
+     * class comment states. When a spawn is refused midway (its executor refuses it), the
+     * tasks of the batch spawned before it are cancelled, and the refusal is thrown.
+     * @param specs the tasks; a dependency may name a task of the batch or a task already
+     * live (or remembered as finished)
+     * @return the handles, in the order of {@code specs}
+     * @throws IllegalArgumentException naming the tasks, when two share a name, a name is
+     * already live, a dependency names no such task, or dependencies form a cycle
+     * @throws IllegalStateException when {@link #stop(Duration)} has begun
+     * @throws java.util.concurrent.RejectedExecutionException when the executor refuses a
+     * task
+     */
+    public List<CriticalTaskHandle> spawnAll(List<CriticalTaskSpec> specs) {
+        Objects.requireNonNull(specs, "specs must not be null");
+        specs.forEach(spec -> Objects.requireNonNull(spec, "specs must not contain null"));
+        List<CriticalTaskSpec> ordered;
+        synchronized (lock) {
+            if (stopping) {
+                throw new IllegalStateException("Cannot spawn critical tasks: the registry is stopping");
+            }
+            ordered = StartOrder.inStartOrder(specs, live.keySet(), knownNames());
+        }
+        Map<String, CriticalTaskHandle> spawned = new LinkedHashMap<>();
+        try {
+            for (CriticalTaskSpec spec : ordered) {
+                spawned.put(spec.name(), spawn(spec));
+            }
+        }
+        catch (RuntimeException | Error refused) {
+            spawned.values().forEach(CriticalTaskHandle::cancel);
+            throw refused;
+        }
+        List<CriticalTaskHandle> handles = new ArrayList<>(specs.size());
+        specs.forEach(spec -> handles.add(spawned.get(spec.name())));
+        return Collections.unmodifiableList(handles);
+    }
+
+    /**
+     * The names a task may depend on: the live tasks and the finished ones remembered.
+     * Guarded by {@code lock}.
+     */
+    private Set<String> knownNames() {
+        Set<String> known = new LinkedHashSet<>(live.keySet());
+        finished.forEach(done -> known.add(done.description()));
+        return known;
+    }
+
+    /** What {@link #find} finds, as a run. Guarded by {@code lock}. */
+    private @Nullable TaskRun lookup(String name) {
+        CriticalTaskHandle found = findLocked(name);
+        return found != null ? found.run() : null;
+    }
+
+    /**
      * The supervision timer, made with the first task that needs it. Guarded by
      * {@code lock}.
      */
     private SupervisionTimer supervisionTimer() {
         SupervisionTimer existing = timer;
         if (existing == null) {
-            existing = new SupervisionTimer();
+            existing = supervisionScheduler != null ? new SupervisionTimer(supervisionScheduler.get())
+                    : new SupervisionTimer();
             timer = existing;
         }
         return existing;
@@ -307,18 +409,23 @@ public final class CriticalTaskRegistry implements AutoCloseable {
     public Optional<CriticalTaskHandle> find(String name) {
         Objects.requireNonNull(name, "name must not be null");
         synchronized (lock) {
-            CriticalTaskHandle running = live.get(name);
-            if (running != null) {
-                return Optional.of(running);
-            }
-            for (Iterator<CriticalTaskHandle> newestFirst = finished.descendingIterator(); newestFirst.hasNext();) {
-                CriticalTaskHandle done = newestFirst.next();
-                if (done.description().equals(name)) {
-                    return Optional.of(done);
-                }
-            }
-            return Optional.empty();
+            return Optional.ofNullable(findLocked(name));
         }
+    }
+
+    /** What {@link #find} finds. Guarded by {@code lock}. */
+    private @Nullable CriticalTaskHandle findLocked(String name) {
+        CriticalTaskHandle running = live.get(name);
+        if (running != null) {
+            return running;
+        }
+        for (Iterator<CriticalTaskHandle> newestFirst = finished.descendingIterator(); newestFirst.hasNext();) {
+            CriticalTaskHandle done = newestFirst.next();
+            if (done.description().equals(name)) {
+                return done;
+            }
+        }
+        return null;
     }
 
     /**
@@ -424,10 +531,7 @@ public final class CriticalTaskRegistry implements AutoCloseable {
      * the root stays cancelled
      */
     public StopReport stop(Duration grace) throws InterruptedException {
-        Objects.requireNonNull(grace, "grace must not be null");
-        if (grace.isNegative()) {
-            throw new IllegalArgumentException("grace must not be negative, but was " + grace);
-        }
+        requireGrace(grace);
         List<CriticalTaskHandle> running;
         SupervisionTimer supervision;
         synchronized (lock) {
@@ -435,13 +539,103 @@ public final class CriticalTaskRegistry implements AutoCloseable {
             running = new ArrayList<>(live.values());
             supervision = timer;
         }
+        long deadline = deadlineAfter(grace);
+        stopDependentsFirst(running, deadline);
         root.cancel();
+        return awaitStopped(running, supervision, grace, deadline);
+    }
+
+    /**
+     * Dependents first, each layer within the grace period ending at {@code deadline};
+     * nothing when no task depends on another.
+     */
+    private static void stopDependentsFirst(List<CriticalTaskHandle> running, long deadline)
+            throws InterruptedException {
+        List<TaskRun> runs = new ArrayList<>(running.size());
+        running.forEach(task -> runs.add(task.run()));
+        StartOrder.stopDependentsFirst(runs, deadline);
+    }
+
+    /**
+     * Stops the tasks of the current generation as {@link #stop(Duration)} does (the same
+     * grace, interrupt and report), but cancels each live task's own token instead of the
+     * root: the registry refuses spawns until {@link #resume()}, then runs tasks again. A
+     * task that fails while it stops (with anything but an {@code InterruptedException}
+     * once its token is cancelled) is a failure as at any other time: it cancels the
+     * root. Safe to call more than once and from several threads; during or after a
+     * {@code stop}, it only waits as {@code stop} does.
+     * @param grace how long tasks get to stop after their tokens are cancelled; not
+     * negative
+     * @return the tasks that outlived the grace period, with the stack each had then
+     * @throws InterruptedException when the calling thread is interrupted while waiting;
+     * the tasks stay cancelled and the registry paused
+     */
+    public StopReport pause(Duration grace) throws InterruptedException {
+        requireGrace(grace);
+        List<CriticalTaskHandle> running;
+        SupervisionTimer supervision;
+        synchronized (lock) {
+            paused = true;
+            running = new ArrayList<>(live.values());
+            supervision = timer;
+            // the next generation's tasks get a timer of their own: no thread of this
+            // one is left behind
+            timer = null;
+        }
+        long deadline = deadlineAfter(grace);
+        stopDependentsFirst(running, deadline);
+        // No spawn can join the generation now, and every restart of these runs under
+        // their tokens.
+        for (CriticalTaskHandle task : running) {
+            task.run().token().cancel();
+        }
+        return awaitStopped(running, supervision, grace, deadline);
+    }
+
+    /**
+     * Opens a new generation after a {@link #pause(Duration) pause}: spawns are accepted
+     * again, each task under a fresh token below the root, and the finished tasks of
+     * earlier generations are forgotten ({@link #tasks()} and {@link #find(String)} no
+     * longer return them). Does nothing unless paused, nor once {@link #stop(Duration)}
+     * has begun. A task of an earlier generation that has not ended yet keeps its name
+     * until it ends.
+     */
+    public void resume() {
+        synchronized (lock) {
+            if (!paused || stopping) {
+                return;
+            }
+            finished.clear();
+            paused = false;
+        }
+    }
+
+    /**
+     * {@return whether a {@link #pause(Duration) pause} has begun and no
+     * {@link #resume()} has followed; spawns are refused meanwhile}
+     */
+    public boolean isPaused() {
+        return paused;
+    }
+
+    private static void requireGrace(Duration grace) {
+        Objects.requireNonNull(grace, "grace must not be null");
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("grace must not be negative, but was " + grace);
+        }
+    }
+
+    /**
+     * Waits for tasks whose token is cancelled, up to the grace, then interrupts the
+     * stragglers and waits the interrupt wait; shuts the supervision timer down first.
+     */
+    private StopReport awaitStopped(List<CriticalTaskHandle> running, @Nullable SupervisionTimer supervision,
+            Duration grace, long deadline) throws InterruptedException {
         if (supervision != null) {
             // every task is cancelled now: a stall is no longer news, and no restart is
             // due
             supervision.shutdown();
         }
-        long deadline = deadlineAfter(grace);
         List<CriticalTaskHandle> outlived = new ArrayList<>();
         for (CriticalTaskHandle task : running) {
             if (!task.run().awaitDone(deadline - System.nanoTime())) {
@@ -454,9 +648,11 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         }
         List<UnstoppedTask> unstopped = new ArrayList<>(outlived.size());
         for (CriticalTaskHandle task : outlived) {
+            Thread straggler = task.run().thread().current();
             StackTraceElement[] stack = task.run().thread().stackTrace();
             if (!task.isFinished()) {
                 unstopped.add(new UnstoppedTask(task.description(), List.of(stack)));
+                TaskEvents.straggler(task.description(), task.attempt(), grace, List.of(stack), straggler);
                 task.run().interruptIfRunning();
             }
         }
@@ -489,7 +685,8 @@ public final class CriticalTaskRegistry implements AutoCloseable {
     @Override
     public String toString() {
         synchronized (lock) {
-            return "CriticalTaskRegistry[live=" + live.keySet() + (stopping ? ", stopping" : "") + "]";
+            return "CriticalTaskRegistry[live=" + live.keySet() + (stopping ? ", stopping" : paused ? ", paused" : "")
+                    + "]";
         }
     }
 
@@ -566,7 +763,16 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         }
 
         @Override
+        public void ready(TaskRun run) {
+            order.changed();
+            notifyListeners("ready", handle, listener -> listener.ready(handle));
+        }
+
+        @Override
         public void restarting(TaskRun run, Throwable cause, Duration backoff) {
+            // rest for one: what depends on it stops first, and runs again once it is
+            // ready
+            order.stopDependents(run);
             notifyListeners("restarted", handle, listener -> listener.restarted(handle, cause, backoff));
         }
 
@@ -581,8 +787,8 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         }
 
         @Override
-        public void stalled(TaskRun run, Duration silentFor) {
-            notifyListeners("stalled", handle, listener -> listener.stalled(handle, silentFor));
+        public void stalled(TaskRun run, StallReport stall) {
+            notifyListeners("stalled", handle, listener -> listener.stalled(handle, stall));
         }
 
         @Override
@@ -610,6 +816,7 @@ public final class CriticalTaskRegistry implements AutoCloseable {
 
         @Override
         public void finished(TaskRun run) {
+            order.changed();
             RoleGroup group = run.group();
             if (group != null && lastOfRole) {
                 // the last task of its role has ended: release the role at once
@@ -658,7 +865,19 @@ public final class CriticalTaskRegistry implements AutoCloseable {
 
         private @Nullable LeaderElection leaderElection;
 
+        private @Nullable Supplier<ScheduledThreadPoolExecutor> supervisionScheduler;
+
         private Builder() {
+        }
+
+        /**
+         * The scheduler of the supervision timer instead of its own thread: the clock of
+         * heartbeat checks, start-up timeouts and asynchronous backoffs, for tests that
+         * move it by hand.
+         */
+        Builder supervisionScheduler(Supplier<ScheduledThreadPoolExecutor> supervisionScheduler) {
+            this.supervisionScheduler = Objects.requireNonNull(supervisionScheduler, "supervisionScheduler");
+            return this;
         }
 
         /**

@@ -17,6 +17,8 @@
 package dev.criticaltask;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicReference;
@@ -154,6 +156,17 @@ final class HeartbeatWatch {
         // false when still stalled and already reported, or when the attempt has just
         // ended
         boolean news = run.transition(running -> running.stalled(this));
+        // the stack first: an escalation or an interrupt below sets the thread moving
+        Thread stuck = run.thread().running(attempt);
+        StallReport report = null;
+        if (news) {
+            report = capture(silent, stuck);
+        }
+        else if (onStall == StallAction.REPORT && run.published().heartbeat() == this
+                && run.published().state() == TaskState.STALLED) {
+            // still stalled a timeout later: the handle shows where it is now
+            run.recaptureStall(capture(silent, stuck));
+        }
         TaskStalledException stall = null;
         if (news && onStall == StallAction.FAIL) {
             stall = new TaskStalledException(run.description(), Duration.ofNanos(silent),
@@ -169,8 +182,8 @@ final class HeartbeatWatch {
                 run.escalate(stall);
             }
         }
-        if (news) {
-            run.reportStall(Duration.ofNanos(silent));
+        if (report != null) {
+            run.reportStall(report, stuck);
         }
         if (stall != null) {
             attempt.cancellation().cancel();
@@ -178,6 +191,14 @@ final class HeartbeatWatch {
         }
         // after the interrupt: a failed attempt gets a whole timeout to come back
         schedule(timeoutNanos);
+    }
+
+    /** Where the stalled attempt's thread is, if it still holds one. */
+    private StallReport capture(long silentNanos, @Nullable Thread stuck) {
+        StackTraceElement[] stack = stuck != null ? run.thread().stackTrace(attempt) : null;
+        return new StallReport(run.description(), attempt.attempt(), Duration.ofNanos(silentNanos),
+                Duration.ofNanos(timeoutNanos), onStall, Instant.now(), stack != null ? stuck.getName() : null,
+                stack != null ? List.of(stack) : List.of());
     }
 
     private void schedule(long delayNanos) {

@@ -23,8 +23,9 @@ import java.util.function.BooleanSupplier;
  * What a {@link TaskRun} tells its owner (the registry) as it runs: the points at which a
  * task starts, fails, restarts, stalls and ends, each called once per event, outside
  * every lock of the run, on the thread that the rules of {@link CriticalTaskListener}
- * name for the event. (An event sink that a later feature adds, such as JFR events,
- * belongs behind these calls too.)
+ * name for the event. The JFR events ({@link TaskEvents}) are committed beside these
+ * calls, so that a handle spawned outside a registry, which has no observer, has them
+ * too.
  */
 interface TaskObserver {
 
@@ -40,6 +41,12 @@ interface TaskObserver {
      * record
      */
     CriticalTaskFailedException failing(TaskRun run, CriticalTaskFailedException failure);
+
+    /**
+     * An attempt became ready: it said so, or it began and its task does not await a
+     * ready signal. Called on the thread that said so, or on the task's thread.
+     */
+    void ready(TaskRun run);
 
     /**
      * The task failed and will run again after {@code backoff}; called before the
@@ -62,7 +69,7 @@ interface TaskObserver {
     }
 
     /** The task missed its heartbeat; called on the supervision timer's thread. */
-    void stalled(TaskRun run, Duration silentFor);
+    void stalled(TaskRun run, StallReport stall);
 
     /**
      * The task reaches its terminal state: {@code publish} publishes it, and returns

@@ -19,6 +19,7 @@ package dev.criticaltask;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -103,6 +104,22 @@ final class TaskRun implements Runnable {
 
     private volatile @Nullable TaskObserver observer;
 
+    /** The dependency order this task starts in; null outside a registry. */
+    private volatile @Nullable StartOrder order;
+
+    /** The attempt under way; null before the first, between attempts and at the end. */
+    private volatile @Nullable Attempt current;
+
+    /**
+     * Whether each attempt runs under a token of its own, below the task's: so that a
+     * restart, or a restart of a task it depends on, can end one attempt and not the
+     * task.
+     */
+    private final boolean ownAttemptTokens;
+
+    /** The latest stall found, kept after the task recovers or restarts. */
+    private volatile @Nullable StallReport lastStall;
+
     private volatile TaskSnapshot snapshot = TaskSnapshot.SPAWNED;
 
     /**
@@ -136,10 +153,15 @@ final class TaskRun implements Runnable {
         this.timer = timer;
         this.executor = executor;
         this.token = parent.child();
+        this.ownAttemptTokens = budget != null || !spec.dependsOn().isEmpty();
     }
 
     void observeWith(TaskObserver observer) {
         this.observer = observer;
+    }
+
+    void startInOrder(StartOrder order) {
+        this.order = order;
     }
 
     @Override
@@ -150,6 +172,12 @@ final class TaskRun implements Runnable {
         thread.hold();
         try {
             if (snapshot.attempt() == 0) {
+                StartOrder waitFor = order;
+                if (waitFor != null && !spec.dependsOn().isEmpty() && !waitFor.await(this, 1, false)) {
+                    // stopped while it waited for what it depends on: it never began
+                    finish(TaskState.CANCELLED, null);
+                    return;
+                }
                 Instant now = CLOCK.instant();
                 transition(spawned -> spawned.launched(now));
                 TaskObserver watcher = observer;
@@ -185,7 +213,7 @@ final class TaskRun implements Runnable {
         int number = granted != null ? ++attemptsInTerm : snapshot.attempt() + 1;
         // a task with a role always runs its attempts under a child, which a revocation
         // cancels without touching the task's own token
-        CancellationToken attemptToken = budget == null && group == null ? token : token.child();
+        CancellationToken attemptToken = ownAttemptTokens || group != null ? token.child() : token;
         if (number > 1 && attemptToken.isCancelled()) {
             // The restart's linearization point is the creation of its token: born
             // cancelled, it
@@ -197,16 +225,51 @@ final class TaskRun implements Runnable {
             finish(TaskState.CANCELLED, null);
             return null;
         }
-        Attempt attempt = new Attempt(this, number, attemptToken, spec.heartbeatTimeoutNanos(), spec.stallAction(),
-                timer, granted);
+        Attempt attempt = new Attempt(this, number, attemptToken, spec, timer, granted);
+        // published before the wait: a restart of what it depends on must find it to stop
+        current = attempt;
+        StartOrder waitFor = order;
+        if (waitFor != null && !waitFor.await(this, number, true)) {
+            current = null;
+            attempt.endLeadership();
+            if (attemptToken != token) {
+                attemptToken.unlinkFromParent();
+            }
+            finish(TaskState.CANCELLED, null);
+            return null;
+        }
         thread.attempting(attempt);
         HeartbeatWatch watch = attempt.watch();
+        Instant readyAt = spec.awaitsReady() ? null : CLOCK.instant();
         LeadershipTerm term = granted != null ? granted.term() : null;
-        transition(before -> before.attemptStarted(number, watch, term));
+        transition(before -> before.attemptStarted(number, watch, readyAt, term));
         if (watch != null) {
             watch.start();
         }
+        StartupWatch startup = attempt.startup();
+        if (startup != null) {
+            startup.start();
+        }
+        if (readyAt != null) {
+            TaskObserver watcher = observer;
+            if (watcher != null) {
+                watcher.ready(this);
+            }
+        }
         return attempt;
+    }
+
+    /** An attempt said it is ready: published once, while it is the one under way. */
+    void attemptReady(Attempt attempt) {
+        Instant now = CLOCK.instant();
+        // a stop for a restart of what it depends on may race this: it marks the attempt
+        // first, then publishes a new snapshot, so this step sees the mark or fails
+        if (transition(running -> attempt.isStoppedForDependency() ? null : running.readied(attempt.attempt(), now))) {
+            TaskObserver watcher = observer;
+            if (watcher != null) {
+                watcher.ready(this);
+            }
+        }
     }
 
     /**
@@ -219,7 +282,7 @@ final class TaskRun implements Runnable {
         if (held != null && !held.revoked().isCancelled()) {
             return held;
         }
-        transition(TaskSnapshot::standby);
+        transition(waiting -> waiting.standby(CLOCK.instant()));
         RoleGroup.Grant next = roles.awaitGrant(token);
         if (next == null) {
             return null;
@@ -240,8 +303,17 @@ final class TaskRun implements Runnable {
      */
     long attemptEnded(Attempt attempt, @Nullable Throwable thrown) {
         HeartbeatWatch watch = attempt.watch();
-        TaskStalledException stall = watch != null ? watch.end() : null;
+        TaskStalledException stalled = watch != null ? watch.end() : null;
+        StartupWatch startup = attempt.startup();
+        TaskStartTimeoutException timedOut = startup != null ? startup.end() : null;
+        // a stall or a start-up time-out that failed the attempt is its failure
+        Exception stall = stalled != null ? stalled : timedOut;
         thread.attempting(null);
+        current = null;
+        StartOrder ordered = order;
+        if (ordered != null) {
+            ordered.left(this);
+        }
         CancellationToken attemptToken = attempt.cancellation();
         boolean revoked = attempt.endLeadership();
         if (attemptToken != token) {
@@ -268,6 +340,13 @@ final class TaskRun implements Runnable {
         if (revoked) {
             return leadershipEnded(attemptToken, thrown);
         }
+        if (stall == null && graceful && attempt.isStoppedForDependency() && !token.isCancelled()) {
+            // stopped for a restart of a task it depends on: it runs again once that one
+            // is
+            // ready (its next attempt waits for it), and nothing is counted
+            transition(TaskSnapshot::requeued);
+            return 0;
+        }
         if (stall == null && graceful) {
             finish(attemptToken.isCancelled() ? TaskState.CANCELLED : TaskState.COMPLETED, null);
             return -1;
@@ -283,6 +362,8 @@ final class TaskRun implements Runnable {
         log(System.Logger.Level.WARNING, "Critical task '" + description() + "' failed on attempt " + attempt.attempt()
                 + "; restarting in " + TimeUnit.NANOSECONDS.toMillis(backoff) + " ms (restart " + restarts + ")",
                 failure);
+        TaskEvents.restarted(description(), attempt.attempt(), restarts, failure, Duration.ofNanos(backoff),
+                thread.current());
         TaskObserver watcher = observer;
         if (watcher != null) {
             watcher.restarting(this, failure, Duration.ofNanos(backoff));
@@ -308,7 +389,7 @@ final class TaskRun implements Runnable {
             finish(TaskState.CANCELLED, null);
             return -1;
         }
-        transition(TaskSnapshot::standby);
+        transition(waiting -> waiting.standby(CLOCK.instant()));
         TaskObserver watcher = observer;
         if (watcher != null) {
             watcher.standby(this, reason);
@@ -345,8 +426,10 @@ final class TaskRun implements Runnable {
             return Objects.requireNonNull(escalated);
         }
         parent.cancel(reasonFor(failed));
+        TaskSnapshot now = snapshot;
+        TaskEvents.failed(description(), now.attempt(), now.restartCount(), thrown, thread.current());
         // after the cancel: the logger calls the cause's toString, and may be slow
-        log(System.Logger.Level.ERROR, failed.logLine(snapshot.restartCount()), failed);
+        log(System.Logger.Level.ERROR, failed.logLine(now.restartCount()), failed);
         return failed;
     }
 
@@ -369,6 +452,10 @@ final class TaskRun implements Runnable {
             parent.cancel(reasonFor(failure));
         }
         thread.release();
+        StartOrder ordered = order;
+        if (ordered != null) {
+            ordered.left(this);
+        }
         Instant at = CLOCK.instant();
         TaskObserver watcher = observer;
         boolean published = watcher != null
@@ -439,16 +526,37 @@ final class TaskRun implements Runnable {
      * Whether the restart policy would run a stalled attempt again; when not, the stall
      * escalates at once.
      */
-    boolean wouldRestart(TaskStalledException stall) {
+    boolean wouldRestart(Throwable stall) {
         return budget != null && escalated == null && !token.isCancelled()
                 && budget.wouldRestart(System.nanoTime(), stall);
     }
 
-    void reportStall(Duration silentFor) {
+    /**
+     * A stall is news: kept for the handle, logged with the stack, committed as a JFR
+     * event, then told to the observer. Runs on the supervision timer's thread.
+     */
+    void reportStall(StallReport stall, @Nullable Thread stalledThread) {
+        lastStall = stall;
+        TaskEvents.stalled(stall, stalledThread);
+        try {
+            logger.log(System.Logger.Level.WARNING, stall.describe());
+        }
+        catch (RuntimeException loggerFailed) {
+            // a broken logger must not keep the listeners from hearing of the stall
+        }
         TaskObserver watcher = observer;
         if (watcher != null) {
-            watcher.stalled(this, silentFor);
+            watcher.stalled(this, stall);
         }
+    }
+
+    /** A stall still under way, captured again: only the handle's view changes. */
+    void recaptureStall(StallReport stall) {
+        lastStall = stall;
+    }
+
+    @Nullable StallReport lastStall() {
+        return lastStall;
     }
 
     /**
@@ -501,6 +609,28 @@ final class TaskRun implements Runnable {
 
     String description() {
         return spec.name();
+    }
+
+    List<String> dependsOn() {
+        return spec.dependsOn();
+    }
+
+    boolean awaitsReady() {
+        return spec.awaitsReady();
+    }
+
+    @Nullable Attempt currentAttempt() {
+        return current;
+    }
+
+    /**
+     * Marks {@code attempt} as stopped for a restart of a task it depends on, and not
+     * ready: those that depend on this task wait from now on. Runs no user code; the
+     * caller cancels the attempt afterwards.
+     */
+    void stoppingForDependency(Attempt attempt) {
+        attempt.markStoppedForDependency();
+        transition(running -> running.stoppingForDependency(attempt.attempt()));
     }
 
     TaskBody body() {

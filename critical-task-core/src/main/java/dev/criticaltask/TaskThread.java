@@ -87,6 +87,28 @@ final class TaskThread {
         return true;
     }
 
+    /** The thread the task holds now, if any: what its JFR events name. */
+    synchronized @Nullable Thread current() {
+        return thread;
+    }
+
+    /**
+     * The thread while it still runs {@code stalled}: a stall's stack must not be taken
+     * of the next attempt, nor of the executor's next job.
+     */
+    synchronized @Nullable Thread running(Attempt stalled) {
+        return attempt == stalled ? thread : null;
+    }
+
+    /**
+     * Where the thread is while it still runs {@code stalled}; null once it does not, so
+     * that the stack is never that of other work.
+     */
+    synchronized StackTraceElement @Nullable [] stackTrace(Attempt stalled) {
+        Thread held = thread;
+        return held != null && attempt == stalled ? held.getStackTrace() : null;
+    }
+
     /** Where the thread is now; empty when the task holds none. */
     synchronized StackTraceElement[] stackTrace() {
         Thread held = thread;

@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 import dev.criticaltask.CriticalTaskRegistry;
+import dev.criticaltask.StallReport;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEvent;
 
@@ -27,7 +29,10 @@ import org.springframework.context.ApplicationEvent;
  * Published when a task with a heartbeat timeout went longer than the timeout without a
  * heartbeat, once per stall, on the registry's heartbeat monitor thread. Whether the
  * stall is only reported or treated as a failure is the task's
- * {@code heartbeat.on-stall}.
+ * {@code heartbeat.on-stall}. The event carries the {@link StallReport}: where the task's
+ * thread was when the stall was found, its stack included. That stack is the listener's
+ * to show or not: the starter itself shows it in the {@code WARN} log and, where
+ * {@code show-details} allows, in the {@code criticaltasks} endpoint.
  */
 public final class CriticalTaskStalledEvent extends ApplicationEvent {
 
@@ -39,6 +44,9 @@ public final class CriticalTaskStalledEvent extends ApplicationEvent {
     /** How long the task had gone without a heartbeat. */
     private final Duration silentFor;
 
+    /** The stall with its stack; null when the publisher had none. */
+    private final transient @Nullable StallReport stall;
+
     /**
      * Creates a new event.
      * @param source the registry of the task
@@ -49,6 +57,27 @@ public final class CriticalTaskStalledEvent extends ApplicationEvent {
         super(source);
         this.taskName = Objects.requireNonNull(taskName, "taskName must not be null");
         this.silentFor = Objects.requireNonNull(silentFor, "silentFor must not be null");
+        this.stall = null;
+    }
+
+    /**
+     * Creates a new event for a stall as the registry found it.
+     * @param source the registry of the task
+     * @param stall the stall, with the task's name and its thread's stack
+     */
+    public CriticalTaskStalledEvent(CriticalTaskRegistry source, StallReport stall) {
+        super(source);
+        this.stall = Objects.requireNonNull(stall, "stall must not be null");
+        this.taskName = stall.taskName();
+        this.silentFor = stall.silentFor();
+    }
+
+    /**
+     * The stall as the registry found it: the attempt, and where the task's thread was.
+     * @return the stall, or {@code null} for an event created without one
+     */
+    public @Nullable StallReport getStall() {
+        return this.stall;
     }
 
     /**

@@ -77,12 +77,15 @@ public final class ArchitectureRules {
      */
     public static final ArchRule NO_PACKAGE_CYCLES = slices().matching("dev.(**)").should().beFreeOfCycles();
 
-    /** The core needs nothing but the JDK and JSpecify's annotations. */
+    /**
+     * The core needs nothing but the JDK and JSpecify's annotations; {@code jdk.jfr} is
+     * the JDK's too, for the tasks' flight-recorder events.
+     */
     public static final ArchRule CORE_NEEDS_ONLY_THE_JDK = classes().that()
         .resideInAPackage("dev.criticaltask")
         .should()
         .onlyDependOnClassesThat()
-        .resideInAnyPackage("java..", "org.jspecify..", "dev.criticaltask")
+        .resideInAnyPackage("java..", "jdk.jfr..", "org.jspecify..", "dev.criticaltask")
         .allowEmptyShould(true);
 
     /**

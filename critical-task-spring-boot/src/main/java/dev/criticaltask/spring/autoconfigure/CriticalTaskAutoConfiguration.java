@@ -17,19 +17,24 @@
 package dev.criticaltask.spring.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.criticaltask.CancellationToken;
 import dev.criticaltask.CriticalTaskRegistry;
 import dev.criticaltask.LeaderElection;
+import dev.criticaltask.CriticalTaskSpec;
 import dev.criticaltask.spring.lifecycle.CommonsLoggingSystemLogger;
+import dev.criticaltask.spring.lifecycle.CriticalTaskExitCodeGenerator;
 import dev.criticaltask.spring.lifecycle.CriticalTaskLifecycle;
 import dev.criticaltask.spring.lifecycle.ProcessExit;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.aot.AotDetector;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.ExitCodeExceptionMapper;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -38,6 +43,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
@@ -57,6 +63,7 @@ import org.springframework.util.ClassUtils;
 @AutoConfiguration
 @ConditionalOnBooleanProperty(name = "critical-task.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(CriticalTaskProperties.class)
+@ImportRuntimeHints(CriticalTaskPropertiesRuntimeHints.class)
 public final class CriticalTaskAutoConfiguration {
 
     /** The name of the root token bean. */
@@ -76,7 +83,8 @@ public final class CriticalTaskAutoConfiguration {
     CriticalTaskAutoConfiguration(CriticalTaskProperties properties, Environment environment) {
         this.properties = properties;
         this.environment = environment;
-        CriticalTaskPropertiesValidator.validate(properties);
+        warnIfDisabledAtRunTimeOnly(environment, AotDetector.useGeneratedArtifacts());
+        CriticalTaskPropertiesValidator.validate(properties, environment);
         if (properties.getLeadership().getElection() == CriticalTaskProperties.Election.LOCK_REGISTRY
                 && !ClassUtils.isPresent("org.springframework.integration.support.leader.LockRegistryLeaderInitiator",
                         getClass().getClassLoader())) {
@@ -121,14 +129,25 @@ public final class CriticalTaskAutoConfiguration {
     @Bean(LIFECYCLE_BEAN_NAME)
     @ConditionalOnMissingBean(name = LIFECYCLE_BEAN_NAME)
     CriticalTaskLifecycle criticalTaskLifecycle(CriticalTaskRegistry criticalTaskRegistry,
-            ConfigurableApplicationContext applicationContext, ObjectProvider<CriticalTaskContributor> contributors) {
+            ConfigurableApplicationContext applicationContext, ObjectProvider<CriticalTaskContributor> contributors,
+            ObjectProvider<CriticalTaskSpecDecorator> decorators,
+            CriticalTaskExitCodeGenerator criticalTaskExitCodeGenerator) {
         CriticalTaskProperties.Shutdown shutdown = this.properties.getShutdown();
         // Created while the context refreshes, so on the thread that created the context.
-        ProcessExit processExit = new ProcessExit(shutdown.getExitCode(), shutdown.isExitProcess());
+        ProcessExit processExit = new ProcessExit(criticalTaskExitCodeGenerator, shutdown.isExitProcess(),
+                shutdown.getTerminationMessagePath());
         return new CriticalTaskLifecycle(criticalTaskRegistry, applicationContext,
-                () -> TaskDefinitions.collect(List.copyOf(contributors.orderedStream().toList()),
-                        this.properties.getTasks()),
+                () -> decorated(TaskDefinitions.collect(List.copyOf(contributors.orderedStream().toList()),
+                        this.properties.getTasks()), decorators.orderedStream().toList()),
                 this.properties.getPhase(), shutdown.getGracePeriod(), processExit);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    CriticalTaskExitCodeGenerator criticalTaskExitCodeGenerator(CriticalTaskRegistry criticalTaskRegistry,
+            ObjectProvider<ExitCodeExceptionMapper> exitCodeExceptionMappers) {
+        return new CriticalTaskExitCodeGenerator(criticalTaskRegistry, this.properties.getShutdown().getExitCode(),
+                () -> exitCodeExceptionMappers.orderedStream().toList());
     }
 
     @Bean
@@ -149,6 +168,37 @@ public final class CriticalTaskAutoConfiguration {
                     "false, or run on Java 21 or later");
         }
         return virtual;
+    }
+
+    /**
+     * Under Spring AOT the conditions were evaluated at build time: this class exists
+     * because critical-task.enabled was true then, and setting it false now changes
+     * nothing. Say so rather than run tasks the configuration seems to turn off.
+     */
+    static void warnIfDisabledAtRunTimeOnly(Environment environment, boolean aot) {
+        if (aot && !environment.getProperty("critical-task.enabled", Boolean.class, true)) {
+            logger.warn("critical-task.enabled=false is ignored: this application runs with the bean definitions "
+                    + "that Spring AOT generated at build time, when critical-task.enabled was true, and conditions "
+                    + "are not evaluated again at run time, so the critical tasks run. To leave them out, set "
+                    + "critical-task.enabled=false where the AOT processing reads it (application.properties at "
+                    + "build time), or run this JVM without the AOT artifacts (-Dspring.aot.enabled=false).");
+        }
+    }
+
+    private static List<CriticalTaskSpec> decorated(List<CriticalTaskSpec> specs,
+            List<CriticalTaskSpecDecorator> decorators) {
+        if (decorators.isEmpty()) {
+            return specs;
+        }
+        List<CriticalTaskSpec> decorated = new ArrayList<>(specs.size());
+        for (CriticalTaskSpec spec : specs) {
+            CriticalTaskSpec current = spec;
+            for (CriticalTaskSpecDecorator decorator : decorators) {
+                current = decorator.decorate(current);
+            }
+            decorated.add(current);
+        }
+        return decorated;
     }
 
     private void warnIfGracePeriodDoesNotFit() {

@@ -18,6 +18,7 @@ package dev.criticaltask.spring.autoconfigure;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.criticaltask.StallAction;
@@ -179,6 +180,14 @@ public final class CriticalTaskProperties {
         private boolean exitProcess = true;
 
         /**
+         * File to write the termination message to after a task failure: one line naming
+         * the task and the class of what it threw, never its message. When not set,
+         * '/dev/termination-log' where that file exists and is writable (never inside a
+         * test). Empty turns it off.
+         */
+        private @Nullable String terminationMessagePath;
+
+        /**
          * How long tasks get to stop after their token was cancelled before they are
          * interrupted.
          * @return the grace-period setting
@@ -231,6 +240,23 @@ public final class CriticalTaskProperties {
          */
         public void setExitProcess(boolean exitProcess) {
             this.exitProcess = exitProcess;
+        }
+
+        /**
+         * File to write the termination message to after a task failure.
+         * @return the termination-message-path setting, or {@code null} for the default
+         */
+        public @Nullable String getTerminationMessagePath() {
+            return this.terminationMessagePath;
+        }
+
+        /**
+         * Sets the termination-message-path setting. File to write the termination
+         * message to after a task failure; empty turns it off.
+         * @param terminationMessagePath the new setting
+         */
+        public void setTerminationMessagePath(@Nullable String terminationMessagePath) {
+            this.terminationMessagePath = terminationMessagePath;
         }
 
     }
@@ -322,6 +348,18 @@ public final class CriticalTaskProperties {
             return this.leadership;
         }
 
+        private final Startup startup = new Startup();
+
+        /**
+         * Names of the tasks this task depends on: it starts only once each of them is
+         * ready (or has completed), stops before them, and is stopped and started again
+         * when one of them restarts. Not set: what the task's definition sets in code, or
+         * none.
+         */
+        private @Nullable List<String> dependsOn;
+
+        private final Observations observations = new Observations();
+
         /**
          * The restart properties.
          * @return the restart setting
@@ -331,11 +369,74 @@ public final class CriticalTaskProperties {
         }
 
         /**
+         * The start-up properties.
+         * @return the startup setting
+         */
+        public Startup getStartup() {
+            return this.startup;
+        }
+
+        /**
+         * Names of the tasks this task depends on.
+         * @return the depends-on setting
+         */
+        public @Nullable List<String> getDependsOn() {
+            return this.dependsOn;
+        }
+
+        /**
+         * Sets the depends-on setting. Names of the tasks this task depends on.
+         * @param dependsOn the new setting
+         */
+        public void setDependsOn(@Nullable List<String> dependsOn) {
+            this.dependsOn = dependsOn;
+        }
+
+        /**
          * The heartbeat properties.
          * @return the heartbeat setting
          */
         public Heartbeat getHeartbeat() {
             return this.heartbeat;
+        }
+
+        /**
+         * The observation properties.
+         * @return the observation setting
+         */
+        public Observations getObservations() {
+            return this.observations;
+        }
+
+    }
+
+    /**
+     * Micrometer Observations of one task: of its attempts, or of its runs when it is a
+     * critical job.
+     */
+    public static final class Observations {
+
+        /**
+         * Whether the task's attempts (or a critical job's runs) are observed when an
+         * ObservationRegistry bean exists.
+         */
+        private boolean enabled = true;
+
+        /**
+         * Whether the task's attempts (or a critical job's runs) are observed.
+         * @return the enabled setting
+         */
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        /**
+         * Sets the enabled setting. Whether the task's attempts (or a critical job's
+         * runs) are observed.
+         * @param enabled the new setting
+         */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
         }
 
     }
@@ -922,6 +1023,63 @@ public final class CriticalTaskProperties {
          */
         public void setInitializeSchema(InitializeSchema initializeSchema) {
             this.initializeSchema = initializeSchema;
+        }
+
+    }
+
+    /**
+     * Start-up of one task: whether the application waits for the task to say it is
+     * ready, and how long the task has to.
+     */
+    public static final class Startup {
+
+        /**
+         * Whether the task is ready only once it calls TaskContext.ready(): until every
+         * such task is ready, the application's readiness state stays REFUSING_TRAFFIC
+         * and the tasks that depend on it wait. Needs a SupervisedTask or
+         * SupervisedAsyncTask bean. Defaults to false: a task is ready once it starts.
+         */
+        private @Nullable Boolean awaitReady;
+
+        /**
+         * How long each attempt of the task has to become ready before it has failed
+         * (with a TaskStartTimeoutException, which goes through the restart policy).
+         * Needs 'await-ready'. Not set: no limit.
+         */
+        private @Nullable Duration timeout;
+
+        /**
+         * Whether the task is ready only once it calls TaskContext.ready().
+         * @return the await-ready setting
+         */
+        public @Nullable Boolean getAwaitReady() {
+            return this.awaitReady;
+        }
+
+        /**
+         * Sets the await-ready setting. Whether the task is ready only once it calls
+         * TaskContext.ready().
+         * @param awaitReady the new setting
+         */
+        public void setAwaitReady(@Nullable Boolean awaitReady) {
+            this.awaitReady = awaitReady;
+        }
+
+        /**
+         * How long each attempt of the task has to become ready before it has failed.
+         * @return the timeout setting
+         */
+        public @Nullable Duration getTimeout() {
+            return this.timeout;
+        }
+
+        /**
+         * Sets the timeout setting. How long each attempt of the task has to become ready
+         * before it has failed.
+         * @param timeout the new setting
+         */
+        public void setTimeout(@Nullable Duration timeout) {
+            this.timeout = timeout;
         }
 
     }

@@ -18,23 +18,17 @@ package dev.criticaltask.spring.autoconfigure;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
 /**
  * A {@code critical-task.*} property has a value that cannot work. Thrown at start-up,
- * and explained by a failure analyzer: the property, its value, why it cannot work and
- * what would.
+ * and explained by a failure analyzer as Boot explains an
+ * {@link InvalidConfigurationPropertyValueException}: the property, its value and where
+ * it was set, why it cannot work and what would.
  */
-public final class InvalidCriticalTaskPropertyException extends RuntimeException {
+public final class InvalidCriticalTaskPropertyException extends InvalidConfigurationPropertyValueException {
 
     private static final long serialVersionUID = 1L;
-
-    /** The full name of the property. */
-    private final String property;
-
-    /** The value as set; {@code null} when the problem is the property's name. */
-    private final @Nullable String value;
-
-    /** Why it cannot work. */
-    private final String reason;
 
     /** What a valid value looks like. */
     private final String expected;
@@ -49,28 +43,14 @@ public final class InvalidCriticalTaskPropertyException extends RuntimeException
      */
     public InvalidCriticalTaskPropertyException(String property, @Nullable Object value, String reason,
             String expected) {
-        super((value != null ? "Invalid value '" + value + "' for property '" + property + "'"
-                : "Property '" + property + "' cannot be used") + ": " + reason);
-        this.property = property;
-        this.value = (value != null) ? value.toString() : null;
-        this.reason = reason;
+        super(property, (value != null) ? value.toString() : null, reason);
         this.expected = expected;
     }
 
-    /**
-     * The full name of the property, such as {@code critical-task.shutdown.exit-code}.
-     */
-    String getProperty() {
-        return this.property;
-    }
-
-    /** The value as set; null when the problem is the property's name, not its value. */
-    @Nullable String getValue() {
-        return this.value;
-    }
-
-    String getReason() {
-        return this.reason;
+    @Override
+    public String getMessage() {
+        return ((getValue() != null) ? "Invalid value '" + getValue() + "' for property '" + getName() + "'"
+                : "Property '" + getName() + "' cannot be used") + ": " + getReason();
     }
 
     /** What a valid value looks like. */

@@ -22,6 +22,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -72,7 +73,66 @@ final class TaskDefinitions implements CriticalTaskDefinitions {
         });
         List<CriticalTaskSpec> specs = new ArrayList<>(definitions.defined.size());
         definitions.defined.values().forEach((task) -> specs.add(definitions.withProperties(task.spec(), task.kind())));
+        definitions.checkDependencies(specs);
         return specs;
+    }
+
+    /**
+     * Every dependency names a defined task, and none forms a cycle; checked here, before
+     * the first task starts, so that the message names the property to fix.
+     */
+    private void checkDependencies(List<CriticalTaskSpec> specs) {
+        Map<String, CriticalTaskSpec> byName = new LinkedHashMap<>();
+        specs.forEach((spec) -> byName.put(spec.name(), spec));
+        for (CriticalTaskSpec spec : specs) {
+            for (String dependency : spec.dependsOn()) {
+                if (!byName.containsKey(dependency)) {
+                    throw new InvalidCriticalTaskPropertyException(propertyPrefix(spec.name()) + ".depends-on",
+                            spec.dependsOn(),
+                            "'" + spec.name() + "' depends on '" + dependency
+                                    + "', but no critical task of that name is defined (it may be disabled, or "
+                                    + "its bean not created)",
+                            "names of defined critical tasks: " + byName.keySet());
+                }
+            }
+        }
+        Set<String> done = new LinkedHashSet<>();
+        for (CriticalTaskSpec spec : specs) {
+            List<String> cycle = cycleFrom(spec, byName, done, new ArrayList<>());
+            if (cycle != null) {
+                String first = cycle.get(0);
+                throw new InvalidCriticalTaskPropertyException(propertyPrefix(first) + ".depends-on",
+                        byName.get(first).dependsOn(),
+                        "the critical tasks depend on each other in a cycle: " + String.join(" -> ", cycle),
+                        "a depends-on that leaves one task of the cycle out");
+            }
+        }
+    }
+
+    /**
+     * The first cycle reachable from {@code spec}, as the path that closes it; or null.
+     */
+    private static List<String> cycleFrom(CriticalTaskSpec spec, Map<String, CriticalTaskSpec> byName, Set<String> done,
+            List<String> path) {
+        if (done.contains(spec.name())) {
+            return null;
+        }
+        int index = path.indexOf(spec.name());
+        if (index >= 0) {
+            List<String> cycle = new ArrayList<>(path.subList(index, path.size()));
+            cycle.add(spec.name());
+            return cycle;
+        }
+        path.add(spec.name());
+        for (String dependency : spec.dependsOn()) {
+            List<String> cycle = cycleFrom(byName.get(dependency), byName, done, path);
+            if (cycle != null) {
+                return cycle;
+            }
+        }
+        path.remove(path.size() - 1);
+        done.add(spec.name());
+        return null;
     }
 
     @Override
@@ -104,7 +164,10 @@ final class TaskDefinitions implements CriticalTaskDefinitions {
      * AsyncCriticalTask".
      */
     static String kind(CriticalTaskSpec spec) {
-        return spec.isAsync() ? "an AsyncCriticalTask" : "a plain CriticalTask";
+        if (spec.isAsync()) {
+            return spec.canSignalReady() ? "a SupervisedAsyncTask" : "an AsyncCriticalTask";
+        }
+        return spec.canSignalReady() ? "a SupervisedTask" : "a plain CriticalTask";
     }
 
     private CriticalTaskSpec apply(CriticalTaskSpec spec, CriticalTaskProperties.Task overrides, String kind) {
@@ -118,6 +181,13 @@ final class TaskDefinitions implements CriticalTaskDefinitions {
         Duration timeout = (heartbeat.getTimeout() != null) ? heartbeat.getTimeout()
                 : spec.heartbeatTimeout().orElse(null);
         StallAction onStall = (heartbeat.getOnStall() != null) ? heartbeat.getOnStall() : spec.stallAction();
+        if (timeout == null && heartbeat.getOnStall() != null) {
+            throw new InvalidCriticalTaskPropertyException(prefix + ".heartbeat.on-stall",
+                    heartbeat.getOnStall().name().toLowerCase(Locale.ROOT),
+                    "'" + spec.name() + "' has no heartbeat timeout, neither in code nor in " + prefix
+                            + ".heartbeat.timeout, so no heartbeat is watched and nothing can stall",
+                    "no value, or set " + prefix + ".heartbeat.timeout as well");
+        }
         if (timeout != null) {
             if (!spec.canHeartbeat()) {
                 throw new InvalidCriticalTaskPropertyException(prefix + ".heartbeat.timeout", timeout, "'" + spec
@@ -128,9 +198,52 @@ final class TaskDefinitions implements CriticalTaskDefinitions {
             }
             applied = applied.withHeartbeat(timeout, onStall);
         }
+        applied = applyStartup(applied, prefix, overrides.getStartup(), kind);
+        List<String> dependsOn = overrides.getDependsOn();
+        if (dependsOn != null) {
+            if (dependsOn.contains(spec.name())) {
+                throw new InvalidCriticalTaskPropertyException(prefix + ".depends-on", dependsOn,
+                        "a task cannot depend on itself", "the names of other critical tasks");
+            }
+            if (dependsOn.stream().anyMatch((name) -> name == null || name.isBlank())) {
+                throw new InvalidCriticalTaskPropertyException(prefix + ".depends-on", dependsOn,
+                        "a task name must not be blank", "the names of other critical tasks");
+            }
+            applied = applied.withDependsOn(dependsOn);
+        }
         String role = overrides.getLeadership().getRole();
         if (role != null) {
             applied = applied.withLeadership(role);
+        }
+        return applied;
+    }
+
+    private static CriticalTaskSpec applyStartup(CriticalTaskSpec spec, String prefix,
+            CriticalTaskProperties.Startup startup, String kind) {
+        boolean awaitReady = (startup.getAwaitReady() != null) ? startup.getAwaitReady() : spec.awaitsReady();
+        Duration timeout = (startup.getTimeout() != null) ? startup.getTimeout() : spec.startupTimeout().orElse(null);
+        if (awaitReady && !spec.canSignalReady()) {
+            throw new InvalidCriticalTaskPropertyException(prefix + ".startup.await-ready", true,
+                    "'" + spec.name() + "' is " + kind + ", which has no TaskContext to say it is ready with",
+                    "false, or define the task as a SupervisedTask or SupervisedAsyncTask bean that calls "
+                            + "context.ready()");
+        }
+        if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+            throw new InvalidCriticalTaskPropertyException(prefix + ".startup.timeout", timeout, "it must be positive",
+                    "a duration such as 30s");
+        }
+        if (timeout != null && !awaitReady) {
+            throw new InvalidCriticalTaskPropertyException(prefix + ".startup.timeout", timeout,
+                    "'" + spec.name() + "' does not await its ready signal, so it is ready as soon as it starts and "
+                            + "a start-up timeout could never run out",
+                    "no value, or also set " + prefix + ".startup.await-ready=true");
+        }
+        CriticalTaskSpec applied = spec;
+        if (awaitReady != spec.awaitsReady()) {
+            applied = applied.withAwaitReady(awaitReady);
+        }
+        if (timeout != null && !spec.startupTimeout().equals(java.util.Optional.of(timeout))) {
+            applied = applied.withStartupTimeout(timeout);
         }
         return applied;
     }
@@ -146,10 +259,11 @@ final class TaskDefinitions implements CriticalTaskDefinitions {
         Duration within = (restart.getWithin() != null) ? restart.getWithin()
                 : base.allowsRestarts() ? base.within() : Duration.ofMinutes(1);
         RestartPolicy policy = base.withLimit(maxRestarts, within);
+        CriticalTaskProperties.Backoff backoff = restart.getBackoff();
         if (!policy.allowsRestarts()) {
+            refuseRestartSettingsWithoutRestarts(prefix, restart);
             return policy;
         }
-        CriticalTaskProperties.Backoff backoff = restart.getBackoff();
         Duration initial = (backoff.getInitial() != null) ? backoff.getInitial() : policy.initialBackoff();
         Duration max = (backoff.getMax() != null) ? backoff.getMax() : policy.maxBackoff();
         if (max.compareTo(initial) < 0) {
@@ -161,6 +275,34 @@ final class TaskDefinitions implements CriticalTaskDefinitions {
                     "a backoff.max at least as long as backoff.initial");
         }
         return policy.withBackoff(initial, max);
+    }
+
+    /**
+     * A restart window or backoff for a task that is never restarted would change
+     * nothing: most likely max-restarts was forgotten, or misspelt.
+     */
+    private static void refuseRestartSettingsWithoutRestarts(String prefix, CriticalTaskProperties.Restart restart) {
+        CriticalTaskProperties.Backoff backoff = restart.getBackoff();
+        String property = null;
+        Object value = null;
+        if (restart.getWithin() != null) {
+            property = ".restart.within";
+            value = restart.getWithin();
+        }
+        else if (backoff.getInitial() != null) {
+            property = ".restart.backoff.initial";
+            value = backoff.getInitial();
+        }
+        else if (backoff.getMax() != null) {
+            property = ".restart.backoff.max";
+            value = backoff.getMax();
+        }
+        if (property != null) {
+            throw new InvalidCriticalTaskPropertyException(prefix + property, value,
+                    "the task is never restarted (max-restarts is 0, in code or in " + prefix
+                            + ".restart.max-restarts), so the setting would change nothing",
+                    "no value, or set " + prefix + ".restart.max-restarts to a positive number as well");
+        }
     }
 
     private record Defined(CriticalTaskSpec spec, String kind) {

@@ -66,6 +66,11 @@ final class CriticalTaskHealthIndicator implements HealthIndicator {
     public Health health() {
         Health.Builder health = Health.status(status(task)).withDetail("state", task.state().name());
         task.startedAt().ifPresent(startedAt -> health.withDetail("startedAt", startedAt.toString()));
+        health.withDetail("ready", task.isReady());
+        task.readyAt().ifPresent(readyAt -> health.withDetail("readySince", readyAt.toString()));
+        if (!task.dependsOn().isEmpty()) {
+            health.withDetail("dependsOn", task.dependsOn());
+        }
         task.finishedAt().ifPresent(finishedAt -> health.withDetail("finishedAt", finishedAt.toString()));
         task.sinceLastHeartbeat().ifPresent(silent -> health.withDetail("sinceLastHeartbeat", silent.toString()));
         if (task.restartCount() > 0) {

@@ -29,10 +29,12 @@ import org.jspecify.annotations.Nullable;
  * as {@code main} returns.
  *
  * <p>
- * One non-daemon thread waits while the root token is not cancelled and at least one task
- * is live; it is started again when a task is spawned after the last one ended. Before it
- * ends it hands a failure over to the {@link FailureShutdown}, whose own non-daemon
- * thread then keeps the JVM alive until the exit code is set.
+ * One non-daemon thread waits while the lifecycle runs, the root token is not cancelled
+ * and at least one task is live; it is started again when a task is spawned after the
+ * last one ended, and when the lifecycle starts again after a stop. A stopped (or paused)
+ * context does not keep the JVM alive. Before the thread ends it hands a failure over to
+ * the {@link FailureShutdown}, whose own non-daemon thread then keeps the JVM alive until
+ * the exit code is set.
  */
 final class KeepAlive implements CriticalTaskListener {
 
@@ -53,19 +55,30 @@ final class KeepAlive implements CriticalTaskListener {
         this.failureShutdown = failureShutdown;
     }
 
-    /** Starts the keep-alive thread if a task is live and none runs yet. */
+    /**
+     * The lifecycle has started: starts the keep-alive thread if a task is live and none
+     * runs yet.
+     */
     void start() {
         synchronized (this.monitor) {
-            if (this.thread == null && shouldStayAlive()) {
-                Thread keepAlive = new Thread(this::keepAlive, THREAD_NAME);
-                keepAlive.setDaemon(false);
-                this.thread = keepAlive;
-                keepAlive.start();
-            }
+            this.stopped = false;
+            startIfNeeded();
         }
     }
 
-    /** Lets the keep-alive thread end for good: the lifecycle has stopped. */
+    /** Guarded by {@code monitor}. */
+    private void startIfNeeded() {
+        if (this.thread == null && shouldStayAlive()) {
+            Thread keepAlive = new Thread(this::keepAlive, THREAD_NAME);
+            keepAlive.setDaemon(false);
+            this.thread = keepAlive;
+            keepAlive.start();
+        }
+    }
+
+    /**
+     * Lets the keep-alive thread end: the lifecycle has stopped, until it starts again.
+     */
     void stop() {
         synchronized (this.monitor) {
             this.stopped = true;
@@ -82,7 +95,9 @@ final class KeepAlive implements CriticalTaskListener {
 
     @Override
     public void started(CriticalTaskHandle task) {
-        start();
+        synchronized (this.monitor) {
+            startIfNeeded();
+        }
     }
 
     @Override
@@ -101,28 +116,41 @@ final class KeepAlive implements CriticalTaskListener {
     }
 
     private void keepAlive() {
-        try {
-            synchronized (this.monitor) {
+        boolean interrupted = false;
+        synchronized (this.monitor) {
+            try {
                 while (shouldStayAlive()) {
                     this.monitor.wait();
                 }
             }
+            catch (InterruptedException ex) {
+                interrupted = true;
+            }
+            finally {
+                // In the same step as the decision to end: a task that starts from now on
+                // sees no thread and starts one (issue #19, item 8).
+                if (this.thread == Thread.currentThread()) {
+                    this.thread = null;
+                }
+            }
         }
-        catch (InterruptedException ex) {
+        // Hand over before this thread ends, so that a failure's exit code cannot lose
+        // the
+        // race against the JVM ending with 0 for want of non-daemon threads.
+        // The registry's first failure, not only the root's reason: a task that fails
+        // after a stop cancelled the root without a reason has failed all the same.
+        this.registry.firstFailure().ifPresent(this.failureShutdown::trigger);
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        finally {
-            // Hand over before this thread ends, so that a failure's exit code cannot
-            // lose the race
-            // against the JVM ending with 0 for want of non-daemon threads.
-            this.registry.rootToken()
-                .reason()
-                .filter(CriticalTaskFailedException.class::isInstance)
-                .map(CriticalTaskFailedException.class::cast)
-                .ifPresent(this.failureShutdown::trigger);
-            synchronized (this.monitor) {
-                this.thread = null;
-            }
+    }
+
+    /**
+     * {@return the keep-alive thread, if one runs or is about to end}
+     */
+    @Nullable Thread thread() {
+        synchronized (this.monitor) {
+            return this.thread;
         }
     }
 

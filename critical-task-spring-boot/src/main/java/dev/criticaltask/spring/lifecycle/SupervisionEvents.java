@@ -21,6 +21,7 @@ import java.time.Duration;
 import dev.criticaltask.CriticalTaskHandle;
 import dev.criticaltask.CriticalTaskListener;
 import dev.criticaltask.CriticalTaskRegistry;
+import dev.criticaltask.StallReport;
 import dev.criticaltask.spring.CriticalTaskRestartedEvent;
 import dev.criticaltask.spring.CriticalTaskStalledEvent;
 
@@ -49,8 +50,8 @@ final class SupervisionEvents implements CriticalTaskListener {
     }
 
     @Override
-    public void stalled(CriticalTaskHandle task, Duration silentFor) {
-        this.publisher.publishEvent(new CriticalTaskStalledEvent(this.registry, task.description(), silentFor));
+    public void stalled(CriticalTaskHandle task, StallReport stall) {
+        this.publisher.publishEvent(new CriticalTaskStalledEvent(this.registry, stall));
     }
 
 }

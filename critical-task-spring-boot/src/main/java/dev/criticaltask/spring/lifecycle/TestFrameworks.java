@@ -19,13 +19,20 @@ package dev.criticaltask.spring.lifecycle;
 import java.util.List;
 
 /**
- * Tells whether the current thread runs inside a test framework, by looking at its stack,
- * the way Spring Boot's DevTools decides not to restart inside tests.
+ * Tells whether this JVM runs tests, in which the process must never be exited.
  *
  * <p>
- * Both {@code @SpringBootTest} and {@code ApplicationContextRunner} create their contexts
- * on a thread whose stack contains the test engine, whereas a real application's
- * {@code main} thread never does, even when its classpath holds the test libraries.
+ * The rule that holds whichever thread starts a context: the
+ * {@value ProcessExit#TEST_JVM_PROPERTY} system property is {@code true}, which the
+ * starter's JUnit Platform {@code LauncherSessionListener} sets as soon as a launcher
+ * session opens (Maven Surefire, Gradle and the IDEs all run tests in one), and which a
+ * build can set for another runner.
+ *
+ * <p>
+ * As a fallback for other runners, the stack of the thread that creates a context is
+ * looked at, the way Spring Boot's DevTools decides not to restart inside tests: a frame
+ * of a test framework there means a test. A real application's {@code main} thread never
+ * has one, even when its classpath holds the test libraries.
  */
 final class TestFrameworks {
 
@@ -34,6 +41,13 @@ final class TestFrameworks {
             "io.cucumber.", "cucumber.runtime.", "org.spockframework.", "io.kotest.");
 
     private TestFrameworks() {
+    }
+
+    /**
+     * {@return whether this JVM is known to run tests}
+     */
+    static boolean isTestJvm() {
+        return Boolean.getBoolean(ProcessExit.TEST_JVM_PROPERTY);
     }
 
     /** Whether a test framework's frame is on the calling thread's stack. */

@@ -263,8 +263,10 @@ public final class CriticalJob implements AsyncCriticalTask {
         CompletableFuture<@Nullable Void> current;
         boolean late = false;
         boolean dropped = false;
+        boolean closing;
         synchronized (this.lock) {
-            if (isClosing()) {
+            closing = isClosing();
+            if (closing) {
                 // the registry stops: whether or not its cancel has reached this job's
                 // attempt yet,
                 // the failure is not what shuts the application down
@@ -293,8 +295,14 @@ public final class CriticalJob implements AsyncCriticalTask {
             late = true;
         }
         if (late) {
+            // A stop that is not a close (the context stopped or paused) ends the task
+            // gracefully; the next start runs it again, and its failures count from then.
             logger.warn("Critical job '" + this.name + "' (" + methodDescription() + " of bean '" + this.beanName
-                    + "') failed after its task had stopped; the application is shutting down: " + failure);
+                    + "') failed after its task had stopped; "
+                    + (closing ? "the application is shutting down: "
+                            : "it runs again when the application context starts, and only then do its failures "
+                                    + "shut the application down: ")
+                    + failure);
         }
         else if (dropped) {
             logger.warn("Critical job '" + this.name + "' failed while " + MAX_QUEUED_FAILURES

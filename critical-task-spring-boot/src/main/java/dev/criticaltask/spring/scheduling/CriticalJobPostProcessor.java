@@ -128,7 +128,7 @@ public final class CriticalJobPostProcessor extends AbstractBeanFactoryAwareAdvi
         Map<Method, CriticalJob> beanJobs = new LinkedHashMap<>();
         found.forEach((method, critical) -> beanJobs.put(method, this.jobs.register(beanName, critical)));
         return advise(bean, beanName,
-                new DefaultPointcutAdvisor(new JobPointcut(beanJobs), new JobInterceptor(beanJobs)));
+                new DefaultPointcutAdvisor(new JobPointcut(beanJobs), new JobInterceptor(beanJobs, this.jobs)));
     }
 
     /**
@@ -221,8 +221,11 @@ public final class CriticalJobPostProcessor extends AbstractBeanFactoryAwareAdvi
 
         private final Map<Method, CriticalJob> jobs;
 
-        JobInterceptor(Map<Method, CriticalJob> jobs) {
+        private final CriticalJobs all;
+
+        JobInterceptor(Map<Method, CriticalJob> jobs, CriticalJobs all) {
             this.jobs = jobs;
+            this.all = all;
         }
 
         @Override
@@ -238,16 +241,32 @@ public final class CriticalJobPostProcessor extends AbstractBeanFactoryAwareAdvi
                 return null;
             }
             CriticalJob.Run run = job.runStarted();
+            CriticalJobRunObserver observer = this.all.runObserver();
+            CriticalJobRunObserver.RunEnd observed = (observer != null) ? observer.runStarting(job) : null;
             Object result;
             try {
                 result = invocation.proceed();
             }
             catch (Throwable failure) {
+                observed(observed, failure);
                 job.runEnded(run, failure);
                 throw failure;
             }
+            observed(observed, null);
             job.runEnded(run, null);
             return result;
+        }
+
+        private static void observed(CriticalJobRunObserver.@Nullable RunEnd observed, @Nullable Throwable failure) {
+            if (observed != null) {
+                try {
+                    observed.runEnded(failure);
+                }
+                catch (RuntimeException ignored) {
+                    // an observer must not change how the run ends, nor keep the job from
+                    // hearing it
+                }
+            }
         }
 
     }

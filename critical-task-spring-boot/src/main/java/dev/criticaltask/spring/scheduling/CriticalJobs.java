@@ -56,6 +56,8 @@ public final class CriticalJobs {
 
     private final CriticalJobSchedules schedules = new CriticalJobSchedules();
 
+    private volatile @Nullable CriticalJobRunObserver runObserver;
+
     CriticalJobs() {
     }
 
@@ -107,6 +109,19 @@ public final class CriticalJobs {
         }
         jobs.forEach((job) -> job.supervisedBy(registry));
         return jobs;
+    }
+
+    /**
+     * Has each run of every job heard by {@code observer} from now on (observations of
+     * job runs, say); {@code null} stops it. Runs already under way are not heard.
+     * @param observer what hears the runs, or {@code null}
+     */
+    public void observeRuns(@Nullable CriticalJobRunObserver observer) {
+        this.runObserver = observer;
+    }
+
+    @Nullable CriticalJobRunObserver runObserver() {
+        return this.runObserver;
     }
 
     /**

@@ -336,7 +336,7 @@ class AsyncAndReactiveTaskBeansTests {
 
     private static FailureAnalysis analyze(AssertableApplicationContext context) {
         assertThat(context).hasFailed();
-        return new InvalidCriticalTaskPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+        return FailureAnalyses.ofInvalidProperty(context.getStartupFailure());
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -20,15 +20,30 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
+import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The configuration processor turns the properties' Javadoc into metadata that IDEs show.
+ * The configuration processor turns the properties' Javadoc into metadata that IDEs show;
+ * the per-task keys, which it cannot describe (they are the fields of a map's values),
+ * come from {@code additional-spring-configuration-metadata.json}. The keys the
+ * properties classes bind, the metadata and the table of {@code docs/properties.md} agree
+ * key for key.
  */
 @Tag("spring")
 class ConfigurationMetadataTests {
@@ -43,6 +58,70 @@ class ConfigurationMetadataTests {
         assertThat(metadata).contains("\"defaultValue\": \"20s\"", "\"defaultValue\": 2147479551",
                 "spring.lifecycle.timeout-per-shutdown-phase", "spring.threads.virtual.enabled",
                 "Whether every @Scheduled method and every @Async method that returns void is critical");
+    }
+
+    @Test
+    void whenPerTaskKeysAreReadFromTheClassesShouldEachHaveMetadataWithADescriptionAndADefault() throws IOException {
+        Map<String, Map<String, Object>> metadata = metadataByName();
+        Map<String, String> documentedDefaults = documentedDefaults();
+        List<String> perTaskKeys = keys().stream().filter((key) -> key.startsWith("critical-task.tasks.")).toList();
+        assertThat(perTaskKeys).isNotEmpty();
+        for (String key : perTaskKeys) {
+            assertThat(metadata).as("metadata for %s", key).containsKey(key);
+            Map<String, Object> property = metadata.get(key);
+            assertThat((String) property.get("description")).as("description of %s", key).isNotBlank();
+            assertThat(property.get("type")).as("type of %s", key).isNotNull();
+            if ("unset".equals(documentedDefaults.get(key))) {
+                assertThat(property).as("%s has no default", key).doesNotContainKey("defaultValue");
+            }
+            else {
+                assertThat(property).as("default of %s", key).containsKey("defaultValue");
+                assertThat("`" + property.get("defaultValue") + "`").as("documented default of %s", key)
+                    .isEqualTo(documentedDefaults.get(key));
+            }
+        }
+    }
+
+    @Test
+    void whenKeysAreListedShouldBeTheSameInTheClassesTheMetadataAndTheDocs() throws IOException {
+        Set<String> bound = new TreeSet<>(keys());
+        bound.add("critical-task.tasks");
+        Set<String> described = metadataByName().keySet()
+            .stream()
+            .filter((name) -> name.startsWith("critical-task."))
+            .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> documented = new TreeSet<>(documentedDefaults().keySet());
+        assertThat(described).as("metadata").isEqualTo(bound);
+        assertThat(documented).as("docs/properties.md").isEqualTo(bound);
+    }
+
+    /** What the properties classes bind; an index of a list is the list's own key. */
+    private static List<String> keys() {
+        return CriticalTaskPropertyKeys.criticalTask()
+            .keys()
+            .stream()
+            .filter((key) -> !key.endsWith("[<index>]"))
+            .toList();
+    }
+
+    private Map<String, Map<String, Object>> metadataByName() throws IOException {
+        List<Map<String, Object>> properties = JsonPath.read(starterMetadata(), "$.properties");
+        Map<String, Map<String, Object>> byName = new LinkedHashMap<>();
+        properties.forEach((property) -> byName.put((String) property.get("name"), property));
+        return byName;
+    }
+
+    /**
+     * The table of docs/properties.md: each key under critical-task. with its default.
+     */
+    private static Map<String, String> documentedDefaults() throws IOException {
+        String page = Files.readString(Path.of("..", "docs", "properties.md"));
+        Matcher row = Pattern.compile("(?m)^\\| `(critical-task\\.[^`]+)` \\| ([^|]+) \\|").matcher(page);
+        Map<String, String> defaults = new LinkedHashMap<>();
+        while (row.find()) {
+            defaults.put(row.group(1), row.group(2).trim());
+        }
+        return defaults;
     }
 
     private String starterMetadata() throws IOException {

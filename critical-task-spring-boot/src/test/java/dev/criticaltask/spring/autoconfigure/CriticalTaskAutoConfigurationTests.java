@@ -46,6 +46,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.support.SpringFactoriesLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -274,13 +276,15 @@ class CriticalTaskAutoConfigurationTests {
     }
 
     @Test
-    void whenFailureAnalyzersAreLoadedShouldIncludeTheInvalidPropertyAnalyzer() {
+    void whenFailureAnalyzersAreLoadedShouldIncludeThePropertyAnalyzers() {
         assertThat(SpringFactoriesLoader.forDefaultResourceLocation(getClass().getClassLoader())
-            .load(FailureAnalyzer.class, null,
+            .load(FailureAnalyzer.class,
+                    SpringFactoriesLoader.ArgumentResolver.of(Environment.class, new StandardEnvironment()),
                     SpringFactoriesLoader.FailureHandler.handleMessage((message, failure) -> {
                         // other analyzers want constructor arguments: not the point here
                     })))
-            .hasAtLeastOneElementOfType(InvalidCriticalTaskPropertyFailureAnalyzer.class);
+            .hasAtLeastOneElementOfType(InvalidCriticalTaskPropertyFailureAnalyzer.class)
+            .hasAtLeastOneElementOfType(UnknownCriticalTaskPropertyFailureAnalyzer.class);
     }
 
     @Test
@@ -316,7 +320,7 @@ class CriticalTaskAutoConfigurationTests {
     }
 
     static FailureAnalysis analyze(Throwable failure) {
-        FailureAnalysis analysis = new InvalidCriticalTaskPropertyFailureAnalyzer().analyze(failure);
+        FailureAnalysis analysis = FailureAnalyses.ofInvalidProperty(failure);
         assertThat(analysis).isNotNull();
         return analysis;
     }

@@ -177,6 +177,11 @@ class CriticalTaskSupervisionTests {
                     .satisfies((event) -> {
                         assertThat(event.getTaskName()).isEqualTo("silent");
                         assertThat(event.getSilentFor()).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+                        assertThat(event.getStall()).isNotNull();
+                        assertThat(event.getStall().attempt()).isEqualTo(1);
+                        assertThat(event.getStall().stackTrace()).extracting(StackTraceElement::getMethodName)
+                            .contains("await");
+                        assertThat(event.getStall().threadName()).isEqualTo("critical-task-silent");
                     });
                 assertThat(context.getSourceApplicationContext().isActive()).isTrue();
             });
@@ -230,7 +235,7 @@ class CriticalTaskSupervisionTests {
             cause = cause.getCause();
         }
         assertThat(cause).as("an InvalidCriticalTaskPropertyException in %s", failure).isNotNull();
-        return new InvalidCriticalTaskPropertyFailureAnalyzer().analyze(failure);
+        return FailureAnalyses.ofInvalidProperty(failure);
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -17,10 +17,12 @@
 package dev.criticaltask.spring.autoconfigure;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.core.env.StandardEnvironment;
 
 /**
- * What Boot's failure analysis shows for an {@link InvalidCriticalTaskPropertyException},
- * for tests outside this package; the analyzer itself is package-private, as Boot's are.
+ * What Boot's failure analysis shows for an {@link InvalidCriticalTaskPropertyException}
+ * or an unknown property, for tests outside this package; the analyzer itself is
+ * package-private, as Boot's are.
  */
 public final class FailureAnalyses {
 
@@ -33,7 +35,16 @@ public final class FailureAnalyses {
      * @return its analysis, or {@code null} when no invalid property caused it
      */
     public static FailureAnalysis ofInvalidProperty(Throwable failure) {
-        return new InvalidCriticalTaskPropertyFailureAnalyzer().analyze(failure);
+        return new InvalidCriticalTaskPropertyFailureAnalyzer(new StandardEnvironment()).analyze(failure);
+    }
+
+    /**
+     * The analysis of a failure caused by properties that bind to no key.
+     * @param failure the start-up failure
+     * @return its analysis, or {@code null} when no unknown property caused it
+     */
+    public static FailureAnalysis ofUnknownProperty(Throwable failure) {
+        return new UnknownCriticalTaskPropertyFailureAnalyzer().analyze(failure);
     }
 
 }

@@ -207,7 +207,9 @@ class ChildProcessTests {
         ChildProcess child = this.children.start("fail", "--critical-task.shutdown.exit-code=0");
         assertThat(child.awaitExit()).isNotZero();
         assertThat(child.output()).contains("APPLICATION FAILED TO START")
-            .contains("The property 'critical-task.shutdown.exit-code' has the invalid value '0'")
+            .contains("Invalid value '0' for configuration property 'critical-task.shutdown.exit-code' "
+                    + "(originating from '\"critical-task.shutdown.exit-code\" from property source "
+                    + "\"commandLineArgs\"')")
             .contains("Update the property 'critical-task.shutdown.exit-code'")
             .doesNotContain("READY");
     }

@@ -116,6 +116,12 @@ final class CriticalJobContributor implements CriticalTaskContributor, Ordered {
             registry.spawn(spec);
         }
         catch (IllegalStateException stopping) {
+            if (registry.isPaused() && !registry.isStopping()) {
+                // the context is stopped: the next start collects every job, this one too
+                logger.debug("Critical job '" + job.name() + "' was created while the application context is "
+                        + "stopped; it runs from the next start");
+                return;
+            }
             // the registry stops, so the application is closing: the job's failures are
             // only logged
             logger.warn("Critical job '" + job.name() + "' was created while the application is stopping; "

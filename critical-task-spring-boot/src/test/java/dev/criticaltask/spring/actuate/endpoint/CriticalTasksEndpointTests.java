@@ -18,13 +18,18 @@ package dev.criticaltask.spring.actuate.endpoint;
 
 import java.security.Principal;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 
 import dev.criticaltask.CriticalTaskHandle;
 import dev.criticaltask.CriticalTaskRegistry;
+import dev.criticaltask.CriticalTaskSpec;
+import dev.criticaltask.StallAction;
 import dev.criticaltask.TaskState;
 import dev.criticaltask.spring.actuate.endpoint.CriticalTasksEndpoint.CriticalTasksDescriptor;
 import dev.criticaltask.spring.actuate.endpoint.CriticalTasksEndpoint.FailureDescriptor;
+import dev.criticaltask.spring.actuate.endpoint.CriticalTasksEndpoint.StallDescriptor;
 import dev.criticaltask.spring.actuate.endpoint.CriticalTasksEndpoint.TaskDescriptor;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -43,7 +48,9 @@ import static org.awaitility.Awaitility.await;
 @Tag("spring")
 class CriticalTasksEndpointTests {
 
-    private final CriticalTaskRegistry registry = new CriticalTaskRegistry();
+    private final CriticalTaskRegistry registry = CriticalTaskRegistry.builder()
+        .logger(dev.criticaltask.testsupport.SilentLogger.discarding())
+        .build();
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -110,6 +117,45 @@ class CriticalTasksEndpointTests {
         assertThat(task.state()).isEqualTo(TaskState.FAILED);
         assertThat(task.failure())
             .isEqualTo(new FailureDescriptor("broken", IllegalStateException.class.getName(), null));
+    }
+
+    @Test
+    void showsWhereAStalledTaskIsStuckOnlyWhereDetailsAreShown() {
+        CountDownLatch release = new CountDownLatch(1);
+        CriticalTaskHandle stalled = registry.spawn(CriticalTaskSpec.supervised("stuck", context -> {
+            context.heartbeat();
+            stuckInTheNightlyExport(release);
+        }).withHeartbeat(Duration.ofMillis(50), StallAction.REPORT));
+        try {
+            await().until(() -> stalled.lastStall().isPresent());
+            CriticalTasksEndpoint endpoint = new CriticalTasksEndpoint(registry, Show.WHEN_AUTHORIZED, Set.of("ops"));
+
+            StallDescriptor shown = endpoint.criticalTask("stuck", user("ops")).lastStall();
+            assertThat(shown).isNotNull();
+            assertThat(shown.attempt()).isEqualTo(1);
+            assertThat(shown.action()).isEqualTo("REPORT");
+            assertThat(shown.thread()).isEqualTo("critical-task-stuck");
+            assertThat(shown.stackTrace()).anySatisfy(frame -> assertThat(frame)
+                .contains(CriticalTasksEndpointTests.class.getName() + ".stuckInTheNightlyExport("));
+
+            for (SecurityContext caller : List.of(SecurityContext.NONE, user("dev"))) {
+                TaskDescriptor hidden = endpoint.criticalTask("stuck", caller);
+                assertThat(hidden.lastStall()).isNotNull();
+                assertThat(hidden.lastStall().silentFor()).isGreaterThanOrEqualTo(Duration.ofMillis(50));
+                assertThat(hidden.lastStall().stackTrace()).isNull();
+                assertThat(hidden.toString()).doesNotContain("stuckInTheNightlyExport");
+                assertThat(endpoint.criticalTasks(caller).toString()).doesNotContain("stuckInTheNightlyExport");
+            }
+            assertThat(endpoint(Show.NEVER).criticalTasks(user("ops")).toString())
+                .doesNotContain("stuckInTheNightlyExport");
+        }
+        finally {
+            release.countDown();
+        }
+    }
+
+    private static void stuckInTheNightlyExport(CountDownLatch release) throws InterruptedException {
+        release.await();
     }
 
     @Test

@@ -1,0 +1,33 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.criticaltask;
+
+import jdk.jfr.Description;
+import jdk.jfr.Label;
+import jdk.jfr.Name;
+
+/** A task's failure escalated: its parent token is cancelled. */
+@Name("dev.criticaltask.TaskFailed")
+@Label("Critical Task Failed")
+@Description("A critical task failed with no restart left; its parent token is cancelled")
+final class TaskFailedEvent extends TaskEvent {
+
+    @Label("Restarts")
+    @Description("How many times the task had been restarted before")
+    int restarts;
+
+}
