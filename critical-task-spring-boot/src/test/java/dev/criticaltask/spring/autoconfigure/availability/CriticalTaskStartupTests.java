@@ -28,7 +28,9 @@ import dev.criticaltask.SupervisedTask;
 import dev.criticaltask.TaskState;
 import dev.criticaltask.spring.actuate.endpoint.CriticalTasksEndpoint;
 import dev.criticaltask.spring.autoconfigure.CriticalTaskAutoConfiguration;
+import dev.criticaltask.reactor.SupervisedReactiveTask;
 import dev.criticaltask.spring.autoconfigure.FailureAnalyses;
+import dev.criticaltask.spring.autoconfigure.ReactiveCriticalTaskAutoConfiguration;
 import dev.criticaltask.spring.autoconfigure.endpoint.CriticalTaskEndpointAutoConfiguration;
 import dev.criticaltask.spring.autoconfigure.health.CriticalTaskHealthAutoConfiguration;
 import dev.criticaltask.spring.autoconfigure.metrics.CriticalTaskMetricsAutoConfiguration;
@@ -37,6 +39,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Sinks;
 
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -152,6 +155,25 @@ class CriticalTaskStartupTests {
     }
 
     @Test
+    void whenASupervisedReactiveTaskBeanAwaitsReadyShouldBeReadyOnItsFirstElement() {
+        this.contextRunner.withConfiguration(AutoConfigurations.of(ReactiveCriticalTaskAutoConfiguration.class))
+            .withUserConfiguration(Quotes.class, Orders.class)
+            .withPropertyValues("critical-task.tasks.quotes.startup.await-ready=true",
+                    "critical-task.tasks.orders.depends-on=quotes")
+            .run((context) -> {
+                CriticalTaskRegistry registry = context.getBean(CriticalTaskRegistry.class);
+                Sinks.Many<String> quotes = context.getBean(Quotes.class).sink;
+                await().until(() -> quotes.currentSubscriberCount() == 1);
+                assertThat(registry.find("orders").orElseThrow().startedAt()).isEmpty();
+
+                quotes.tryEmitNext("tea 2.80");
+
+                await().until(() -> context.getBean(Orders.class).events.contains("started"));
+                assertThat(registry.find("quotes").orElseThrow().isReady()).isTrue();
+            });
+    }
+
+    @Test
     void whenDependsOnNamesNoTaskShouldFailStartUpNamingBothTasks() {
         this.contextRunner.withUserConfiguration(Orders.class)
             .withPropertyValues("critical-task.tasks.orders.depends-on=prizes")
@@ -241,6 +263,18 @@ class CriticalTaskStartupTests {
                 context.ready();
                 context.cancellation().await();
             };
+        }
+
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Quotes {
+
+        final Sinks.Many<String> sink = Sinks.many().multicast().onBackpressureBuffer();
+
+        @Bean
+        SupervisedReactiveTask quotes() {
+            return (context) -> this.sink.asFlux().doOnNext((quote) -> context.ready());
         }
 
     }
