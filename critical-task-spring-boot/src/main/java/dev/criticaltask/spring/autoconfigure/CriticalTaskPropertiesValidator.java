@@ -97,7 +97,10 @@ final class CriticalTaskPropertiesValidator {
             ConfigurationPropertySource source, ConfigurationPropertyName name) {
         ConfigurationProperty property = source.getConfigurationProperty(name);
         String origin = (property != null) ? origin(source, property) : "property source " + sourceName(source);
-        return new UnknownCriticalTaskPropertyException.UnknownProperty(written(name), origin, keys.nearest(name));
+        // a source that keeps the name as written says so in its origin
+        String written = (property != null && property.getOrigin() instanceof PropertySourceOrigin propertyOrigin)
+                ? propertyOrigin.getPropertyName() : written(name);
+        return new UnknownCriticalTaskPropertyException.UnknownProperty(written, origin, keys.nearest(name));
     }
 
     /** The name as it was written, camel case and all, where the source kept it. */
