@@ -578,11 +578,10 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         }
         List<UnstoppedTask> unstopped = new ArrayList<>(outlived.size());
         for (CriticalTaskHandle task : outlived) {
-            Thread straggler = task.run().thread().current();
             StackTraceElement[] stack = task.run().thread().stackTrace();
             if (!task.isFinished()) {
                 unstopped.add(new UnstoppedTask(task.description(), List.of(stack)));
-                TaskEvents.straggler(task.description(), task.attempt(), grace, List.of(stack), straggler);
+                TaskEvents.straggler(task.description(), task.attempt(), grace, List.of(stack), task.run().thread());
                 task.run().interruptIfRunning();
             }
         }

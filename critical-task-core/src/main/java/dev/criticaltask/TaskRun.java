@@ -304,8 +304,7 @@ final class TaskRun implements Runnable {
         log(System.Logger.Level.WARNING, "Critical task '" + description() + "' failed on attempt " + attempt.attempt()
                 + "; restarting in " + TimeUnit.NANOSECONDS.toMillis(backoff) + " ms (restart " + restarts + ")",
                 failure);
-        TaskEvents.restarted(description(), attempt.attempt(), restarts, failure, Duration.ofNanos(backoff),
-                thread.current());
+        TaskEvents.restarted(description(), attempt.attempt(), restarts, failure, Duration.ofNanos(backoff), thread);
         TaskObserver watcher = observer;
         if (watcher != null) {
             watcher.restarting(this, failure, Duration.ofNanos(backoff));
@@ -343,7 +342,7 @@ final class TaskRun implements Runnable {
         }
         parent.cancel(reasonFor(failed));
         TaskSnapshot now = snapshot;
-        TaskEvents.failed(description(), now.attempt(), now.restartCount(), thrown, thread.current());
+        TaskEvents.failed(description(), now.attempt(), now.restartCount(), thrown, thread);
         // after the cancel: the logger calls the cause's toString, and may be slow
         log(System.Logger.Level.ERROR, failed.logLine(now.restartCount()), failed);
         return failed;
@@ -455,7 +454,9 @@ final class TaskRun implements Runnable {
         lastStall = stall;
         TaskEvents.stalled(stall, stalledThread);
         try {
-            logger.log(System.Logger.Level.WARNING, stall.describe());
+            if (logger.isLoggable(System.Logger.Level.WARNING)) {
+                logger.log(System.Logger.Level.WARNING, stall.describe());
+            }
         }
         catch (RuntimeException loggerFailed) {
             // a broken logger must not keep the listeners from hearing of the stall
