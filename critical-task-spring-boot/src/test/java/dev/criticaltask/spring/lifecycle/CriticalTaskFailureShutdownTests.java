@@ -186,7 +186,7 @@ class CriticalTaskFailureShutdownTests {
             context.getSourceApplicationContext().close();
             assertThat(registry.firstFailure()).isPresent();
             assertThat(lifecycle.handedOver()).isEqualTo(registry.firstFailure());
-            assertThat(events.ofType(CriticalTaskFailedEvent.class)).hasSizeLessThanOrEqualTo(1);
+            assertThat(events.ofType(CriticalTaskFailedEvent.class)).hasSize(1);
         });
     }
 
