@@ -16,6 +16,7 @@
 
 package dev.criticaltask;
 
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import org.jspecify.annotations.Nullable;
@@ -52,10 +53,27 @@ final class Attempt implements TaskContext {
      */
     private volatile boolean stoppedForDependency;
 
-    Attempt(TaskRun run, int number, CancellationToken token, CriticalTaskSpec spec, @Nullable SupervisionTimer timer) {
+    private final RoleGroup.@Nullable Grant grant;
+
+    /** Links this attempt's token to its grant's revocation; closed when it ends. */
+    private final @Nullable Registration revocation;
+
+    Attempt(TaskRun run, int number, CancellationToken token, CriticalTaskSpec spec, @Nullable SupervisionTimer timer,
+            RoleGroup.@Nullable Grant grant) {
         this.run = run;
         this.number = number;
         this.token = token;
+        this.grant = grant;
+        if (grant != null) {
+            grant.enter();
+        }
+        // runs at once when the grant is revoked already: no revocation is lost
+        this.revocation = grant == null ? null
+                : grant.revoked()
+                    .onCancel(() -> token.cancel(grant.revoked()
+                        .reason()
+                        .orElseGet(() -> new LeadershipRevokedException(grant.term().role(), grant.term().term(),
+                                Revocation.LOST))));
         long heartbeatTimeoutNanos = spec.heartbeatTimeoutNanos();
         this.watch = heartbeatTimeoutNanos > 0 && timer != null
                 ? new HeartbeatWatch(run, this, heartbeatTimeoutNanos, spec.stallAction(), timer) : null;
@@ -97,6 +115,32 @@ final class Attempt implements TaskContext {
         if (timing == null || timing.ready()) {
             run.attemptReady(this);
         }
+    }
+
+    @Override
+    public Optional<LeadershipTerm> leadership() {
+        RoleGroup.Grant granted = grant;
+        return granted == null ? Optional.empty() : Optional.of(granted.term());
+    }
+
+    RoleGroup.@Nullable Grant grant() {
+        return grant;
+    }
+
+    /**
+     * Unlinks the attempt from its grant, which may outlive it.
+     * @return whether the attempt's token was cancelled by the grant's revocation
+     */
+    boolean endLeadership() {
+        Registration link = revocation;
+        if (link != null) {
+            link.close();
+        }
+        if (grant != null) {
+            grant.exit();
+        }
+        return grant != null && token.isCancelled()
+                && token.reason().orElse(null) instanceof LeadershipRevokedException;
     }
 
     @Nullable HeartbeatWatch watch() {

@@ -264,6 +264,16 @@ public final class CriticalTaskHandle {
     }
 
     /**
+     * The task's leadership role, when it has one
+     * ({@link CriticalTaskSpec#withLeadership(String)}); the grant it runs under is in
+     * {@link TaskSnapshot#leadership()}.
+     * @return the role, or empty
+     */
+    public Optional<String> leadershipRole() {
+        return run.leadershipRole();
+    }
+
+    /**
      * Everything this handle's accessors tell, read at once: one moment of the task,
      * whose facts agree (see {@link TaskSnapshot}). Read it, rather than several
      * accessors one after the other, to show several facts together.

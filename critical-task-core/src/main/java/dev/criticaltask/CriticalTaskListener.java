@@ -123,6 +123,24 @@ public interface CriticalTaskListener {
     }
 
     /**
+     * The task, which has a leadership role, runs because this instance was granted the
+     * role: called on the task's thread before the attempt runs, once per task and grant.
+     * @param task the task
+     * @param term the grant
+     */
+    default void granted(CriticalTaskHandle task, LeadershipTerm term) {
+    }
+
+    /**
+     * The task, which has a leadership role, stopped because the role was revoked, and
+     * waits in {@link TaskState#STANDBY} for the next grant. Called on the task's thread.
+     * @param task the task
+     * @param reason the revocation
+     */
+    default void standby(CriticalTaskHandle task, LeadershipRevokedException reason) {
+    }
+
+    /**
      * The task went longer than its heartbeat timeout without a heartbeat, with where its
      * thread was at that moment. Called on the supervision timer's thread, once per
      * stall, instead of {@link #stalled(CriticalTaskHandle, Duration)}, which it calls

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -159,6 +160,11 @@ public final class CriticalTaskRegistry implements AutoCloseable {
 
     private final List<CriticalTaskListener> listeners = new CopyOnWriteArrayList<>();
 
+    private final LeaderElection election;
+
+    /** The open group of each role that live tasks name. Guarded by {@code lock}. */
+    private final Map<String, RoleGroup> roles = new HashMap<>();
+
     private final AtomicReference<@Nullable CriticalTaskFailedException> firstFailure = new AtomicReference<>();
 
     private final StartOrder order = new StartOrder(lock, this::lookup);
@@ -175,6 +181,7 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         this.interruptWait = builder.interruptWait;
         this.closeGracePeriod = builder.closeGracePeriod;
         this.finishedTaskHistory = builder.finishedTaskHistory;
+        this.election = builder.leaderElection != null ? builder.leaderElection : new LocalLeaderElection();
         this.supervisionScheduler = builder.supervisionScheduler;
     }
 
@@ -260,6 +267,7 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         String name = spec.name();
         TaskRun run;
         CriticalTaskHandle handle;
+        RoleGroup group = null;
         synchronized (lock) {
             if (stopping) {
                 throw new IllegalStateException("Cannot spawn critical task '" + name + "': the registry is stopping");
@@ -276,18 +284,43 @@ public final class CriticalTaskRegistry implements AutoCloseable {
             }
             boolean timed = spec.heartbeatTimeout().isPresent() || spec.startupTimeout().isPresent()
                     || (spec.isAsync() && spec.restartPolicy().allowsRestarts());
-            run = new TaskRun(spec, root, logger, timed ? supervisionTimer() : null, executor);
+            String role = spec.leadershipRole().orElse(null);
+            if (role != null) {
+                group = roles.get(role);
+                if (group == null || !group.join()) {
+                    group = new RoleGroup(role, election);
+                    group.join();
+                    roles.put(role, group);
+                }
+            }
+            run = new TaskRun(spec, root, logger, timed ? supervisionTimer() : null, executor, group);
             handle = CriticalTaskHandle.owned(run);
             run.observeWith(new Supervision(handle));
             run.startInOrder(order);
             live.put(name, handle);
         }
         try {
+            if (group != null) {
+                // outside the lock: the election may call listeners on this thread
+                group.campaign();
+            }
             executor.execute(run);
         }
         catch (RuntimeException | Error refused) {
             synchronized (lock) {
                 live.remove(name, handle);
+            }
+            if (group != null) {
+                boolean last;
+                synchronized (lock) {
+                    last = group.leave();
+                    if (last) {
+                        roles.remove(group.role(), group);
+                    }
+                }
+                if (last) {
+                    group.close();
+                }
             }
             // whoever saw it meanwhile (tasks(), find(), a stop) sees it end, never
             // having run
@@ -408,6 +441,42 @@ public final class CriticalTaskRegistry implements AutoCloseable {
             snapshot.addAll(live.values());
             return Collections.unmodifiableList(snapshot);
         }
+    }
+
+    /**
+     * Gives up the leadership of {@code role}, if this registry leads it, and competes
+     * again: the role's tasks are cancelled with a {@link LeadershipRevokedException}
+     * ({@link Revocation#YIELDED}) and wait in {@link TaskState#STANDBY}; the election
+     * may grant the role to another instance, or to this one again. The role's tasks are
+     * stopped first (waiting up to the builder's close grace period for them), and only
+     * then is the role given up, so that another instance never starts the work while
+     * this one still runs it.
+     * @param role the role
+     * @return whether this registry led the role
+     * @throws InterruptedException when interrupted while the tasks stop; the role is
+     * given up all the same
+     */
+    public boolean yieldLeadership(String role) throws InterruptedException {
+        Objects.requireNonNull(role, "role must not be null");
+        RoleGroup group;
+        synchronized (lock) {
+            group = roles.get(role);
+        }
+        return group != null && group.yieldLeadership(CancellationToken.saturatedNanos(closeGracePeriod));
+    }
+
+    /**
+     * {@return the grant of {@code role} in force, if this registry leads it}
+     * @param role the role
+     */
+    public Optional<LeadershipTerm> leadership(String role) {
+        Objects.requireNonNull(role, "role must not be null");
+        RoleGroup group;
+        synchronized (lock) {
+            group = roles.get(role);
+        }
+        RoleGroup.Grant grant = group != null ? group.current() : null;
+        return grant != null ? Optional.of(grant.term()) : Optional.empty();
     }
 
     /**
@@ -574,6 +643,7 @@ public final class CriticalTaskRegistry implements AutoCloseable {
             }
         }
         if (outlived.isEmpty()) {
+            releaseRoles();
             return new StopReport(List.of());
         }
         List<UnstoppedTask> unstopped = new ArrayList<>(outlived.size());
@@ -589,6 +659,7 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         for (CriticalTaskHandle task : outlived) {
             task.run().awaitDone(interruptDeadline - System.nanoTime());
         }
+        releaseRoles();
         StopReport report = new StopReport(unstopped);
         if (!report.isClean()) {
             logger.log(System.Logger.Level.WARNING, report.describe());
@@ -615,6 +686,22 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         synchronized (lock) {
             return "CriticalTaskRegistry[live=" + live.keySet() + (stopping ? ", stopping" : paused ? ", paused" : "")
                     + "]";
+        }
+    }
+
+    /**
+     * Closes every role's candidacy: after the tasks have stopped (each group closes its
+     * own when its last task ends), so this only releases what tasks that outlived the
+     * stop still hold.
+     */
+    private void releaseRoles() {
+        List<RoleGroup> open;
+        synchronized (lock) {
+            open = new ArrayList<>(roles.values());
+            roles.clear();
+        }
+        for (RoleGroup group : open) {
+            group.close();
         }
     }
 
@@ -649,6 +736,9 @@ public final class CriticalTaskRegistry implements AutoCloseable {
     private final class Supervision implements TaskObserver {
 
         private final CriticalTaskHandle handle;
+
+        /** Set when this task, ending, was the last of its role. */
+        private volatile boolean lastOfRole;
 
         Supervision(CriticalTaskHandle handle) {
             this.handle = handle;
@@ -686,6 +776,16 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         }
 
         @Override
+        public void granted(TaskRun run, LeadershipTerm term) {
+            notifyListeners("granted", handle, listener -> listener.granted(handle, term));
+        }
+
+        @Override
+        public void standby(TaskRun run, LeadershipRevokedException reason) {
+            notifyListeners("standby", handle, listener -> listener.standby(handle, reason));
+        }
+
+        @Override
         public void stalled(TaskRun run, StallReport stall) {
             notifyListeners("stalled", handle, listener -> listener.stalled(handle, stall));
         }
@@ -698,6 +798,11 @@ public final class CriticalTaskRegistry implements AutoCloseable {
                     return false;
                 }
                 live.remove(run.description(), handle);
+                RoleGroup group = run.group();
+                if (group != null && group.leave()) {
+                    roles.remove(group.role(), group);
+                    lastOfRole = true;
+                }
                 if (finishedTaskHistory > 0) {
                     if (finished.size() >= finishedTaskHistory) {
                         finished.removeFirst();
@@ -711,6 +816,11 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         @Override
         public void finished(TaskRun run) {
             order.changed();
+            RoleGroup group = run.group();
+            if (group != null && lastOfRole) {
+                // the last task of its role has ended: release the role at once
+                group.close();
+            }
             TaskSnapshot end = run.published();
             switch (end.state()) {
                 case COMPLETED -> notifyListeners("completed", handle, listener -> listener.completed(handle));
@@ -719,7 +829,7 @@ public final class CriticalTaskRegistry implements AutoCloseable {
                     CriticalTaskFailedException failure = end.failure().orElseThrow();
                     notifyListeners("failed", handle, listener -> listener.failed(handle, failure));
                 }
-                case RUNNING, STALLED ->
+                case RUNNING, STALLED, STANDBY ->
                     throw new IllegalStateException("finished while running: " + run.description());
             }
         }
@@ -751,6 +861,8 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         private Duration closeGracePeriod = DEFAULT_GRACE_PERIOD;
 
         private int finishedTaskHistory = DEFAULT_FINISHED_TASK_HISTORY;
+
+        private @Nullable LeaderElection leaderElection;
 
         private @Nullable Supplier<ScheduledThreadPoolExecutor> supervisionScheduler;
 
@@ -867,6 +979,19 @@ public final class CriticalTaskRegistry implements AutoCloseable {
                         "finishedTaskHistory must not be negative, but was " + finishedTaskHistory);
             }
             this.finishedTaskHistory = finishedTaskHistory;
+            return this;
+        }
+
+        /**
+         * Decides which instance leads the roles that tasks name
+         * ({@link CriticalTaskSpec#withLeadership(String)}). Default: a
+         * {@link LocalLeaderElection} of the registry's own, which grants every role at
+         * once.
+         * @param leaderElection the election
+         * @return this builder
+         */
+        public Builder leaderElection(LeaderElection leaderElection) {
+            this.leaderElection = Objects.requireNonNull(leaderElection, "leaderElection must not be null");
             return this;
         }
 

@@ -54,9 +54,11 @@ public final class CriticalTaskSpec {
 
     private final List<String> dependsOn;
 
+    private final @Nullable String leadershipRole;
+
     private CriticalTaskSpec(String name, TaskBody body, RestartPolicy restartPolicy,
             @Nullable Duration heartbeatTimeout, StallAction stallAction, boolean awaitReady,
-            @Nullable Duration startupTimeout, List<String> dependsOn) {
+            @Nullable Duration startupTimeout, List<String> dependsOn, @Nullable String leadershipRole) {
         this.name = name;
         this.body = body;
         this.restartPolicy = restartPolicy;
@@ -65,6 +67,7 @@ public final class CriticalTaskSpec {
         this.awaitReady = awaitReady;
         this.startupTimeout = startupTimeout;
         this.dependsOn = dependsOn;
+        this.leadershipRole = leadershipRole;
     }
 
     /**
@@ -120,8 +123,8 @@ public final class CriticalTaskSpec {
 
     private static CriticalTaskSpec of(String name, TaskBody body) {
         CriticalTaskHandle.requireDescription(name);
-        return new CriticalTaskSpec(name, body, RestartPolicy.never(), null, StallAction.REPORT, false, null,
-                List.of());
+        return new CriticalTaskSpec(name, body, RestartPolicy.never(), null, StallAction.REPORT, false, null, List.of(),
+                null);
     }
 
     /**
@@ -131,7 +134,7 @@ public final class CriticalTaskSpec {
      */
     public CriticalTaskSpec withRestartPolicy(RestartPolicy restartPolicy) {
         return new CriticalTaskSpec(name, body, Objects.requireNonNull(restartPolicy, "restartPolicy must not be null"),
-                heartbeatTimeout, stallAction, awaitReady, startupTimeout, dependsOn);
+                heartbeatTimeout, stallAction, awaitReady, startupTimeout, dependsOn, leadershipRole);
     }
 
     /**
@@ -156,7 +159,8 @@ public final class CriticalTaskSpec {
             throw new IllegalArgumentException("heartbeat timeout must be positive, but was " + timeout);
         }
         return new CriticalTaskSpec(name, body, restartPolicy, timeout,
-                Objects.requireNonNull(onStall, "onStall must not be null"), awaitReady, startupTimeout, dependsOn);
+                Objects.requireNonNull(onStall, "onStall must not be null"), awaitReady, startupTimeout, dependsOn,
+                leadershipRole);
     }
 
     /**
@@ -181,7 +185,7 @@ public final class CriticalTaskSpec {
                     + "await its ready signal: remove the timeout first");
         }
         return new CriticalTaskSpec(name, body, restartPolicy, heartbeatTimeout, stallAction, awaitReady,
-                startupTimeout, dependsOn);
+                startupTimeout, dependsOn, leadershipRole);
     }
 
     /**
@@ -206,7 +210,7 @@ public final class CriticalTaskSpec {
                     + "start-up timeout could never run out: call withAwaitReady(true) first");
         }
         return new CriticalTaskSpec(name, body, restartPolicy, heartbeatTimeout, stallAction, awaitReady, timeout,
-                dependsOn);
+                dependsOn, leadershipRole);
     }
 
     /**
@@ -236,7 +240,7 @@ public final class CriticalTaskSpec {
             unique.add(dependency);
         }
         return new CriticalTaskSpec(name, body, restartPolicy, heartbeatTimeout, stallAction, awaitReady,
-                startupTimeout, List.copyOf(unique));
+                startupTimeout, List.copyOf(unique), leadershipRole);
     }
 
     /**
@@ -268,7 +272,39 @@ public final class CriticalTaskSpec {
         TaskBody decorated = body instanceof TaskBody.Async work ? work.decorated(async) : new TaskBody.Decorated(body,
                 Objects.requireNonNull(blocking.apply(body.asSupervised()), "blocking decorator returned null"));
         return new CriticalTaskSpec(name, decorated, restartPolicy, heartbeatTimeout, stallAction, awaitReady,
-                startupTimeout, dependsOn);
+                startupTimeout, dependsOn, leadershipRole);
+    }
+
+    /**
+     * The same spec with a leadership role: the task runs only while the registry's
+     * {@link LeaderElection} grants this instance the role. Until then, and again after
+     * each revocation, it waits in {@link TaskState#STANDBY}; a revocation cancels its
+     * token with a {@link LeadershipRevokedException}, which is a graceful stop (not a
+     * failure, whatever the task throws after it), and the next grant runs it again from
+     * the start. A failure inside a term goes through the restart policy as usual. Tasks
+     * of one registry that name the same role run together under one candidacy. A task
+     * with a role holds its thread while it waits (an asynchronous one too: it then runs
+     * as its blocking equivalent, {@link #task()}).
+     * @param role the role; not blank
+     * @return a new spec
+     * @throws IllegalArgumentException when the role is blank
+     */
+    public CriticalTaskSpec withLeadership(String role) {
+        Objects.requireNonNull(role, "role must not be null");
+        if (role.isBlank()) {
+            throw new IllegalArgumentException("Critical task '" + name + "': leadership role must not be blank");
+        }
+        String leadershipRole = role;
+        return new CriticalTaskSpec(name, body, restartPolicy, heartbeatTimeout, stallAction, awaitReady,
+                startupTimeout, dependsOn, leadershipRole);
+    }
+
+    /**
+     * The leadership role, when the task has one.
+     * @return the role, or empty
+     */
+    public Optional<String> leadershipRole() {
+        return Optional.ofNullable(leadershipRole);
     }
 
     /**
@@ -377,7 +413,8 @@ public final class CriticalTaskSpec {
         return "CriticalTaskSpec[" + name + (isAsync() ? ", async" : "") + ", " + restartPolicy
                 + (heartbeatTimeout != null ? ", heartbeat " + heartbeatTimeout + " " + stallAction : "")
                 + (awaitReady ? ", awaits ready" : "") + (startupTimeout != null ? ", startup " + startupTimeout : "")
-                + (dependsOn.isEmpty() ? "" : ", depends on " + dependsOn) + "]";
+                + (dependsOn.isEmpty() ? "" : ", depends on " + dependsOn)
+                + (leadershipRole != null ? ", role " + leadershipRole : "") + "]";
     }
 
 }

@@ -16,6 +16,8 @@
 
 package dev.criticaltask;
 
+import java.util.Optional;
+
 /**
  * What a {@link SupervisedTask} (or a {@link SupervisedAsyncTask}) receives for one run:
  * its token, its name, which attempt this is, the heartbeat it reports progress with, and
@@ -51,6 +53,18 @@ public interface TaskContext {
      * attempt only.
      */
     void heartbeat();
+
+    /**
+     * The leadership grant this attempt runs under, for a task with a role
+     * ({@link CriticalTaskSpec#withLeadership(String)}): its term grows with every grant,
+     * so the task can fence its writes with it (see {@link LeadershipTerm#isFencing()}).
+     * When the grant is revoked the attempt's token is cancelled with a
+     * {@link LeadershipRevokedException}.
+     * @return the grant; empty for a task without a role
+     */
+    default Optional<LeadershipTerm> leadership() {
+        return Optional.empty();
+    }
 
     /**
      * Says that this attempt is ready: it has done what it must before others may rely on

@@ -54,6 +54,20 @@ interface TaskObserver {
      */
     void restarting(TaskRun run, Throwable cause, Duration backoff);
 
+    /**
+     * The task of a role starts an attempt under a new grant; called on the task's thread
+     * before the attempt runs.
+     */
+    default void granted(TaskRun run, LeadershipTerm term) {
+    }
+
+    /**
+     * The task of a role went back to {@link TaskState#STANDBY} because {@code reason}
+     * ended its attempt; called on the task's thread.
+     */
+    default void standby(TaskRun run, LeadershipRevokedException reason) {
+    }
+
     /** The task missed its heartbeat; called on the supervision timer's thread. */
     void stalled(TaskRun run, StallReport stall);
 

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -87,6 +88,18 @@ final class TaskRun implements Runnable {
     /** Runs the restarted attempts of an asynchronous task. */
     private final @Nullable Executor executor;
 
+    /** The tasks of this task's leadership role; null without a role. */
+    private final @Nullable RoleGroup group;
+
+    /**
+     * The grant the task runs under, or last ran under; null before its first. Read and
+     * written on the task's thread only.
+     */
+    private RoleGroup.@Nullable Grant grant;
+
+    /** Attempts under {@link #grant}. Task's thread only. */
+    private int attemptsInTerm;
+
     private final TaskCompletion done = new TaskCompletion();
 
     private volatile @Nullable TaskObserver observer;
@@ -123,15 +136,16 @@ final class TaskRun implements Runnable {
     private final TaskThread thread = new TaskThread();
 
     TaskRun(String description, CriticalTask task, CancellationToken parent, System.Logger logger) {
-        this(CriticalTaskSpec.of(description, task), parent, logger, null, null);
+        this(CriticalTaskSpec.of(description, task), parent, logger, null, null, null);
     }
 
     /**
      * A run of a spec: {@code timer} watches its heartbeats, {@code executor} runs its
-     * asynchronous restarts.
+     * asynchronous restarts, {@code group} grants its role (null without one).
      */
     TaskRun(CriticalTaskSpec spec, CancellationToken parent, System.Logger logger, @Nullable SupervisionTimer timer,
-            @Nullable Executor executor) {
+            @Nullable Executor executor, @Nullable RoleGroup group) {
+        this.group = group;
         this.spec = spec;
         this.parent = parent;
         this.logger = logger;
@@ -171,7 +185,7 @@ final class TaskRun implements Runnable {
                     watcher.started(this);
                 }
             }
-            if (spec.body() instanceof TaskBody.Async async) {
+            if (spec.body() instanceof TaskBody.Async async && group == null) {
                 AsyncAttempts.start(this, async.task());
             }
             else {
@@ -188,8 +202,18 @@ final class TaskRun implements Runnable {
      * the task.
      */
     @Nullable Attempt beginAttempt() {
-        int number = snapshot.attempt() + 1;
-        CancellationToken attemptToken = ownAttemptTokens ? token.child() : token;
+        RoleGroup.Grant granted = null;
+        if (group != null) {
+            granted = awaitGrant(group);
+            if (granted == null) {
+                finish(TaskState.CANCELLED, null);
+                return null;
+            }
+        }
+        int number = granted != null ? ++attemptsInTerm : snapshot.attempt() + 1;
+        // a task with a role always runs its attempts under a child, which a revocation
+        // cancels without touching the task's own token
+        CancellationToken attemptToken = ownAttemptTokens || group != null ? token.child() : token;
         if (number > 1 && attemptToken.isCancelled()) {
             // The restart's linearization point is the creation of its token: born
             // cancelled, it
@@ -197,12 +221,17 @@ final class TaskRun implements Runnable {
             finish(TaskState.CANCELLED, null);
             return null;
         }
-        Attempt attempt = new Attempt(this, number, attemptToken, spec, timer);
+        if (group != null && token.isCancelled()) {
+            finish(TaskState.CANCELLED, null);
+            return null;
+        }
+        Attempt attempt = new Attempt(this, number, attemptToken, spec, timer, granted);
         // published before the wait: a restart of what it depends on must find it to stop
         current = attempt;
         StartOrder waitFor = order;
         if (waitFor != null && !waitFor.await(this, number, true)) {
             current = null;
+            attempt.endLeadership();
             if (attemptToken != token) {
                 attemptToken.unlinkFromParent();
             }
@@ -212,7 +241,8 @@ final class TaskRun implements Runnable {
         thread.attempting(attempt);
         HeartbeatWatch watch = attempt.watch();
         Instant readyAt = spec.awaitsReady() ? null : CLOCK.instant();
-        transition(before -> before.attemptStarted(number, watch, readyAt));
+        LeadershipTerm term = granted != null ? granted.term() : null;
+        transition(before -> before.attemptStarted(number, watch, readyAt, term));
         if (watch != null) {
             watch.start();
         }
@@ -243,6 +273,30 @@ final class TaskRun implements Runnable {
     }
 
     /**
+     * The grant to run the next attempt under: the current one while it is in force, else
+     * the next, waited for in {@link TaskState#STANDBY}; null when the task's token was
+     * cancelled first.
+     */
+    private RoleGroup.@Nullable Grant awaitGrant(RoleGroup roles) {
+        RoleGroup.Grant held = grant;
+        if (held != null && !held.revoked().isCancelled()) {
+            return held;
+        }
+        transition(waiting -> waiting.standby(CLOCK.instant()));
+        RoleGroup.Grant next = roles.awaitGrant(token);
+        if (next == null) {
+            return null;
+        }
+        grant = next;
+        attemptsInTerm = 0;
+        TaskObserver watcher = observer;
+        if (watcher != null) {
+            watcher.granted(this, next.term());
+        }
+        return next;
+    }
+
+    /**
      * Decides what follows an attempt that ended, normally or with {@code thrown}:
      * finishes the task and returns -1, or announces a restart and returns its backoff in
      * nanoseconds.
@@ -261,6 +315,7 @@ final class TaskRun implements Runnable {
             ordered.left(this);
         }
         CancellationToken attemptToken = attempt.cancellation();
+        boolean revoked = attempt.endLeadership();
         if (attemptToken != token) {
             attemptToken.unlinkFromParent();
         }
@@ -281,6 +336,9 @@ final class TaskRun implements Runnable {
             }
             finish(TaskState.FAILED, fatal);
             return -1;
+        }
+        if (revoked) {
+            return leadershipEnded(attemptToken, thrown);
         }
         if (stall == null && graceful && attempt.isStoppedForDependency() && !token.isCancelled()) {
             // stopped for a restart of a task it depends on: it runs again once that one
@@ -310,6 +368,32 @@ final class TaskRun implements Runnable {
             watcher.restarting(this, failure, Duration.ofNanos(backoff));
         }
         return backoff;
+    }
+
+    /**
+     * The attempt ended after a revocation cancelled it: a graceful stop, whatever it
+     * threw (the role is gone, and a fenced write refused throws by design). The task
+     * waits for the next grant, or ends cancelled when it is being stopped.
+     * @return 0: the next attempt waits for a grant, without a backoff; -1 when finished
+     */
+    private long leadershipEnded(CancellationToken attemptToken, @Nullable Throwable thrown) {
+        LeadershipRevokedException reason = (LeadershipRevokedException) attemptToken.reason().orElseThrow();
+        if (thrown != null && !(thrown instanceof InterruptedException) && thrown != reason) {
+            log(System.Logger.Level.WARNING,
+                    "Critical task '" + description() + "' threw after its leadership of role '" + reason.role()
+                            + "' was revoked (" + reason.reason() + "); not a failure",
+                    thrown);
+        }
+        if (token.isCancelled()) {
+            finish(TaskState.CANCELLED, null);
+            return -1;
+        }
+        transition(waiting -> waiting.standby(CLOCK.instant()));
+        TaskObserver watcher = observer;
+        if (watcher != null) {
+            watcher.standby(this, reason);
+        }
+        return 0;
     }
 
     /**
@@ -569,6 +653,14 @@ final class TaskRun implements Runnable {
 
     @Nullable Executor executor() {
         return executor;
+    }
+
+    Optional<String> leadershipRole() {
+        return spec.leadershipRole();
+    }
+
+    @Nullable RoleGroup group() {
+        return group;
     }
 
 }

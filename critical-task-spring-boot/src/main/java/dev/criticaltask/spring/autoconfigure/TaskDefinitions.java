@@ -211,6 +211,10 @@ final class TaskDefinitions implements CriticalTaskDefinitions {
             }
             applied = applied.withDependsOn(dependsOn);
         }
+        String role = overrides.getLeadership().getRole();
+        if (role != null) {
+            applied = applied.withLeadership(role);
+        }
         return applied;
     }
 

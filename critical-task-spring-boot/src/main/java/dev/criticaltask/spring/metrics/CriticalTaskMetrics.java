@@ -55,6 +55,8 @@ import org.jspecify.annotations.Nullable;
  * restart policy;
  * <li>{@value #STALLED} ({@link Gauge}, tag {@code task}): 1 while the task is stalled
  * (its heartbeat is overdue), else 0;
+ * <li>{@value #LEADER} ({@link Gauge}, tag {@code role}): 1 while this instance leads the
+ * role that tasks name, else 0;
  * <li>{@value #STARTUP} ({@link Timer}, tag {@code task}): for each attempt, the time
  * from the task's start (after it waited for the tasks it depends on) or its restart
  * until it was ready; near zero for a task that does not await its ready signal;
@@ -86,6 +88,12 @@ public final class CriticalTaskMetrics implements MeterBinder, AutoCloseable {
 
     /** The name of the gauge of stalled tasks. */
     public static final String STALLED = "critical.task.stalled";
+
+    /**
+     * The name of the gauge of leadership: 1 while this instance leads the role (tag
+     * {@code role}), else 0.
+     */
+    public static final String LEADER = "critical.task.leader";
 
     /** The name of the counter of abandoned handles. */
     public static final String ABANDONED = "critical.task.abandoned";
@@ -285,6 +293,13 @@ public final class CriticalTaskMetrics implements MeterBinder, AutoCloseable {
                 .baseUnit(BaseUnits.TASKS)
                 .tag("task", name)
                 .register(meterRegistry);
+            // one series per role, whichever of its tasks is seen first (Micrometer
+            // returns the registered gauge for the others)
+            task.leadershipRole()
+                .ifPresent(role -> Gauge.builder(LEADER, registry, tasks -> tasks.leadership(role).isPresent() ? 1 : 0)
+                    .description("Whether this instance leads the role that critical tasks name")
+                    .tag("role", role)
+                    .register(meterRegistry));
         }
 
         private Counter restarts(CriticalTaskHandle task) {

@@ -271,16 +271,22 @@ class CriticalTaskGenerationsTests {
     }
 
     @Test
-    void whenATaskFailsWhileTheContextStopsShouldCancelTheRootWithTheFailure() {
+    void whenATaskFailsWhileTheContextStopsShouldShutTheApplicationDown() {
         this.contextRunner.withUserConfiguration(FailWhenCancelled.class).run((context) -> {
+            ConfigurableApplicationContext source = context.getSourceApplicationContext();
             CriticalTaskRegistry registry = context.getBean(CriticalTaskRegistry.class);
             CriticalTaskLifecycle lifecycle = context.getBean(CriticalTaskLifecycle.class);
             awaitRunning(registry, "failing");
 
-            context.getSourceApplicationContext().stop();
+            source.stop();
 
             assertThat(registry.rootToken().reason()).containsSame(registry.firstFailure().orElseThrow());
             assertThat(lifecycle.handedOver()).isEqualTo(registry.firstFailure());
+            // a stopped context has started all the same: the shutdown closes it, as
+            // after any failure
+            await().atMost(TIMEOUT).until(() -> !source.isActive());
+            assertThat(this.failed.events).singleElement()
+                .satisfies((event) -> assertThat(event.getTaskName()).isEqualTo("failing"));
         });
     }
 
@@ -331,7 +337,9 @@ class CriticalTaskGenerationsTests {
                 });
                 assertThat(second.state()).isEqualTo(TaskState.FAILED);
             });
-        assertThat(output).doesNotContain("failed after its task had stopped");
+        // runs that fail once the shutdown has begun are only logged; none was dismissed
+        // as a run of a stopped context
+        assertThat(output).doesNotContain("failed after its task had stopped; it runs again");
     }
 
     private static CriticalTaskHandle awaitRunning(CriticalTaskRegistry registry, String name) {

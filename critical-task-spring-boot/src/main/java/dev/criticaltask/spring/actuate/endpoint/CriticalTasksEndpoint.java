@@ -30,6 +30,7 @@ import java.util.stream.Collectors;
 import dev.criticaltask.CriticalTaskFailedException;
 import dev.criticaltask.CriticalTaskHandle;
 import dev.criticaltask.CriticalTaskRegistry;
+import dev.criticaltask.LeadershipTerm;
 import dev.criticaltask.StallReport;
 import dev.criticaltask.TaskState;
 import dev.criticaltask.spring.scheduling.CriticalJobStatus;
@@ -176,12 +177,14 @@ public class CriticalTasksEndpoint {
      * depends on and which of those it still waits for
      * @param lastStall the task's latest missed heartbeat; {@code null} if it never
      * stalled
+     * @param leadership the task's leadership role and whether this instance leads it;
+     * {@code null} for a task without a role
      */
     public record TaskDescriptor(String name, TaskState state, @Nullable Instant startedAt,
             @Nullable Instant finishedAt, int restarts, @Nullable ThrowableDescriptor lastRestartCause,
             @Nullable Duration sinceLastHeartbeat, @Nullable FailureDescriptor failure, @Nullable JobDescriptor job,
-            boolean ready, StartupDescriptor startup,
-            @Nullable StallDescriptor lastStall) implements OperationResponseBody {
+            boolean ready, StartupDescriptor startup, @Nullable StallDescriptor lastStall,
+            @Nullable LeadershipDescriptor leadership) implements OperationResponseBody {
 
         static TaskDescriptor of(CriticalTaskHandle task, boolean showMessage, @Nullable CriticalJobStatus job,
                 CriticalTaskRegistry registry) {
@@ -191,7 +194,8 @@ public class CriticalTasksEndpoint {
                     task.sinceLastHeartbeat().orElse(null),
                     task.failure().map(failure -> FailureDescriptor.of(failure, showMessage)).orElse(null),
                     job != null ? JobDescriptor.of(job) : null, task.isReady(), StartupDescriptor.of(task, registry),
-                    task.lastStall().map(stall -> StallDescriptor.of(stall, showMessage)).orElse(null));
+                    task.lastStall().map(stall -> StallDescriptor.of(stall, showMessage)).orElse(null),
+                    LeadershipDescriptor.of(task));
         }
 
     }
@@ -241,6 +245,31 @@ public class CriticalTasksEndpoint {
             return new StallDescriptor(stall.detectedAt(), stall.attempt(), stall.silentFor(), stall.action().name(),
                     stall.threadName(),
                     showStack ? stall.stackTrace().stream().map(StackTraceElement::toString).toList() : null);
+        }
+
+    }
+
+    /**
+     * The leadership of a task with a role.
+     *
+     * @param role the role
+     * @param leader whether this instance leads it: the task runs here (else it is
+     * {@link TaskState#STANDBY})
+     * @param term the term of the grant it runs under; {@code null} on a standby
+     * @param since when that grant was made; {@code null} on a standby
+     * @param fencing whether the term is ordered across instances
+     */
+    public record LeadershipDescriptor(String role, boolean leader, @Nullable Long term, @Nullable Instant since,
+            boolean fencing) {
+
+        static @Nullable LeadershipDescriptor of(CriticalTaskHandle task) {
+            String role = task.leadershipRole().orElse(null);
+            if (role == null) {
+                return null;
+            }
+            LeadershipTerm term = task.snapshot().leadership().orElse(null);
+            return term != null ? new LeadershipDescriptor(role, true, term.term(), term.grantedAt(), term.isFencing())
+                    : new LeadershipDescriptor(role, false, null, null, false);
         }
 
     }
