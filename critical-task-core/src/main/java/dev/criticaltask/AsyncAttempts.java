@@ -42,7 +42,7 @@ final class AsyncAttempts {
      * the stage's completion ends the attempt, and a cancel of the attempt's token
      * cancels the stage.
      */
-    static void start(TaskRun run, AsyncCriticalTask task) {
+    static void start(TaskRun run, SupervisedAsyncTask task) {
         Attempt attempt = run.beginAttempt();
         if (attempt == null) {
             return;
@@ -50,7 +50,7 @@ final class AsyncAttempts {
         StageEnd end = new StageEnd(run, attempt);
         CompletionStage<?> stage;
         try {
-            stage = AsyncStages.start(task, attempt.cancellation());
+            stage = AsyncStages.start(task, attempt);
         }
         catch (Throwable thrown) {
             run.thread().release();

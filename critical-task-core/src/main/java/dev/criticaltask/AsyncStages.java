@@ -38,8 +38,8 @@ final class AsyncStages {
      * Calls {@code start}, refusing a null stage with a message that names the task's
      * contract.
      */
-    static CompletionStage<?> start(AsyncCriticalTask task, CancellationToken cancellation) throws Exception {
-        return Objects.requireNonNull(task.start(cancellation),
+    static CompletionStage<?> start(SupervisedAsyncTask task, TaskContext context) throws Exception {
+        return Objects.requireNonNull(task.start(context),
                 "AsyncCriticalTask.start returned null instead of a CompletionStage");
     }
 
@@ -76,8 +76,9 @@ final class AsyncStages {
      * The blocking equivalent of running the task: starts it, cancels its stage when the
      * token is cancelled, and waits for the stage on the calling thread.
      */
-    static void runBlocking(AsyncCriticalTask task, CancellationToken cancellation) throws Exception {
-        CompletionStage<?> stage = start(task, cancellation);
+    static void runBlocking(SupervisedAsyncTask task, TaskContext context) throws Exception {
+        CancellationToken cancellation = context.cancellation();
+        CompletionStage<?> stage = start(task, context);
         // the outcome as a value, so that get() never throws what the stage ended with
         CompletableFuture<@Nullable Throwable> outcome = new CompletableFuture<>();
         stage.whenComplete((result, thrown) -> outcome.complete(thrown));

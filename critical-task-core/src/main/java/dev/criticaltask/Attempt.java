@@ -16,15 +16,21 @@
 
 package dev.criticaltask;
 
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
 import org.jspecify.annotations.Nullable;
 
 /**
  * One run of a task's body: its number, its own token and, for a task with a heartbeat
- * timeout, the watch of its heartbeats. It is the {@link TaskContext} a
- * {@link SupervisedTask} receives, and what a stall or an interrupt names, so that
- * neither can reach another attempt.
+ * timeout, the watch of its heartbeats, for a task with a start-up timeout, the watch of
+ * its ready signal. It is the {@link TaskContext} a {@link SupervisedTask} receives, and
+ * what a stall, a time-out or an interrupt names, so that none can reach another attempt.
  */
 final class Attempt implements TaskContext {
+
+    private static final AtomicIntegerFieldUpdater<Attempt> READIED = AtomicIntegerFieldUpdater
+        .newUpdater(Attempt.class, "readied");
 
     private final TaskRun run;
 
@@ -34,13 +40,47 @@ final class Attempt implements TaskContext {
 
     private final @Nullable HeartbeatWatch watch;
 
-    Attempt(TaskRun run, int number, CancellationToken token, long heartbeatTimeoutNanos, StallAction onStall,
-            @Nullable SupervisionTimer timer) {
+    private final boolean awaitsReady;
+
+    private final @Nullable StartupWatch startup;
+
+    /** 1 once {@link #ready()} was called. */
+    private volatile int readied;
+
+    /**
+     * Set before a task it depends on, restarting, cancels this attempt: its end is then
+     * no end of the task.
+     */
+    private volatile boolean stoppedForDependency;
+
+    private final RoleGroup.@Nullable Grant grant;
+
+    /** Links this attempt's token to its grant's revocation; closed when it ends. */
+    private final @Nullable Registration revocation;
+
+    Attempt(TaskRun run, int number, CancellationToken token, CriticalTaskSpec spec, @Nullable SupervisionTimer timer,
+            RoleGroup.@Nullable Grant grant) {
         this.run = run;
         this.number = number;
         this.token = token;
+        this.grant = grant;
+        if (grant != null) {
+            grant.enter();
+        }
+        // runs at once when the grant is revoked already: no revocation is lost
+        this.revocation = grant == null ? null
+                : grant.revoked()
+                    .onCancel(() -> token.cancel(grant.revoked()
+                        .reason()
+                        .orElseGet(() -> new LeadershipRevokedException(grant.term().role(), grant.term().term(),
+                                Revocation.LOST))));
+        long heartbeatTimeoutNanos = spec.heartbeatTimeoutNanos();
         this.watch = heartbeatTimeoutNanos > 0 && timer != null
-                ? new HeartbeatWatch(run, this, heartbeatTimeoutNanos, onStall, timer) : null;
+                ? new HeartbeatWatch(run, this, heartbeatTimeoutNanos, spec.stallAction(), timer) : null;
+        this.awaitsReady = spec.awaitsReady();
+        long startupTimeoutNanos = spec.startupTimeout().map(CancellationToken::saturatedNanos).orElse(0L);
+        this.startup = awaitsReady && startupTimeoutNanos > 0 && timer != null
+                ? new StartupWatch(run, this, startupTimeoutNanos, timer) : null;
     }
 
     @Override
@@ -66,8 +106,58 @@ final class Attempt implements TaskContext {
         }
     }
 
+    @Override
+    public void ready() {
+        if (!awaitsReady || !READIED.compareAndSet(this, 0, 1)) {
+            return;
+        }
+        StartupWatch timing = startup;
+        if (timing == null || timing.ready()) {
+            run.attemptReady(this);
+        }
+    }
+
+    @Override
+    public Optional<LeadershipTerm> leadership() {
+        RoleGroup.Grant granted = grant;
+        return granted == null ? Optional.empty() : Optional.of(granted.term());
+    }
+
+    RoleGroup.@Nullable Grant grant() {
+        return grant;
+    }
+
+    /**
+     * Unlinks the attempt from its grant, which may outlive it.
+     * @return whether the attempt's token was cancelled by the grant's revocation
+     */
+    boolean endLeadership() {
+        Registration link = revocation;
+        if (link != null) {
+            link.close();
+        }
+        if (grant != null) {
+            grant.exit();
+        }
+        return grant != null && token.isCancelled()
+                && token.reason().orElse(null) instanceof LeadershipRevokedException;
+    }
+
     @Nullable HeartbeatWatch watch() {
         return watch;
+    }
+
+    @Nullable StartupWatch startup() {
+        return startup;
+    }
+
+    /** This attempt is stopped because a task it depends on restarts. */
+    void markStoppedForDependency() {
+        stoppedForDependency = true;
+    }
+
+    boolean isStoppedForDependency() {
+        return stoppedForDependency;
     }
 
 }

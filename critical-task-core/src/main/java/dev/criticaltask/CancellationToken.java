@@ -127,7 +127,10 @@ public final class CancellationToken {
     private CancellationToken() {
     }
 
-    /** Creates a new root token: nothing but an explicit {@link #cancel()} cancels it. */
+    /**
+     * Creates a new root token: nothing but an explicit {@link #cancel()} cancels it.
+     * @return the token
+     */
     public static CancellationToken create() {
         return new CancellationToken();
     }
@@ -138,6 +141,7 @@ public final class CancellationToken {
      * born cancelled. The child keeps this token reachable; this token keeps the child
      * only while it has registrations (see the class documentation), so a child that is
      * dropped bare costs this token nothing.
+     * @return the child
      */
     public CancellationToken child() {
         ChildLink.reapWithoutThread();
@@ -180,6 +184,7 @@ public final class CancellationToken {
     /**
      * Why this token was cancelled, when the cancellation that reached it carried a
      * reason.
+     * @return the reason, or empty
      */
     public Optional<Throwable> reason() {
         // The reason is written before the flag: read the flag first, so that a reason is
@@ -188,7 +193,10 @@ public final class CancellationToken {
         return cancelled ? Optional.ofNullable(reason) : Optional.empty();
     }
 
-    /** Whether this token is cancelled: a single volatile read, no lock. */
+    /**
+     * Whether this token is cancelled: a single volatile read, no lock.
+     * @return whether it is cancelled
+     */
     public boolean isCancelled() {
         return cancelled;
     }
@@ -214,6 +222,7 @@ public final class CancellationToken {
      * A stage that completes normally when this token is cancelled. It is a read-only
      * view: completing or cancelling it, or a future obtained from it, has no effect on
      * this token.
+     * @return the stage
      */
     public CompletionStage<Void> whenCancelled() {
         CompletionStage<Void> stage = cancelledStage;

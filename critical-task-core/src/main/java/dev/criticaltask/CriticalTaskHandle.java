@@ -21,6 +21,7 @@ import java.lang.ref.Reference;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -263,6 +264,16 @@ public final class CriticalTaskHandle {
     }
 
     /**
+     * The task's leadership role, when it has one
+     * ({@link CriticalTaskSpec#withLeadership(String)}); the grant it runs under is in
+     * {@link TaskSnapshot#leadership()}.
+     * @return the role, or empty
+     */
+    public Optional<String> leadershipRole() {
+        return run.leadershipRole();
+    }
+
+    /**
      * Everything this handle's accessors tell, read at once: one moment of the task,
      * whose facts agree (see {@link TaskSnapshot}). Read it, rather than several
      * accessors one after the other, to show several facts together.
@@ -324,6 +335,38 @@ public final class CriticalTaskHandle {
      */
     public Optional<Duration> sinceLastHeartbeat() {
         return run.snapshot().sinceLastHeartbeat();
+    }
+
+    /**
+     * {@return whether the running attempt is ready; see {@link TaskSnapshot#isReady()}}
+     */
+    public boolean isReady() {
+        return run.published().isReady();
+    }
+
+    /**
+     * {@return when the running (or last) attempt became ready; empty while it is not
+     * ready yet}
+     */
+    public Optional<Instant> readyAt() {
+        return run.published().readyAt();
+    }
+
+    /**
+     * {@return whether the task is ready only once it says so (see
+     * {@link CriticalTaskSpec#awaitsReady()})}
+     */
+    public boolean awaitsReady() {
+        return run.awaitsReady();
+    }
+
+    /**
+     * {@return the names of the tasks this one depends on (see
+     * {@link CriticalTaskSpec#dependsOn()}); empty for a task spawned without a spec}
+     */
+    public List<String> dependsOn() {
+        return run.dependsOn();
+
     }
 
     /**

@@ -78,6 +78,17 @@ public interface CriticalTaskListener {
     }
 
     /**
+     * An attempt of the task is ready: it called {@link TaskContext#ready()}, or it began
+     * and its task does not {@link CriticalTaskSpec#awaitsReady() await a ready signal}.
+     * Heard once per attempt, on the thread that called {@code ready()} (the task's own
+     * thread when the attempt began ready). After a restart the task is not ready until
+     * this is heard again.
+     * @param task the task
+     */
+    default void ready(CriticalTaskHandle task) {
+    }
+
+    /**
      * The task returned normally without having been cancelled.
      * @param task the task
      */
@@ -109,6 +120,24 @@ public interface CriticalTaskListener {
      * @param silentFor how long it had gone without a heartbeat
      */
     default void stalled(CriticalTaskHandle task, Duration silentFor) {
+    }
+
+    /**
+     * The task, which has a leadership role, runs because this instance was granted the
+     * role: called on the task's thread before the attempt runs, once per task and grant.
+     * @param task the task
+     * @param term the grant
+     */
+    default void granted(CriticalTaskHandle task, LeadershipTerm term) {
+    }
+
+    /**
+     * The task, which has a leadership role, stopped because the role was revoked, and
+     * waits in {@link TaskState#STANDBY} for the next grant. Called on the task's thread.
+     * @param task the task
+     * @param reason the revocation
+     */
+    default void standby(CriticalTaskHandle task, LeadershipRevokedException reason) {
     }
 
     /**

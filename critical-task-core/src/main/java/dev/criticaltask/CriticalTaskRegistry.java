@@ -20,17 +20,22 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -65,6 +70,17 @@ import org.jspecify.annotations.Nullable;
  * asynchronous task's handed to the executor again. A failure escalates (records, cancels
  * the root) only when the policy has no restart left. One supervision timer thread per
  * registry watches every heartbeat and times the asynchronous restarts.
+ *
+ * <h2>Start order</h2> A task whose spec {@link CriticalTaskSpec#withDependsOn depends
+ * on} others begins its first attempt only once each of them is ready (see
+ * {@link TaskContext#ready()}) or has completed; until then it is
+ * {@link TaskState#RUNNING} without a start time, and holds its thread.
+ * {@link #spawnAll(List)} spawns a batch in that order, and refuses (spawning none) names
+ * that are unknown and cycles, naming the tasks. When a task that others depend on
+ * restarts, their running attempts are cancelled first, its next attempt begins once they
+ * have ended, and theirs once it is ready again (rest for one). A stop ends dependents
+ * before what they depend on, within the one grace period. A task that declares no
+ * dependencies starts and stops as if none of this existed, unless others depend on it.
  *
  * <h2>Generations</h2> {@link #pause(Duration)} stops every live task as
  * {@link #stop(Duration) stop} does (same grace, interrupt and report), by cancelling
@@ -120,6 +136,9 @@ public final class CriticalTaskRegistry implements AutoCloseable {
 
     private final int finishedTaskHistory;
 
+    /** Makes the supervision timer's scheduler; null for the default one. */
+    private final @Nullable Supplier<ScheduledThreadPoolExecutor> supervisionScheduler;
+
     private final Object lock = new Object();
 
     /** Live tasks in spawn order; guarded by {@code lock}. */
@@ -141,7 +160,14 @@ public final class CriticalTaskRegistry implements AutoCloseable {
 
     private final List<CriticalTaskListener> listeners = new CopyOnWriteArrayList<>();
 
+    private final LeaderElection election;
+
+    /** The open group of each role that live tasks name. Guarded by {@code lock}. */
+    private final Map<String, RoleGroup> roles = new HashMap<>();
+
     private final AtomicReference<@Nullable CriticalTaskFailedException> firstFailure = new AtomicReference<>();
+
+    private final StartOrder order = new StartOrder(lock, this::lookup);
 
     /** A registry with a new root token and one new platform thread per task. */
     public CriticalTaskRegistry() {
@@ -155,6 +181,8 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         this.interruptWait = builder.interruptWait;
         this.closeGracePeriod = builder.closeGracePeriod;
         this.finishedTaskHistory = builder.finishedTaskHistory;
+        this.election = builder.leaderElection != null ? builder.leaderElection : new LocalLeaderElection();
+        this.supervisionScheduler = builder.supervisionScheduler;
     }
 
     /**
@@ -239,6 +267,7 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         String name = spec.name();
         TaskRun run;
         CriticalTaskHandle handle;
+        RoleGroup group = null;
         synchronized (lock) {
             if (stopping) {
                 throw new IllegalStateException("Cannot spawn critical task '" + name + "': the registry is stopping");
@@ -250,19 +279,48 @@ public final class CriticalTaskRegistry implements AutoCloseable {
             if (live.containsKey(name)) {
                 throw new IllegalArgumentException("A critical task named '" + name + "' is already running");
             }
-            boolean timed = spec.heartbeatTimeout().isPresent()
+            if (!spec.dependsOn().isEmpty()) {
+                StartOrder.inStartOrder(List.of(spec), live.keySet(), knownNames());
+            }
+            boolean timed = spec.heartbeatTimeout().isPresent() || spec.startupTimeout().isPresent()
                     || (spec.isAsync() && spec.restartPolicy().allowsRestarts());
-            run = new TaskRun(spec, root, logger, timed ? supervisionTimer() : null, executor);
+            String role = spec.leadershipRole().orElse(null);
+            if (role != null) {
+                group = roles.get(role);
+                if (group == null || !group.join()) {
+                    group = new RoleGroup(role, election);
+                    group.join();
+                    roles.put(role, group);
+                }
+            }
+            run = new TaskRun(spec, root, logger, timed ? supervisionTimer() : null, executor, group);
             handle = CriticalTaskHandle.owned(run);
             run.observeWith(new Supervision(handle));
+            run.startInOrder(order);
             live.put(name, handle);
         }
         try {
+            if (group != null) {
+                // outside the lock: the election may call listeners on this thread
+                group.campaign();
+            }
             executor.execute(run);
         }
         catch (RuntimeException | Error refused) {
             synchronized (lock) {
                 live.remove(name, handle);
+            }
+            if (group != null) {
+                boolean last;
+                synchronized (lock) {
+                    last = group.leave();
+                    if (last) {
+                        roles.remove(group.role(), group);
+                    }
+                }
+                if (last) {
+                    group.close();
+                }
             }
             // whoever saw it meanwhile (tasks(), find(), a stop) sees it end, never
             // having run
@@ -273,13 +331,70 @@ public final class CriticalTaskRegistry implements AutoCloseable {
     }
 
     /**
+     * Spawns several tasks together, each after those it depends on: every spec is
+     * checked first (names, dependencies, cycles), and a batch that fails the check
+     * spawns nothing. A task that depends on others begins once they are ready, as the
+     * class comment states. When a spawn is refused midway (its executor refuses it), the
+     * tasks of the batch spawned before it are cancelled, and the refusal is thrown.
+     * @param specs the tasks; a dependency may name a task of the batch or a task already
+     * live (or remembered as finished)
+     * @return the handles, in the order of {@code specs}
+     * @throws IllegalArgumentException naming the tasks, when two share a name, a name is
+     * already live, a dependency names no such task, or dependencies form a cycle
+     * @throws IllegalStateException when {@link #stop(Duration)} has begun
+     * @throws java.util.concurrent.RejectedExecutionException when the executor refuses a
+     * task
+     */
+    public List<CriticalTaskHandle> spawnAll(List<CriticalTaskSpec> specs) {
+        Objects.requireNonNull(specs, "specs must not be null");
+        specs.forEach(spec -> Objects.requireNonNull(spec, "specs must not contain null"));
+        List<CriticalTaskSpec> ordered;
+        synchronized (lock) {
+            if (stopping) {
+                throw new IllegalStateException("Cannot spawn critical tasks: the registry is stopping");
+            }
+            ordered = StartOrder.inStartOrder(specs, live.keySet(), knownNames());
+        }
+        Map<String, CriticalTaskHandle> spawned = new LinkedHashMap<>();
+        try {
+            for (CriticalTaskSpec spec : ordered) {
+                spawned.put(spec.name(), spawn(spec));
+            }
+        }
+        catch (RuntimeException | Error refused) {
+            spawned.values().forEach(CriticalTaskHandle::cancel);
+            throw refused;
+        }
+        List<CriticalTaskHandle> handles = new ArrayList<>(specs.size());
+        specs.forEach(spec -> handles.add(spawned.get(spec.name())));
+        return Collections.unmodifiableList(handles);
+    }
+
+    /**
+     * The names a task may depend on: the live tasks and the finished ones remembered.
+     * Guarded by {@code lock}.
+     */
+    private Set<String> knownNames() {
+        Set<String> known = new LinkedHashSet<>(live.keySet());
+        finished.forEach(done -> known.add(done.description()));
+        return known;
+    }
+
+    /** What {@link #find} finds, as a run. Guarded by {@code lock}. */
+    private @Nullable TaskRun lookup(String name) {
+        CriticalTaskHandle found = findLocked(name);
+        return found != null ? found.run() : null;
+    }
+
+    /**
      * The supervision timer, made with the first task that needs it. Guarded by
      * {@code lock}.
      */
     private SupervisionTimer supervisionTimer() {
         SupervisionTimer existing = timer;
         if (existing == null) {
-            existing = new SupervisionTimer();
+            existing = supervisionScheduler != null ? new SupervisionTimer(supervisionScheduler.get())
+                    : new SupervisionTimer();
             timer = existing;
         }
         return existing;
@@ -294,18 +409,23 @@ public final class CriticalTaskRegistry implements AutoCloseable {
     public Optional<CriticalTaskHandle> find(String name) {
         Objects.requireNonNull(name, "name must not be null");
         synchronized (lock) {
-            CriticalTaskHandle running = live.get(name);
-            if (running != null) {
-                return Optional.of(running);
-            }
-            for (Iterator<CriticalTaskHandle> newestFirst = finished.descendingIterator(); newestFirst.hasNext();) {
-                CriticalTaskHandle done = newestFirst.next();
-                if (done.description().equals(name)) {
-                    return Optional.of(done);
-                }
-            }
-            return Optional.empty();
+            return Optional.ofNullable(findLocked(name));
         }
+    }
+
+    /** What {@link #find} finds. Guarded by {@code lock}. */
+    private @Nullable CriticalTaskHandle findLocked(String name) {
+        CriticalTaskHandle running = live.get(name);
+        if (running != null) {
+            return running;
+        }
+        for (Iterator<CriticalTaskHandle> newestFirst = finished.descendingIterator(); newestFirst.hasNext();) {
+            CriticalTaskHandle done = newestFirst.next();
+            if (done.description().equals(name)) {
+                return done;
+            }
+        }
+        return null;
     }
 
     /**
@@ -321,6 +441,42 @@ public final class CriticalTaskRegistry implements AutoCloseable {
             snapshot.addAll(live.values());
             return Collections.unmodifiableList(snapshot);
         }
+    }
+
+    /**
+     * Gives up the leadership of {@code role}, if this registry leads it, and competes
+     * again: the role's tasks are cancelled with a {@link LeadershipRevokedException}
+     * ({@link Revocation#YIELDED}) and wait in {@link TaskState#STANDBY}; the election
+     * may grant the role to another instance, or to this one again. The role's tasks are
+     * stopped first (waiting up to the builder's close grace period for them), and only
+     * then is the role given up, so that another instance never starts the work while
+     * this one still runs it.
+     * @param role the role
+     * @return whether this registry led the role
+     * @throws InterruptedException when interrupted while the tasks stop; the role is
+     * given up all the same
+     */
+    public boolean yieldLeadership(String role) throws InterruptedException {
+        Objects.requireNonNull(role, "role must not be null");
+        RoleGroup group;
+        synchronized (lock) {
+            group = roles.get(role);
+        }
+        return group != null && group.yieldLeadership(CancellationToken.saturatedNanos(closeGracePeriod));
+    }
+
+    /**
+     * {@return the grant of {@code role} in force, if this registry leads it}
+     * @param role the role
+     */
+    public Optional<LeadershipTerm> leadership(String role) {
+        Objects.requireNonNull(role, "role must not be null");
+        RoleGroup group;
+        synchronized (lock) {
+            group = roles.get(role);
+        }
+        RoleGroup.Grant grant = group != null ? group.current() : null;
+        return grant != null ? Optional.of(grant.term()) : Optional.empty();
     }
 
     /**
@@ -383,8 +539,21 @@ public final class CriticalTaskRegistry implements AutoCloseable {
             running = new ArrayList<>(live.values());
             supervision = timer;
         }
+        long deadline = deadlineAfter(grace);
+        stopDependentsFirst(running, deadline);
         root.cancel();
-        return awaitStopped(running, supervision, grace);
+        return awaitStopped(running, supervision, grace, deadline);
+    }
+
+    /**
+     * Dependents first, each layer within the grace period ending at {@code deadline};
+     * nothing when no task depends on another.
+     */
+    private static void stopDependentsFirst(List<CriticalTaskHandle> running, long deadline)
+            throws InterruptedException {
+        List<TaskRun> runs = new ArrayList<>(running.size());
+        running.forEach(task -> runs.add(task.run()));
+        StartOrder.stopDependentsFirst(runs, deadline);
     }
 
     /**
@@ -413,12 +582,14 @@ public final class CriticalTaskRegistry implements AutoCloseable {
             // one is left behind
             timer = null;
         }
+        long deadline = deadlineAfter(grace);
+        stopDependentsFirst(running, deadline);
         // No spawn can join the generation now, and every restart of these runs under
         // their tokens.
         for (CriticalTaskHandle task : running) {
             task.run().token().cancel();
         }
-        return awaitStopped(running, supervision, grace);
+        return awaitStopped(running, supervision, grace, deadline);
     }
 
     /**
@@ -459,13 +630,12 @@ public final class CriticalTaskRegistry implements AutoCloseable {
      * stragglers and waits the interrupt wait; shuts the supervision timer down first.
      */
     private StopReport awaitStopped(List<CriticalTaskHandle> running, @Nullable SupervisionTimer supervision,
-            Duration grace) throws InterruptedException {
+            Duration grace, long deadline) throws InterruptedException {
         if (supervision != null) {
             // every task is cancelled now: a stall is no longer news, and no restart is
             // due
             supervision.shutdown();
         }
-        long deadline = deadlineAfter(grace);
         List<CriticalTaskHandle> outlived = new ArrayList<>();
         for (CriticalTaskHandle task : running) {
             if (!task.run().awaitDone(deadline - System.nanoTime())) {
@@ -473,15 +643,15 @@ public final class CriticalTaskRegistry implements AutoCloseable {
             }
         }
         if (outlived.isEmpty()) {
+            releaseRoles();
             return new StopReport(List.of());
         }
         List<UnstoppedTask> unstopped = new ArrayList<>(outlived.size());
         for (CriticalTaskHandle task : outlived) {
-            Thread straggler = task.run().thread().current();
             StackTraceElement[] stack = task.run().thread().stackTrace();
             if (!task.isFinished()) {
                 unstopped.add(new UnstoppedTask(task.description(), List.of(stack)));
-                TaskEvents.straggler(task.description(), task.attempt(), grace, List.of(stack), straggler);
+                TaskEvents.straggler(task.description(), task.attempt(), grace, List.of(stack), task.run().thread());
                 task.run().interruptIfRunning();
             }
         }
@@ -489,6 +659,7 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         for (CriticalTaskHandle task : outlived) {
             task.run().awaitDone(interruptDeadline - System.nanoTime());
         }
+        releaseRoles();
         StopReport report = new StopReport(unstopped);
         if (!report.isClean()) {
             logger.log(System.Logger.Level.WARNING, report.describe());
@@ -515,6 +686,22 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         synchronized (lock) {
             return "CriticalTaskRegistry[live=" + live.keySet() + (stopping ? ", stopping" : paused ? ", paused" : "")
                     + "]";
+        }
+    }
+
+    /**
+     * Closes every role's candidacy: after the tasks have stopped (each group closes its
+     * own when its last task ends), so this only releases what tasks that outlived the
+     * stop still hold.
+     */
+    private void releaseRoles() {
+        List<RoleGroup> open;
+        synchronized (lock) {
+            open = new ArrayList<>(roles.values());
+            roles.clear();
+        }
+        for (RoleGroup group : open) {
+            group.close();
         }
     }
 
@@ -550,6 +737,9 @@ public final class CriticalTaskRegistry implements AutoCloseable {
 
         private final CriticalTaskHandle handle;
 
+        /** Set when this task, ending, was the last of its role. */
+        private volatile boolean lastOfRole;
+
         Supervision(CriticalTaskHandle handle) {
             this.handle = handle;
         }
@@ -572,8 +762,27 @@ public final class CriticalTaskRegistry implements AutoCloseable {
         }
 
         @Override
+        public void ready(TaskRun run) {
+            order.changed();
+            notifyListeners("ready", handle, listener -> listener.ready(handle));
+        }
+
+        @Override
         public void restarting(TaskRun run, Throwable cause, Duration backoff) {
+            // rest for one: what depends on it stops first, and runs again once it is
+            // ready
+            order.stopDependents(run);
             notifyListeners("restarted", handle, listener -> listener.restarted(handle, cause, backoff));
+        }
+
+        @Override
+        public void granted(TaskRun run, LeadershipTerm term) {
+            notifyListeners("granted", handle, listener -> listener.granted(handle, term));
+        }
+
+        @Override
+        public void standby(TaskRun run, LeadershipRevokedException reason) {
+            notifyListeners("standby", handle, listener -> listener.standby(handle, reason));
         }
 
         @Override
@@ -589,6 +798,11 @@ public final class CriticalTaskRegistry implements AutoCloseable {
                     return false;
                 }
                 live.remove(run.description(), handle);
+                RoleGroup group = run.group();
+                if (group != null && group.leave()) {
+                    roles.remove(group.role(), group);
+                    lastOfRole = true;
+                }
                 if (finishedTaskHistory > 0) {
                     if (finished.size() >= finishedTaskHistory) {
                         finished.removeFirst();
@@ -601,6 +815,12 @@ public final class CriticalTaskRegistry implements AutoCloseable {
 
         @Override
         public void finished(TaskRun run) {
+            order.changed();
+            RoleGroup group = run.group();
+            if (group != null && lastOfRole) {
+                // the last task of its role has ended: release the role at once
+                group.close();
+            }
             TaskSnapshot end = run.published();
             switch (end.state()) {
                 case COMPLETED -> notifyListeners("completed", handle, listener -> listener.completed(handle));
@@ -609,7 +829,7 @@ public final class CriticalTaskRegistry implements AutoCloseable {
                     CriticalTaskFailedException failure = end.failure().orElseThrow();
                     notifyListeners("failed", handle, listener -> listener.failed(handle, failure));
                 }
-                case RUNNING, STALLED ->
+                case RUNNING, STALLED, STANDBY ->
                     throw new IllegalStateException("finished while running: " + run.description());
             }
         }
@@ -642,7 +862,21 @@ public final class CriticalTaskRegistry implements AutoCloseable {
 
         private int finishedTaskHistory = DEFAULT_FINISHED_TASK_HISTORY;
 
+        private @Nullable LeaderElection leaderElection;
+
+        private @Nullable Supplier<ScheduledThreadPoolExecutor> supervisionScheduler;
+
         private Builder() {
+        }
+
+        /**
+         * The scheduler of the supervision timer instead of its own thread: the clock of
+         * heartbeat checks, start-up timeouts and asynchronous backoffs, for tests that
+         * move it by hand.
+         */
+        Builder supervisionScheduler(Supplier<ScheduledThreadPoolExecutor> supervisionScheduler) {
+            this.supervisionScheduler = Objects.requireNonNull(supervisionScheduler, "supervisionScheduler");
+            return this;
         }
 
         /**
@@ -745,6 +979,19 @@ public final class CriticalTaskRegistry implements AutoCloseable {
                         "finishedTaskHistory must not be negative, but was " + finishedTaskHistory);
             }
             this.finishedTaskHistory = finishedTaskHistory;
+            return this;
+        }
+
+        /**
+         * Decides which instance leads the roles that tasks name
+         * ({@link CriticalTaskSpec#withLeadership(String)}). Default: a
+         * {@link LocalLeaderElection} of the registry's own, which grants every role at
+         * once.
+         * @param leaderElection the election
+         * @return this builder
+         */
+        public Builder leaderElection(LeaderElection leaderElection) {
+            this.leaderElection = Objects.requireNonNull(leaderElection, "leaderElection must not be null");
             return this;
         }
 

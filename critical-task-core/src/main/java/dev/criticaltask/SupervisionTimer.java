@@ -38,11 +38,19 @@ final class SupervisionTimer {
     private final ScheduledThreadPoolExecutor scheduler;
 
     SupervisionTimer() {
-        scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
+        this(new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, THREAD_NAME);
             thread.setDaemon(true);
             return thread;
-        });
+        }));
+    }
+
+    /**
+     * A timer on this scheduler: tests give one whose clock they move by hand, so that a
+     * time-out is decided by the test and not by a wait.
+     */
+    SupervisionTimer(ScheduledThreadPoolExecutor scheduler) {
+        this.scheduler = scheduler;
         scheduler.setRemoveOnCancelPolicy(true);
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }

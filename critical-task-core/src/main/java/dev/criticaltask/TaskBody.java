@@ -16,6 +16,11 @@
 
 package dev.criticaltask;
 
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+import org.jspecify.annotations.Nullable;
+
 /**
  * The work of a task, as it was given: a plain {@link CriticalTask}, a
  * {@link SupervisedTask} (which takes a {@link TaskContext}, and so can send heartbeats)
@@ -37,6 +42,13 @@ sealed interface TaskBody permits TaskBody.Plain, TaskBody.Supervised, TaskBody.
     /** Whether the work takes a {@link TaskContext}, and so can send heartbeats. */
     default boolean canHeartbeat() {
         return this instanceof Supervised;
+    }
+
+    /**
+     * Whether the work takes a {@link TaskContext}, and so can say when it is ready.
+     */
+    default boolean canSignalReady() {
+        return this instanceof Supervised || (this instanceof Async async && async.takesContext());
     }
 
     /** What kind of work this is, for messages: "a plain CriticalTask", say. */
@@ -75,18 +87,50 @@ sealed interface TaskBody permits TaskBody.Plain, TaskBody.Supervised, TaskBody.
         }
     }
 
-    /** An {@link AsyncCriticalTask}: run without a thread while its stage is pending. */
-    record Async(AsyncCriticalTask task) implements TaskBody {
+    /**
+     * An {@link AsyncCriticalTask} or a {@link SupervisedAsyncTask} (the former seen as
+     * the latter): run without a thread while its stage is pending.
+     */
+    record Async(SupervisedAsyncTask task, @Nullable AsyncCriticalTask plain) implements TaskBody {
+
+        static Async of(AsyncCriticalTask task) {
+            return new Async(context -> task.start(context.cancellation()), task);
+        }
+
+        static Async of(SupervisedAsyncTask task) {
+            return new Async(task, null);
+        }
+
+        /** Whether the task takes a context (a {@link SupervisedAsyncTask}). */
+        boolean takesContext() {
+            return plain == null;
+        }
+
+        /**
+         * The work wrapped by {@code decorator}: a plain task once, now; one that takes a
+         * context once per attempt, around a view of it that passes the attempt's context
+         * on.
+         */
+        Async decorated(UnaryOperator<AsyncCriticalTask> decorator) {
+            AsyncCriticalTask token = plain;
+            if (token != null) {
+                return of(Objects.requireNonNull(decorator.apply(token), "async decorator returned null"));
+            }
+            SupervisedAsyncTask inner = task;
+            return new Async(context -> Objects
+                .requireNonNull(decorator.apply(cancellation -> inner.start(context)), "async decorator returned null")
+                .start(context.cancellation()), null);
+        }
 
         /** Starts the task and waits for its stage on the calling thread. */
         @Override
         public void run(TaskContext context) throws Exception {
-            AsyncStages.runBlocking(task, context.cancellation());
+            AsyncStages.runBlocking(task, context);
         }
 
         @Override
         public String kind() {
-            return "an AsyncCriticalTask";
+            return takesContext() ? "a SupervisedAsyncTask" : "an AsyncCriticalTask";
         }
     }
 
@@ -110,6 +154,11 @@ sealed interface TaskBody permits TaskBody.Plain, TaskBody.Supervised, TaskBody.
         @Override
         public boolean canHeartbeat() {
             return original.canHeartbeat();
+        }
+
+        @Override
+        public boolean canSignalReady() {
+            return original.canSignalReady();
         }
 
         @Override

@@ -16,9 +16,12 @@
 
 package dev.criticaltask;
 
+import java.util.Optional;
+
 /**
- * What a {@link SupervisedTask} receives for one run: its token, its name, which attempt
- * this is, and the heartbeat it reports progress with.
+ * What a {@link SupervisedTask} (or a {@link SupervisedAsyncTask}) receives for one run:
+ * its token, its name, which attempt this is, the heartbeat it reports progress with, and
+ * the signal that it is ready.
  *
  * <p>
  * A context belongs to one attempt; a restart gets a new one with a fresh token. Its
@@ -50,5 +53,34 @@ public interface TaskContext {
      * attempt only.
      */
     void heartbeat();
+
+    /**
+     * The leadership grant this attempt runs under, for a task with a role
+     * ({@link CriticalTaskSpec#withLeadership(String)}): its term grows with every grant,
+     * so the task can fence its writes with it (see {@link LeadershipTerm#isFencing()}).
+     * When the grant is revoked the attempt's token is cancelled with a
+     * {@link LeadershipRevokedException}.
+     * @return the grant; empty for a task without a role
+     */
+    default Optional<LeadershipTerm> leadership() {
+        return Optional.empty();
+    }
+
+    /**
+     * Says that this attempt is ready: it has done what it must before others may rely on
+     * it (a cache is warm, a connection is open). For a task spawned with
+     * {@link CriticalTaskSpec#withAwaitReady(boolean) withAwaitReady(true)}, the tasks
+     * that {@link CriticalTaskSpec#withDependsOn(java.util.Collection) depend on it}
+     * start only then, its start-up timeout (if any) stops running, and the listeners
+     * hear {@link CriticalTaskListener#ready}. A task that does not await its ready
+     * signal is ready as soon as each attempt begins, and this call does nothing.
+     *
+     * <p>
+     * Idempotent and cheap after the first call; callable from any thread. It counts for
+     * this context's attempt only: a restarted attempt is not ready until it calls
+     * {@code ready()} on its own context. A call after the attempt has ended does
+     * nothing.
+     */
+    void ready();
 
 }

@@ -27,7 +27,8 @@ import org.jspecify.annotations.Nullable;
  * {@code critical-task}). Without a recording that enables them each call costs one
  * allocation the JIT removes and a check of a flag: nothing is read or formatted. A
  * runtime image built without the {@code jdk.jfr} module gets no events and no error.
- * Called on whatever thread sees the event, under no lock.
+ * Called on whatever thread sees the event, under no lock; the task's thread is looked up
+ * (under its monitor, briefly) only for an event that is recorded.
  */
 final class TaskEvents {
 
@@ -37,26 +38,26 @@ final class TaskEvents {
     private TaskEvents() {
     }
 
-    static void failed(String task, int attempt, int restarts, Throwable cause, @Nullable Thread thread) {
+    static void failed(String task, int attempt, int restarts, Throwable cause, TaskThread thread) {
         if (!JFR) {
             return;
         }
         TaskFailedEvent event = new TaskFailedEvent();
         if (event.isEnabled()) {
-            fill(event, task, attempt, cause, thread);
+            fill(event, task, attempt, cause, thread.current());
             event.restarts = restarts;
             event.commit();
         }
     }
 
     static void restarted(String task, int attempt, int restarts, Throwable cause, Duration backoff,
-            @Nullable Thread thread) {
+            TaskThread thread) {
         if (!JFR) {
             return;
         }
         TaskRestartedEvent event = new TaskRestartedEvent();
         if (event.isEnabled()) {
-            fill(event, task, attempt, cause, thread);
+            fill(event, task, attempt, cause, thread.current());
             event.restarts = restarts;
             event.backoff = backoff.toNanos();
             event.commit();
@@ -78,14 +79,13 @@ final class TaskEvents {
         }
     }
 
-    static void straggler(String task, int attempt, Duration grace, List<StackTraceElement> stack,
-            @Nullable Thread thread) {
+    static void straggler(String task, int attempt, Duration grace, List<StackTraceElement> stack, TaskThread thread) {
         if (!JFR) {
             return;
         }
         TaskStragglerEvent event = new TaskStragglerEvent();
         if (event.isEnabled()) {
-            fill(event, task, attempt, null, thread);
+            fill(event, task, attempt, null, thread.current());
             event.grace = CancellationToken.saturatedNanos(grace);
             event.stack = frames(stack);
             event.commit();

@@ -43,10 +43,30 @@ interface TaskObserver {
     CriticalTaskFailedException failing(TaskRun run, CriticalTaskFailedException failure);
 
     /**
+     * An attempt became ready: it said so, or it began and its task does not await a
+     * ready signal. Called on the thread that said so, or on the task's thread.
+     */
+    void ready(TaskRun run);
+
+    /**
      * The task failed and will run again after {@code backoff}; called before the
      * backoff.
      */
     void restarting(TaskRun run, Throwable cause, Duration backoff);
+
+    /**
+     * The task of a role starts an attempt under a new grant; called on the task's thread
+     * before the attempt runs.
+     */
+    default void granted(TaskRun run, LeadershipTerm term) {
+    }
+
+    /**
+     * The task of a role went back to {@link TaskState#STANDBY} because {@code reason}
+     * ended its attempt; called on the task's thread.
+     */
+    default void standby(TaskRun run, LeadershipRevokedException reason) {
+    }
 
     /** The task missed its heartbeat; called on the supervision timer's thread. */
     void stalled(TaskRun run, StallReport stall);

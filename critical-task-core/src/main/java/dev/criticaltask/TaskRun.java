@@ -19,7 +19,9 @@ package dev.criticaltask;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -86,9 +88,34 @@ final class TaskRun implements Runnable {
     /** Runs the restarted attempts of an asynchronous task. */
     private final @Nullable Executor executor;
 
+    /** The tasks of this task's leadership role; null without a role. */
+    private final @Nullable RoleGroup group;
+
+    /**
+     * The grant the task runs under, or last ran under; null before its first. Read and
+     * written on the task's thread only.
+     */
+    private RoleGroup.@Nullable Grant grant;
+
+    /** Attempts under {@link #grant}. Task's thread only. */
+    private int attemptsInTerm;
+
     private final TaskCompletion done = new TaskCompletion();
 
     private volatile @Nullable TaskObserver observer;
+
+    /** The dependency order this task starts in; null outside a registry. */
+    private volatile @Nullable StartOrder order;
+
+    /** The attempt under way; null before the first, between attempts and at the end. */
+    private volatile @Nullable Attempt current;
+
+    /**
+     * Whether each attempt runs under a token of its own, below the task's: so that a
+     * restart, or a restart of a task it depends on, can end one attempt and not the
+     * task.
+     */
+    private final boolean ownAttemptTokens;
 
     /** The latest stall found, kept after the task recovers or restarts. */
     private volatile @Nullable StallReport lastStall;
@@ -109,15 +136,16 @@ final class TaskRun implements Runnable {
     private final TaskThread thread = new TaskThread();
 
     TaskRun(String description, CriticalTask task, CancellationToken parent, System.Logger logger) {
-        this(CriticalTaskSpec.of(description, task), parent, logger, null, null);
+        this(CriticalTaskSpec.of(description, task), parent, logger, null, null, null);
     }
 
     /**
      * A run of a spec: {@code timer} watches its heartbeats, {@code executor} runs its
-     * asynchronous restarts.
+     * asynchronous restarts, {@code group} grants its role (null without one).
      */
     TaskRun(CriticalTaskSpec spec, CancellationToken parent, System.Logger logger, @Nullable SupervisionTimer timer,
-            @Nullable Executor executor) {
+            @Nullable Executor executor, @Nullable RoleGroup group) {
+        this.group = group;
         this.spec = spec;
         this.parent = parent;
         this.logger = logger;
@@ -125,10 +153,15 @@ final class TaskRun implements Runnable {
         this.timer = timer;
         this.executor = executor;
         this.token = parent.child();
+        this.ownAttemptTokens = budget != null || !spec.dependsOn().isEmpty();
     }
 
     void observeWith(TaskObserver observer) {
         this.observer = observer;
+    }
+
+    void startInOrder(StartOrder order) {
+        this.order = order;
     }
 
     @Override
@@ -139,6 +172,12 @@ final class TaskRun implements Runnable {
         thread.hold();
         try {
             if (snapshot.attempt() == 0) {
+                StartOrder waitFor = order;
+                if (waitFor != null && !spec.dependsOn().isEmpty() && !waitFor.await(this, 1, false)) {
+                    // stopped while it waited for what it depends on: it never began
+                    finish(TaskState.CANCELLED, null);
+                    return;
+                }
                 Instant now = CLOCK.instant();
                 transition(spawned -> spawned.launched(now));
                 TaskObserver watcher = observer;
@@ -146,7 +185,7 @@ final class TaskRun implements Runnable {
                     watcher.started(this);
                 }
             }
-            if (spec.body() instanceof TaskBody.Async async) {
+            if (spec.body() instanceof TaskBody.Async async && group == null) {
                 AsyncAttempts.start(this, async.task());
             }
             else {
@@ -163,8 +202,18 @@ final class TaskRun implements Runnable {
      * the task.
      */
     @Nullable Attempt beginAttempt() {
-        int number = snapshot.attempt() + 1;
-        CancellationToken attemptToken = budget == null ? token : token.child();
+        RoleGroup.Grant granted = null;
+        if (group != null) {
+            granted = awaitGrant(group);
+            if (granted == null) {
+                finish(TaskState.CANCELLED, null);
+                return null;
+            }
+        }
+        int number = granted != null ? ++attemptsInTerm : snapshot.attempt() + 1;
+        // a task with a role always runs its attempts under a child, which a revocation
+        // cancels without touching the task's own token
+        CancellationToken attemptToken = ownAttemptTokens || group != null ? token.child() : token;
         if (number > 1 && attemptToken.isCancelled()) {
             // The restart's linearization point is the creation of its token: born
             // cancelled, it
@@ -172,15 +221,79 @@ final class TaskRun implements Runnable {
             finish(TaskState.CANCELLED, null);
             return null;
         }
-        Attempt attempt = new Attempt(this, number, attemptToken, spec.heartbeatTimeoutNanos(), spec.stallAction(),
-                timer);
+        if (group != null && token.isCancelled()) {
+            finish(TaskState.CANCELLED, null);
+            return null;
+        }
+        Attempt attempt = new Attempt(this, number, attemptToken, spec, timer, granted);
+        // published before the wait: a restart of what it depends on must find it to stop
+        current = attempt;
+        StartOrder waitFor = order;
+        if (waitFor != null && !waitFor.await(this, number, true)) {
+            current = null;
+            attempt.endLeadership();
+            if (attemptToken != token) {
+                attemptToken.unlinkFromParent();
+            }
+            finish(TaskState.CANCELLED, null);
+            return null;
+        }
         thread.attempting(attempt);
         HeartbeatWatch watch = attempt.watch();
-        transition(before -> before.attemptStarted(number, watch));
+        Instant readyAt = spec.awaitsReady() ? null : CLOCK.instant();
+        LeadershipTerm term = granted != null ? granted.term() : null;
+        transition(before -> before.attemptStarted(number, watch, readyAt, term));
         if (watch != null) {
             watch.start();
         }
+        StartupWatch startup = attempt.startup();
+        if (startup != null) {
+            startup.start();
+        }
+        if (readyAt != null) {
+            TaskObserver watcher = observer;
+            if (watcher != null) {
+                watcher.ready(this);
+            }
+        }
         return attempt;
+    }
+
+    /** An attempt said it is ready: published once, while it is the one under way. */
+    void attemptReady(Attempt attempt) {
+        Instant now = CLOCK.instant();
+        // a stop for a restart of what it depends on may race this: it marks the attempt
+        // first, then publishes a new snapshot, so this step sees the mark or fails
+        if (transition(running -> attempt.isStoppedForDependency() ? null : running.readied(attempt.attempt(), now))) {
+            TaskObserver watcher = observer;
+            if (watcher != null) {
+                watcher.ready(this);
+            }
+        }
+    }
+
+    /**
+     * The grant to run the next attempt under: the current one while it is in force, else
+     * the next, waited for in {@link TaskState#STANDBY}; null when the task's token was
+     * cancelled first.
+     */
+    private RoleGroup.@Nullable Grant awaitGrant(RoleGroup roles) {
+        RoleGroup.Grant held = grant;
+        if (held != null && !held.revoked().isCancelled()) {
+            return held;
+        }
+        transition(waiting -> waiting.standby(CLOCK.instant()));
+        RoleGroup.Grant next = roles.awaitGrant(token);
+        if (next == null) {
+            return null;
+        }
+        grant = next;
+        attemptsInTerm = 0;
+        TaskObserver watcher = observer;
+        if (watcher != null) {
+            watcher.granted(this, next.term());
+        }
+        return next;
     }
 
     /**
@@ -190,9 +303,19 @@ final class TaskRun implements Runnable {
      */
     long attemptEnded(Attempt attempt, @Nullable Throwable thrown) {
         HeartbeatWatch watch = attempt.watch();
-        TaskStalledException stall = watch != null ? watch.end() : null;
+        TaskStalledException stalled = watch != null ? watch.end() : null;
+        StartupWatch startup = attempt.startup();
+        TaskStartTimeoutException timedOut = startup != null ? startup.end() : null;
+        // a stall or a start-up time-out that failed the attempt is its failure
+        Exception stall = stalled != null ? stalled : timedOut;
         thread.attempting(null);
+        current = null;
+        StartOrder ordered = order;
+        if (ordered != null) {
+            ordered.left(this);
+        }
         CancellationToken attemptToken = attempt.cancellation();
+        boolean revoked = attempt.endLeadership();
         if (attemptToken != token) {
             attemptToken.unlinkFromParent();
         }
@@ -214,6 +337,16 @@ final class TaskRun implements Runnable {
             finish(TaskState.FAILED, fatal);
             return -1;
         }
+        if (revoked) {
+            return leadershipEnded(attemptToken, thrown);
+        }
+        if (stall == null && graceful && attempt.isStoppedForDependency() && !token.isCancelled()) {
+            // stopped for a restart of a task it depends on: it runs again once that one
+            // is
+            // ready (its next attempt waits for it), and nothing is counted
+            transition(TaskSnapshot::requeued);
+            return 0;
+        }
         if (stall == null && graceful) {
             finish(attemptToken.isCancelled() ? TaskState.CANCELLED : TaskState.COMPLETED, null);
             return -1;
@@ -229,13 +362,38 @@ final class TaskRun implements Runnable {
         log(System.Logger.Level.WARNING, "Critical task '" + description() + "' failed on attempt " + attempt.attempt()
                 + "; restarting in " + TimeUnit.NANOSECONDS.toMillis(backoff) + " ms (restart " + restarts + ")",
                 failure);
-        TaskEvents.restarted(description(), attempt.attempt(), restarts, failure, Duration.ofNanos(backoff),
-                thread.current());
+        TaskEvents.restarted(description(), attempt.attempt(), restarts, failure, Duration.ofNanos(backoff), thread);
         TaskObserver watcher = observer;
         if (watcher != null) {
             watcher.restarting(this, failure, Duration.ofNanos(backoff));
         }
         return backoff;
+    }
+
+    /**
+     * The attempt ended after a revocation cancelled it: a graceful stop, whatever it
+     * threw (the role is gone, and a fenced write refused throws by design). The task
+     * waits for the next grant, or ends cancelled when it is being stopped.
+     * @return 0: the next attempt waits for a grant, without a backoff; -1 when finished
+     */
+    private long leadershipEnded(CancellationToken attemptToken, @Nullable Throwable thrown) {
+        LeadershipRevokedException reason = (LeadershipRevokedException) attemptToken.reason().orElseThrow();
+        if (thrown != null && !(thrown instanceof InterruptedException) && thrown != reason) {
+            log(System.Logger.Level.WARNING,
+                    "Critical task '" + description() + "' threw after its leadership of role '" + reason.role()
+                            + "' was revoked (" + reason.reason() + "); not a failure",
+                    thrown);
+        }
+        if (token.isCancelled()) {
+            finish(TaskState.CANCELLED, null);
+            return -1;
+        }
+        transition(waiting -> waiting.standby(CLOCK.instant()));
+        TaskObserver watcher = observer;
+        if (watcher != null) {
+            watcher.standby(this, reason);
+        }
+        return 0;
     }
 
     /**
@@ -268,7 +426,7 @@ final class TaskRun implements Runnable {
         }
         parent.cancel(reasonFor(failed));
         TaskSnapshot now = snapshot;
-        TaskEvents.failed(description(), now.attempt(), now.restartCount(), thrown, thread.current());
+        TaskEvents.failed(description(), now.attempt(), now.restartCount(), thrown, thread);
         // after the cancel: the logger calls the cause's toString, and may be slow
         log(System.Logger.Level.ERROR, failed.logLine(now.restartCount()), failed);
         return failed;
@@ -293,6 +451,10 @@ final class TaskRun implements Runnable {
             parent.cancel(reasonFor(failure));
         }
         thread.release();
+        StartOrder ordered = order;
+        if (ordered != null) {
+            ordered.left(this);
+        }
         Instant at = CLOCK.instant();
         TaskObserver watcher = observer;
         boolean published = watcher != null
@@ -363,7 +525,7 @@ final class TaskRun implements Runnable {
      * Whether the restart policy would run a stalled attempt again; when not, the stall
      * escalates at once.
      */
-    boolean wouldRestart(TaskStalledException stall) {
+    boolean wouldRestart(Throwable stall) {
         return budget != null && escalated == null && !token.isCancelled()
                 && budget.wouldRestart(System.nanoTime(), stall);
     }
@@ -376,7 +538,9 @@ final class TaskRun implements Runnable {
         lastStall = stall;
         TaskEvents.stalled(stall, stalledThread);
         try {
-            logger.log(System.Logger.Level.WARNING, stall.describe());
+            if (logger.isLoggable(System.Logger.Level.WARNING)) {
+                logger.log(System.Logger.Level.WARNING, stall.describe());
+            }
         }
         catch (RuntimeException loggerFailed) {
             // a broken logger must not keep the listeners from hearing of the stall
@@ -448,6 +612,28 @@ final class TaskRun implements Runnable {
         return spec.name();
     }
 
+    List<String> dependsOn() {
+        return spec.dependsOn();
+    }
+
+    boolean awaitsReady() {
+        return spec.awaitsReady();
+    }
+
+    @Nullable Attempt currentAttempt() {
+        return current;
+    }
+
+    /**
+     * Marks {@code attempt} as stopped for a restart of a task it depends on, and not
+     * ready: those that depend on this task wait from now on. Runs no user code; the
+     * caller cancels the attempt afterwards.
+     */
+    void stoppingForDependency(Attempt attempt) {
+        attempt.markStoppedForDependency();
+        transition(running -> running.stoppingForDependency(attempt.attempt()));
+    }
+
     TaskBody body() {
         return spec.body();
     }
@@ -467,6 +653,14 @@ final class TaskRun implements Runnable {
 
     @Nullable Executor executor() {
         return executor;
+    }
+
+    Optional<String> leadershipRole() {
+        return spec.leadershipRole();
+    }
+
+    @Nullable RoleGroup group() {
+        return group;
     }
 
 }

@@ -44,7 +44,8 @@ import org.jspecify.annotations.Nullable;
 public final class TaskSnapshot {
 
     /** A task that is spawned and waits for its thread. */
-    static final TaskSnapshot SPAWNED = new TaskSnapshot(TaskState.RUNNING, 0, 0, null, null, null, null, null, null);
+    static final TaskSnapshot SPAWNED = new TaskSnapshot(TaskState.RUNNING, 0, 0, null, null, null, null, null, null,
+            null, null);
 
     private final TaskState state;
 
@@ -70,10 +71,18 @@ public final class TaskSnapshot {
     /** The heartbeat age, frozen when a snapshot is handed out. */
     private final @Nullable Duration sinceLastHeartbeat;
 
+    /**
+     * When the current (or last) attempt became ready; null before, and between attempts.
+     */
+    private final @Nullable Instant readyAt;
+
+    /** The grant the running attempt of a task with a role runs under. */
+    private final @Nullable LeadershipTerm term;
+
     private TaskSnapshot(TaskState state, int attempt, int restarts, @Nullable Instant startedAt,
             @Nullable Instant finishedAt, @Nullable CriticalTaskFailedException failure,
             @Nullable Throwable lastRestartCause, @Nullable HeartbeatWatch heartbeat,
-            @Nullable Duration sinceLastHeartbeat) {
+            @Nullable Duration sinceLastHeartbeat, @Nullable Instant readyAt, @Nullable LeadershipTerm term) {
         this.state = state;
         this.attempt = attempt;
         this.restarts = restarts;
@@ -83,6 +92,8 @@ public final class TaskSnapshot {
         this.lastRestartCause = lastRestartCause;
         this.heartbeat = heartbeat;
         this.sinceLastHeartbeat = sinceLastHeartbeat;
+        this.readyAt = readyAt;
+        this.term = term;
     }
 
     /**
@@ -152,12 +163,49 @@ public final class TaskSnapshot {
         return Optional.ofNullable(sinceLastHeartbeat);
     }
 
+    /**
+     * Whether the running attempt is ready: it has called {@link TaskContext#ready()}, or
+     * it began and its task does not await a ready signal. False while the task waits to
+     * start, between attempts (a restart is not ready until its new attempt is) and once
+     * the task has finished.
+     * @return whether the task is ready now
+     */
+    public boolean isReady() {
+        return readyAt != null && !state.isTerminal();
+    }
+
+    /**
+     * When the running attempt became ready; kept once the task has finished, as the last
+     * time it did.
+     * @return when it became ready, or empty while it is not (yet) ready
+     */
+    public Optional<Instant> readyAt() {
+        return Optional.ofNullable(readyAt);
+    }
+
+    /**
+     * Whether the tasks that depend on this one may run: it is ready, or it has
+     * completed.
+     */
+    boolean satisfiesDependents() {
+        return isReady() || state == TaskState.COMPLETED;
+    }
+
+    /**
+     * {@return the leadership grant the running attempt runs under; empty for a task
+     * without a role, and while it is in {@link TaskState#STANDBY}}
+     */
+    public Optional<LeadershipTerm> leadership() {
+        return Optional.ofNullable(term);
+    }
+
     @Override
     public String toString() {
         return "TaskSnapshot[" + state + ", attempt " + attempt + ", " + restarts + " restarts"
-                + (startedAt != null ? ", started " + startedAt : "")
+                + (startedAt != null ? ", started " + startedAt : "") + (readyAt != null ? ", ready " + readyAt : "")
                 + (finishedAt != null ? ", finished " + finishedAt : "")
-                + (sinceLastHeartbeat != null ? ", " + sinceLastHeartbeat + " since the last heartbeat" : "") + "]";
+                + (sinceLastHeartbeat != null ? ", " + sinceLastHeartbeat + " since the last heartbeat" : "")
+                + (term != null ? ", " + term.role() + " term " + term.term() : "") + "]";
     }
 
     // --- the transitions: each returns the next snapshot, or null when it does not apply
@@ -170,7 +218,7 @@ public final class TaskSnapshot {
     TaskSnapshot frozenAt(long nowNanos) {
         HeartbeatWatch watch = heartbeat;
         return watch == null ? this : new TaskSnapshot(state, attempt, restarts, startedAt, finishedAt, failure,
-                lastRestartCause, null, Duration.ofNanos(watch.silentNanos(nowNanos)));
+                lastRestartCause, null, Duration.ofNanos(watch.silentNanos(nowNanos)), readyAt, term);
     }
 
     @Nullable HeartbeatWatch heartbeat() {
@@ -179,22 +227,58 @@ public final class TaskSnapshot {
 
     /** The task got its thread. */
     TaskSnapshot launched(Instant at) {
-        return new TaskSnapshot(state, attempt, restarts, at, null, null, lastRestartCause, null, null);
+        return new TaskSnapshot(state, attempt, restarts, at, null, null, lastRestartCause, null, null, null, null);
     }
 
     /**
      * Attempt {@code number} runs, watched by {@code watch} (null without a heartbeat
-     * timeout).
+     * timeout), ready from {@code ready} on (null when it awaits its ready signal).
      */
-    @Nullable TaskSnapshot attemptStarted(int number, @Nullable HeartbeatWatch watch) {
+    @Nullable TaskSnapshot attemptStarted(int number, @Nullable HeartbeatWatch watch, @Nullable Instant ready,
+            @Nullable LeadershipTerm leadership) {
         return state.isTerminal() ? null : new TaskSnapshot(TaskState.RUNNING, number, restarts, startedAt, null, null,
-                lastRestartCause, watch, null);
+                lastRestartCause, watch, null, ready, leadership);
+    }
+
+    /** Attempt {@code number} said it is ready, at {@code at}. */
+    @Nullable TaskSnapshot readied(int number, Instant at) {
+        return state.isTerminal() || attempt != number || readyAt != null ? null : new TaskSnapshot(state, attempt,
+                restarts, startedAt, null, null, lastRestartCause, heartbeat, null, at, term);
+    }
+
+    /**
+     * Attempt {@code number} is being stopped for a restart of a task it depends on: not
+     * ready from now on. Always a new snapshot while that attempt runs, so that a ready
+     * signal racing it must read the stop.
+     */
+    @Nullable TaskSnapshot stoppingForDependency(int number) {
+        return state.isTerminal() || attempt != number ? null : new TaskSnapshot(state, attempt, restarts, startedAt,
+                null, null, lastRestartCause, heartbeat, null, null, term);
+    }
+
+    /**
+     * The attempt was stopped because a task it depends on restarts; it runs again once
+     * that one is ready. Not a restart of its own: nothing is counted.
+     */
+    @Nullable TaskSnapshot requeued() {
+        return state.isTerminal() ? null : new TaskSnapshot(TaskState.RUNNING, attempt, restarts, startedAt, null, null,
+                lastRestartCause, null, null, null, term);
+    }
+
+    /**
+     * The task of a role waits for the role to be granted: before its first grant, or
+     * after a revocation ended its attempt. A standby counts as ready (from {@code at}):
+     * it serves traffic, while another instance runs the task.
+     */
+    @Nullable TaskSnapshot standby(Instant at) {
+        return state.isTerminal() ? null : new TaskSnapshot(TaskState.STANDBY, 0, restarts, startedAt, null, null,
+                lastRestartCause, null, null, state == TaskState.STANDBY && readyAt != null ? readyAt : at, null);
     }
 
     /** The attempt failed and the task runs again after a backoff. */
     @Nullable TaskSnapshot restarting(Throwable cause) {
-        return state.isTerminal() ? null
-                : new TaskSnapshot(TaskState.RUNNING, attempt, restarts + 1, startedAt, null, null, cause, null, null);
+        return state.isTerminal() ? null : new TaskSnapshot(TaskState.RUNNING, attempt, restarts + 1, startedAt, null,
+                null, cause, null, null, null, term);
     }
 
     /**
@@ -203,19 +287,19 @@ public final class TaskSnapshot {
      */
     @Nullable TaskSnapshot stalled(HeartbeatWatch watch) {
         return state != TaskState.RUNNING || heartbeat != watch ? null : new TaskSnapshot(TaskState.STALLED, attempt,
-                restarts, startedAt, null, null, lastRestartCause, watch, null);
+                restarts, startedAt, null, null, lastRestartCause, watch, null, readyAt, term);
     }
 
     /** The stalled attempt that {@code watch} watches sent a heartbeat again. */
     @Nullable TaskSnapshot recovered(HeartbeatWatch watch) {
         return state != TaskState.STALLED || heartbeat != watch ? null : new TaskSnapshot(TaskState.RUNNING, attempt,
-                restarts, startedAt, null, null, lastRestartCause, watch, null);
+                restarts, startedAt, null, null, lastRestartCause, watch, null, readyAt, term);
     }
 
     /** The task reached its terminal state {@code outcome} at {@code at}. */
     @Nullable TaskSnapshot ended(TaskState outcome, @Nullable CriticalTaskFailedException failed, Instant at) {
-        return state.isTerminal() ? null
-                : new TaskSnapshot(outcome, attempt, restarts, startedAt, at, failed, lastRestartCause, null, null);
+        return state.isTerminal() ? null : new TaskSnapshot(outcome, attempt, restarts, startedAt, at, failed,
+                lastRestartCause, null, null, readyAt, null);
     }
 
 }

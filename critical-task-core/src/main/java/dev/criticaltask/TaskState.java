@@ -17,9 +17,9 @@
 package dev.criticaltask;
 
 /**
- * Where a critical task is in its life. A task starts {@link #RUNNING}, may be
- * {@link #STALLED} for a while when it has a heartbeat, and moves exactly once to one of
- * the three terminal states.
+ * Where a critical task is in its life. A task starts {@link #RUNNING} (or
+ * {@link #STANDBY}, when it has a leadership role), may be {@link #STALLED} for a while
+ * when it has a heartbeat, and moves exactly once to one of the three terminal states.
  */
 public enum TaskState {
 
@@ -31,6 +31,14 @@ public enum TaskState {
      * treated as a failure.
      */
     STALLED,
+    /**
+     * A task with a leadership role ({@link CriticalTaskSpec#withLeadership(String)})
+     * waiting for this instance to lead the role: from its spawn until the first grant,
+     * and again after each revocation ended its attempt. Not terminal, and not a failure:
+     * a grant runs the task again from the start (attempt 1, the restart budget
+     * untouched); a stop cancels it.
+     */
+    STANDBY,
     /** Returned normally without its token having been cancelled. */
     COMPLETED,
     /**

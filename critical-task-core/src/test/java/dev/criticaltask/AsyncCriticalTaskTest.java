@@ -389,6 +389,10 @@ class AsyncCriticalTaskTest {
         @Override
         public void heartbeat() {
         }
+
+        @Override
+        public void ready() {
+        }
     }
 
 }

@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -82,6 +83,23 @@ public final class ChildProcesses implements AfterEachCallback {
      * @throws IOException when the process cannot be started
      */
     public ChildProcess start(Path java, String... arguments) throws IOException {
+        return start(java, Map.of(), arguments);
+    }
+
+    /**
+     * Starts a child on this JVM's {@code java} with more environment variables, such as
+     * a misspelt {@code CRITICAL_TASK_...} or {@code JAVA_TOOL_OPTIONS} with a system
+     * property.
+     * @param environment the variables to add to this JVM's environment
+     * @param arguments the arguments of {@code main}
+     * @return the running child
+     * @throws IOException when the process cannot be started
+     */
+    public ChildProcess start(Map<String, String> environment, String... arguments) throws IOException {
+        return start(Path.of(System.getProperty("java.home"), "bin", "java"), environment, arguments);
+    }
+
+    private ChildProcess start(Path java, Map<String, String> environment, String... arguments) throws IOException {
         Path log = Files.createTempFile(logs(), arguments.length > 0 ? arguments[0] : "child", ".log");
         List<String> command = new ArrayList<>();
         command.add(java.toString());
@@ -91,7 +109,9 @@ public final class ChildProcesses implements AfterEachCallback {
         command.add(System.getProperty("java.class.path"));
         command.add(this.mainClass.getName());
         command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         this.started.add(process);
         return new ChildProcess(process, log);
     }

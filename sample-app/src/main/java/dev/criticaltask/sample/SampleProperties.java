@@ -84,11 +84,14 @@ public record SampleProperties(@DefaultValue Orders orders, @DefaultValue Prices
      * The price cache refresher.
      *
      * @param refreshInterval time between two fetches of the price feed
+     * @param warmUp how long the simulated feed takes before its first answer; the
+     * service refuses traffic until the first prices are in
      */
-    public record Prices(@DefaultValue("5s") Duration refreshInterval) {
+    public record Prices(@DefaultValue("5s") Duration refreshInterval, @DefaultValue("3s") Duration warmUp) {
 
         public Prices {
             require(isPositive(refreshInterval), "sample.prices.refresh-interval", refreshInterval, "positive");
+            require(!warmUp.isNegative(), "sample.prices.warm-up", warmUp, "zero or positive");
         }
 
     }

@@ -35,11 +35,12 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
  * The shared state of the service, its three critical workers and its critical scheduled
- * job. Each {@code CriticalTask} bean is started by the critical-task starter under its
- * bean name: {@code orderProcessor}, {@code priceRefresher} and {@code heartbeat} are the
- * names health, metrics and logs use. The ledger audit is a {@code @Critical @Scheduled}
- * method, run by Spring's scheduler (Boot's auto-configured one) and supervised as the
- * critical task {@code orderLedgerAudit.audit}.
+ * job. Each {@code CriticalTask} (or {@code SupervisedTask}) bean is started by the
+ * critical-task starter under its bean name: {@code orderProcessor},
+ * {@code priceRefresher} and {@code heartbeat} are the names health, metrics and logs
+ * use. The ledger audit is a {@code @Critical @Scheduled} method, run by Spring's
+ * scheduler (Boot's auto-configured one) and supervised as the critical task
+ * {@code orderLedgerAudit.audit}.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
@@ -83,8 +84,10 @@ class WorkerConfiguration {
     }
 
     @Bean
-    CriticalTask priceRefresher(PriceFeed priceFeed, PriceCache priceCache, SampleProperties properties, Clock clock) {
-        return new PriceRefresher(priceFeed, priceCache, properties.prices().refreshInterval(), clock);
+    PriceRefresher priceRefresher(PriceFeed priceFeed, PriceCache priceCache, SampleProperties properties,
+            Clock clock) {
+        return new PriceRefresher(priceFeed, priceCache, properties.prices().refreshInterval(), clock,
+                properties.prices().warmUp());
     }
 
     @Bean

@@ -26,6 +26,7 @@ import java.util.Map;
 import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
 import dev.criticaltask.sample.prices.PriceCache;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +58,16 @@ class SampleApplicationTests {
 
     @Autowired
     private PriceCache prices;
+
+    /**
+     * The service takes traffic once the price refresher has loaded the first prices
+     * ({@code startup.await-ready}); the order processor starts only then.
+     */
+    @BeforeEach
+    void awaitReadiness() {
+        await().atMost(Duration.ofSeconds(30))
+            .until(() -> Http.get(this.port, "/actuator/health/readiness").statusCode() == 200);
+    }
 
     @Test
     void healthListsEveryWorkerAndTheJobAndTheProbesIncludeThem() throws Exception {

@@ -40,8 +40,11 @@ class SamplePropertiesTests {
         assertThatIllegalArgumentException()
             .isThrownBy(() -> new SampleProperties.Audit(Duration.ofSeconds(10), Duration.ofSeconds(-1)))
             .withMessageContaining("sample.orders.audit.max-pending-age");
-        assertThatIllegalArgumentException().isThrownBy(() -> new SampleProperties.Prices(Duration.ZERO))
+        assertThatIllegalArgumentException().isThrownBy(() -> new SampleProperties.Prices(Duration.ZERO, Duration.ZERO))
             .withMessageContaining("sample.prices.refresh-interval");
+        assertThatIllegalArgumentException()
+            .isThrownBy(() -> new SampleProperties.Prices(Duration.ofSeconds(5), Duration.ofSeconds(-1)))
+            .withMessageContaining("sample.prices.warm-up");
         assertThatIllegalArgumentException().isThrownBy(() -> new SampleProperties.Heartbeat(Duration.ZERO))
             .withMessageContaining("sample.heartbeat.interval");
         assertThatIllegalArgumentException()

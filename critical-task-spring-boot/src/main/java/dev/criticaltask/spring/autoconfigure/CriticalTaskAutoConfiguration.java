@@ -22,6 +22,7 @@ import java.util.List;
 
 import dev.criticaltask.CancellationToken;
 import dev.criticaltask.CriticalTaskRegistry;
+import dev.criticaltask.LeaderElection;
 import dev.criticaltask.CriticalTaskSpec;
 import dev.criticaltask.spring.lifecycle.CommonsLoggingSystemLogger;
 import dev.criticaltask.spring.lifecycle.CriticalTaskExitCodeGenerator;
@@ -44,6 +45,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
@@ -83,6 +85,14 @@ public final class CriticalTaskAutoConfiguration {
         this.environment = environment;
         warnIfDisabledAtRunTimeOnly(environment, AotDetector.useGeneratedArtifacts());
         CriticalTaskPropertiesValidator.validate(properties, environment);
+        if (properties.getLeadership().getElection() == CriticalTaskProperties.Election.LOCK_REGISTRY
+                && !ClassUtils.isPresent("org.springframework.integration.support.leader.LockRegistryLeaderInitiator",
+                        getClass().getClassLoader())) {
+            throw new InvalidCriticalTaskPropertyException("critical-task.leadership.election", "lock-registry",
+                    "spring-integration-core is not on the class path, so there is no lock-based election",
+                    "add org.springframework.integration:spring-integration-core (and a LockRegistry, or "
+                            + "spring-integration-jdbc with a DataSource), or 'auto'");
+        }
         useVirtualThreads();
         warnIfGracePeriodDoesNotFit();
     }
@@ -97,7 +107,8 @@ public final class CriticalTaskAutoConfiguration {
     // grace again.
     @Bean(destroyMethod = "")
     @ConditionalOnMissingBean
-    CriticalTaskRegistry criticalTaskRegistry(CancellationToken criticalTaskRootToken) {
+    CriticalTaskRegistry criticalTaskRegistry(CancellationToken criticalTaskRootToken,
+            ObjectProvider<LeaderElection> leaderElection) {
         CriticalTaskRegistry.Builder builder = CriticalTaskRegistry.builder()
             .rootToken(criticalTaskRootToken)
             .logger(new CommonsLoggingSystemLogger(CriticalTaskRegistry.class.getName()))
@@ -111,6 +122,7 @@ public final class CriticalTaskAutoConfiguration {
             // its cancellation must not keep a stopped application from exiting.
             builder.daemonThreads(true);
         }
+        leaderElection.ifAvailable(builder::leaderElection);
         return builder.build();
     }
 

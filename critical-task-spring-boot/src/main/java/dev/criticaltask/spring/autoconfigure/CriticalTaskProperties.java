@@ -18,6 +18,7 @@ package dev.criticaltask.spring.autoconfigure;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.criticaltask.StallAction;
@@ -70,6 +71,16 @@ public final class CriticalTaskProperties {
      * the same setting made in code.
      */
     private final Map<String, Task> tasks = new LinkedHashMap<>();
+
+    private final Leadership leadership = new Leadership();
+
+    /**
+     * The leader election behind the tasks' leadership roles.
+     * @return the leadership setting
+     */
+    public Leadership getLeadership() {
+        return this.leadership;
+    }
 
     /**
      * Whether to run CriticalTask beans and turn a task failure into an application
@@ -156,8 +167,9 @@ public final class CriticalTaskProperties {
         private Duration gracePeriod = Duration.ofSeconds(20);
 
         /**
-         * Exit code of the process after a task failure has closed the application
-         * context. From 1 to 255.
+         * The failure's own exit code: the process's after a task failure, unless an
+         * ExitCodeExceptionMapper gives the failed task's cause a code, or an
+         * ExitCodeGenerator bean of the application gives one. From 1 to 255.
          */
         private int exitCode = 1;
 
@@ -327,6 +339,26 @@ public final class CriticalTaskProperties {
 
         private final Heartbeat heartbeat = new Heartbeat();
 
+        private final TaskLeadership leadership = new TaskLeadership();
+
+        /**
+         * The leadership properties.
+         * @return the leadership setting
+         */
+        public TaskLeadership getLeadership() {
+            return this.leadership;
+        }
+
+        private final Startup startup = new Startup();
+
+        /**
+         * Names of the tasks this task depends on: it starts only once each of them is
+         * ready (or has completed), stops before them, and is stopped and started again
+         * when one of them restarts. Not set: what the task's definition sets in code, or
+         * none.
+         */
+        private @Nullable List<String> dependsOn;
+
         private final Observations observations = new Observations();
 
         /**
@@ -335,6 +367,30 @@ public final class CriticalTaskProperties {
          */
         public Restart getRestart() {
             return this.restart;
+        }
+
+        /**
+         * The start-up properties.
+         * @return the startup setting
+         */
+        public Startup getStartup() {
+            return this.startup;
+        }
+
+        /**
+         * Names of the tasks this task depends on.
+         * @return the depends-on setting
+         */
+        public @Nullable List<String> getDependsOn() {
+            return this.dependsOn;
+        }
+
+        /**
+         * Sets the depends-on setting. Names of the tasks this task depends on.
+         * @param dependsOn the new setting
+         */
+        public void setDependsOn(@Nullable List<String> dependsOn) {
+            this.dependsOn = dependsOn;
         }
 
         /**
@@ -553,6 +609,478 @@ public final class CriticalTaskProperties {
          */
         public void setOnStall(@Nullable StallAction onStall) {
             this.onStall = onStall;
+        }
+
+    }
+
+    /**
+     * Leadership of one task.
+     */
+    public static final class TaskLeadership {
+
+        /**
+         * Leadership role: the task (or critical job) runs only while this instance leads
+         * the role, and waits in STANDBY otherwise. Tasks that name the same role start
+         * and stop together. Unset: the task runs on every instance.
+         */
+        private @Nullable String role;
+
+        /**
+         * The role.
+         * @return the role, or null
+         */
+        public @Nullable String getRole() {
+            return this.role;
+        }
+
+        /**
+         * Sets the role.
+         * @param role the role
+         */
+        public void setRole(@Nullable String role) {
+            this.role = role;
+        }
+
+    }
+
+    /**
+     * Which election grants the leadership roles.
+     */
+    public enum Election {
+
+        /** A LockRegistry bean when there is one, else local leadership. */
+        AUTO,
+        /** A LockRegistry bean; start-up fails without one. */
+        LOCK_REGISTRY,
+        /** Local leadership: this instance leads every role. */
+        LOCAL
+
+    }
+
+    /**
+     * When the leadership tables are created.
+     */
+    public enum InitializeSchema {
+
+        /** Only in an embedded database (H2, HSQLDB, Derby). */
+        EMBEDDED,
+        /** Always (CREATE TABLE IF NOT EXISTS). */
+        ALWAYS,
+        /** Never: create them yourself with the documented script. */
+        NEVER
+
+    }
+
+    /**
+     * The leader election behind the tasks' leadership roles.
+     */
+    public static final class Leadership {
+
+        /**
+         * Which election grants the roles: 'auto' uses a LockRegistry bean when there is
+         * one and local leadership otherwise; 'lock-registry' fails start-up without one
+         * (for production); 'local' always grants every role to this instance.
+         */
+        private Election election = Election.AUTO;
+
+        /**
+         * Name of the LockRegistry bean to elect with, when there are several.
+         */
+        private @Nullable String lockRegistry;
+
+        /**
+         * How often the leader renews its lock.
+         */
+        private Duration heartbeat = Duration.ofMillis(500);
+
+        /**
+         * Pause after a revocation or an error before competing again.
+         */
+        private Duration busyWait = Duration.ofMillis(50);
+
+        private final Lease lease = new Lease();
+
+        private final LeadershipRestart restart = new LeadershipRestart();
+
+        private final Jdbc jdbc = new Jdbc();
+
+        /**
+         * The election.
+         * @return the election setting
+         */
+        public Election getElection() {
+            return this.election;
+        }
+
+        /**
+         * Sets the election.
+         * @param election the election
+         */
+        public void setElection(Election election) {
+            this.election = election;
+        }
+
+        /**
+         * The lock registry bean's name.
+         * @return the name, or null
+         */
+        public @Nullable String getLockRegistry() {
+            return this.lockRegistry;
+        }
+
+        /**
+         * Sets the lock registry bean's name.
+         * @param lockRegistry the name
+         */
+        public void setLockRegistry(@Nullable String lockRegistry) {
+            this.lockRegistry = lockRegistry;
+        }
+
+        /**
+         * The renewal period.
+         * @return the heartbeat setting
+         */
+        public Duration getHeartbeat() {
+            return this.heartbeat;
+        }
+
+        /**
+         * Sets the renewal period.
+         * @param heartbeat the period
+         */
+        public void setHeartbeat(Duration heartbeat) {
+            this.heartbeat = heartbeat;
+        }
+
+        /**
+         * The pause before competing again.
+         * @return the busy-wait setting
+         */
+        public Duration getBusyWait() {
+            return this.busyWait;
+        }
+
+        /**
+         * Sets the pause before competing again.
+         * @param busyWait the pause
+         */
+        public void setBusyWait(Duration busyWait) {
+            this.busyWait = busyWait;
+        }
+
+        /**
+         * The lease properties.
+         * @return the lease setting
+         */
+        public Lease getLease() {
+            return this.lease;
+        }
+
+        /**
+         * The engine's restart properties.
+         * @return the restart setting
+         */
+        public LeadershipRestart getRestart() {
+            return this.restart;
+        }
+
+        /**
+         * The JDBC lock registry's properties.
+         * @return the jdbc setting
+         */
+        public Jdbc getJdbc() {
+            return this.jdbc;
+        }
+
+    }
+
+    /**
+     * The leader's lease.
+     */
+    public static final class Lease {
+
+        /**
+         * The lock's time-to-live: a crashed leader's role passes to another instance
+         * after about this long. For the JdbcLockRegistry created here; with a
+         * LockRegistry of your own, set it to that registry's expiry, which the lease
+         * guard uses.
+         */
+        private Duration timeToLive = Duration.ofSeconds(10);
+
+        /**
+         * The lease guard stops the role's tasks after 'time-to-live' minus this without
+         * a confirmed renewal, before the lock can expire under them. Must cover clock
+         * skew between instances plus the tasks' stop time.
+         */
+        private Duration margin = Duration.ofSeconds(2);
+
+        /**
+         * The time-to-live.
+         * @return the time-to-live setting
+         */
+        public Duration getTimeToLive() {
+            return this.timeToLive;
+        }
+
+        /**
+         * Sets the time-to-live.
+         * @param timeToLive the time-to-live
+         */
+        public void setTimeToLive(Duration timeToLive) {
+            this.timeToLive = timeToLive;
+        }
+
+        /**
+         * The margin.
+         * @return the margin setting
+         */
+        public Duration getMargin() {
+            return this.margin;
+        }
+
+        /**
+         * Sets the margin.
+         * @param margin the margin
+         */
+        public void setMargin(Duration margin) {
+            this.margin = margin;
+        }
+
+    }
+
+    /**
+     * Restart policy of the leader election itself (errors of its lock store).
+     */
+    public static final class LeadershipRestart {
+
+        /**
+         * Engine errors (lock store unreachable, lock table missing, lease not confirmed)
+         * tolerated within 'within'; one more is critical, as a task's own failure is.
+         */
+        private int maxRestarts = 10;
+
+        /**
+         * Sliding window in which engine errors count.
+         */
+        private Duration within = Duration.ofMinutes(5);
+
+        private final LeadershipBackoff backoff = new LeadershipBackoff();
+
+        /**
+         * The errors tolerated.
+         * @return the max-restarts setting
+         */
+        public int getMaxRestarts() {
+            return this.maxRestarts;
+        }
+
+        /**
+         * Sets the errors tolerated.
+         * @param maxRestarts the count
+         */
+        public void setMaxRestarts(int maxRestarts) {
+            this.maxRestarts = maxRestarts;
+        }
+
+        /**
+         * The window.
+         * @return the within setting
+         */
+        public Duration getWithin() {
+            return this.within;
+        }
+
+        /**
+         * Sets the window.
+         * @param within the window
+         */
+        public void setWithin(Duration within) {
+            this.within = within;
+        }
+
+        /**
+         * The backoff properties.
+         * @return the backoff setting
+         */
+        public LeadershipBackoff getBackoff() {
+            return this.backoff;
+        }
+
+    }
+
+    /**
+     * Backoff of the leader election after an engine error.
+     */
+    public static final class LeadershipBackoff {
+
+        /**
+         * Pause before competing again after the first error; it doubles with each error
+         * in a row, with 20% jitter.
+         */
+        private Duration initial = Duration.ofMillis(500);
+
+        /**
+         * Longest pause.
+         */
+        private Duration max = Duration.ofSeconds(30);
+
+        /**
+         * The first pause.
+         * @return the initial setting
+         */
+        public Duration getInitial() {
+            return this.initial;
+        }
+
+        /**
+         * Sets the first pause.
+         * @param initial the pause
+         */
+        public void setInitial(Duration initial) {
+            this.initial = initial;
+        }
+
+        /**
+         * The longest pause.
+         * @return the max setting
+         */
+        public Duration getMax() {
+            return this.max;
+        }
+
+        /**
+         * Sets the longest pause.
+         * @param max the pause
+         */
+        public void setMax(Duration max) {
+            this.max = max;
+        }
+
+    }
+
+    /**
+     * The JdbcLockRegistry created on the DataSource when there is no LockRegistry bean.
+     */
+    public static final class Jdbc {
+
+        /**
+         * INT_LOCK.REGION of the leadership locks.
+         */
+        private String region = "critical-task";
+
+        /**
+         * Spring Integration's table prefix.
+         */
+        private String tablePrefix = "INT_";
+
+        /**
+         * When to create CRITICAL_TASK_LEADER_TERM and INT_LOCK (if missing).
+         */
+        private InitializeSchema initializeSchema = InitializeSchema.EMBEDDED;
+
+        /**
+         * The region.
+         * @return the region setting
+         */
+        public String getRegion() {
+            return this.region;
+        }
+
+        /**
+         * Sets the region.
+         * @param region the region
+         */
+        public void setRegion(String region) {
+            this.region = region;
+        }
+
+        /**
+         * The table prefix.
+         * @return the table-prefix setting
+         */
+        public String getTablePrefix() {
+            return this.tablePrefix;
+        }
+
+        /**
+         * Sets the table prefix.
+         * @param tablePrefix the prefix
+         */
+        public void setTablePrefix(String tablePrefix) {
+            this.tablePrefix = tablePrefix;
+        }
+
+        /**
+         * When to create the tables.
+         * @return the initialize-schema setting
+         */
+        public InitializeSchema getInitializeSchema() {
+            return this.initializeSchema;
+        }
+
+        /**
+         * Sets when to create the tables.
+         * @param initializeSchema when
+         */
+        public void setInitializeSchema(InitializeSchema initializeSchema) {
+            this.initializeSchema = initializeSchema;
+        }
+
+    }
+
+    /**
+     * Start-up of one task: whether the application waits for the task to say it is
+     * ready, and how long the task has to.
+     */
+    public static final class Startup {
+
+        /**
+         * Whether the task is ready only once it calls TaskContext.ready(): until every
+         * such task is ready, the application's readiness state stays REFUSING_TRAFFIC
+         * and the tasks that depend on it wait. Needs a SupervisedTask or
+         * SupervisedAsyncTask bean. Defaults to false: a task is ready once it starts.
+         */
+        private @Nullable Boolean awaitReady;
+
+        /**
+         * How long each attempt of the task has to become ready before it has failed
+         * (with a TaskStartTimeoutException, which goes through the restart policy).
+         * Needs 'await-ready'. Not set: no limit.
+         */
+        private @Nullable Duration timeout;
+
+        /**
+         * Whether the task is ready only once it calls TaskContext.ready().
+         * @return the await-ready setting
+         */
+        public @Nullable Boolean getAwaitReady() {
+            return this.awaitReady;
+        }
+
+        /**
+         * Sets the await-ready setting. Whether the task is ready only once it calls
+         * TaskContext.ready().
+         * @param awaitReady the new setting
+         */
+        public void setAwaitReady(@Nullable Boolean awaitReady) {
+            this.awaitReady = awaitReady;
+        }
+
+        /**
+         * How long each attempt of the task has to become ready before it has failed.
+         * @return the timeout setting
+         */
+        public @Nullable Duration getTimeout() {
+            return this.timeout;
+        }
+
+        /**
+         * Sets the timeout setting. How long each attempt of the task has to become ready
+         * before it has failed.
+         * @param timeout the new setting
+         */
+        public void setTimeout(@Nullable Duration timeout) {
+            this.timeout = timeout;
         }
 
     }

@@ -40,7 +40,8 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
  * (files, environment variables, system properties, the command line) is a known key,
  * which an {@link UnknownCriticalTaskPropertyException} lists otherwise; then the values,
  * the first invalid one failing start-up with an
- * {@link InvalidCriticalTaskPropertyException} that names it.
+ * {@link InvalidCriticalTaskPropertyException} that names it. Stateless: it runs on the
+ * thread that creates the auto-configuration, and reads the environment only.
  */
 final class CriticalTaskPropertiesValidator {
 
@@ -61,6 +62,18 @@ final class CriticalTaskPropertiesValidator {
     }
 
     /**
+     * Whether an environment variable is one of the project's own, which are no
+     * properties: {@code CRITICAL_TASK_TEST_*} and {@code CRITICAL_TASK_REQUIRE_*}, which
+     * its CI exports for every test JVM ({@code CRITICAL_TASK_TEST_JDBC_URL},
+     * {@code CRITICAL_TASK_REQUIRE_POSTGRES}). No key starts with {@code test.} or
+     * {@code require-}.
+     */
+    private static boolean isReservedVariable(String variable) {
+        String upper = variable.toUpperCase(java.util.Locale.ROOT);
+        return upper.startsWith("CRITICAL_TASK_TEST_") || upper.startsWith("CRITICAL_TASK_REQUIRE_");
+    }
+
+    /**
      * Checks that every property under the keys' prefix, in every property source, binds
      * to one of the keys.
      * @throws UnknownCriticalTaskPropertyException naming every one that does not
@@ -72,8 +85,8 @@ final class CriticalTaskPropertiesValidator {
                 // read as written: Boot's mapped names lose how a variable spelt its
                 // dashes
                 for (String variable : variables.getPropertyNames()) {
-                    if (keys.isUnderPrefixAsEnvironmentVariable(variable)
-                            && !keys.isKnownEnvironmentVariable(variable)) {
+                    if (keys.isUnderPrefixAsEnvironmentVariable(variable) && !keys.isKnownEnvironmentVariable(variable)
+                            && !isReservedVariable(variable)) {
                         String nearest = keys.nearestToEnvironmentVariable(variable);
                         unknown.add(new UnknownCriticalTaskPropertyException.UnknownProperty(variable,
                                 String.valueOf(PropertySourceOrigin.get(variables, variable)),
@@ -97,7 +110,10 @@ final class CriticalTaskPropertiesValidator {
             ConfigurationPropertySource source, ConfigurationPropertyName name) {
         ConfigurationProperty property = source.getConfigurationProperty(name);
         String origin = (property != null) ? origin(source, property) : "property source " + sourceName(source);
-        return new UnknownCriticalTaskPropertyException.UnknownProperty(written(name), origin, keys.nearest(name));
+        // a source that keeps the name as written says so in its origin
+        String written = (property != null && property.getOrigin() instanceof PropertySourceOrigin propertyOrigin)
+                ? propertyOrigin.getPropertyName() : written(name);
+        return new UnknownCriticalTaskPropertyException.UnknownProperty(written, origin, keys.nearest(name));
     }
 
     /** The name as it was written, camel case and all, where the source kept it. */
@@ -168,10 +184,64 @@ final class CriticalTaskPropertiesValidator {
             }
         }
         properties.getTasks().forEach((name, task) -> validate(task, "critical-task.tasks." + name));
+        validate(properties.getLeadership());
+    }
+
+    private static void validate(CriticalTaskProperties.Leadership leadership) {
+        String prefix = "critical-task.leadership.";
+        positive(leadership.getHeartbeat(), prefix + "heartbeat", "500ms");
+        notNegative(leadership.getBusyWait(), prefix + "busy-wait", "50ms");
+        Duration ttl = leadership.getLease().getTimeToLive();
+        positive(ttl, prefix + "lease.time-to-live", "10s");
+        Duration margin = leadership.getLease().getMargin();
+        notNegative(margin, prefix + "lease.margin", "2s");
+        if (margin.compareTo(ttl) >= 0 || leadership.getHeartbeat().compareTo(ttl.minus(margin)) >= 0) {
+            throw new InvalidCriticalTaskPropertyException(prefix + "heartbeat", leadership.getHeartbeat(),
+                    "it must be shorter than lease.time-to-live - lease.margin (" + ttl + " - " + margin
+                            + "), or the lease guard would stop the tasks between two renewals",
+                    "a heartbeat well below the time-to-live, such as 500ms for 10s with a 2s margin");
+        }
+        CriticalTaskProperties.LeadershipRestart restart = leadership.getRestart();
+        if (restart.getMaxRestarts() < 0) {
+            throw new InvalidCriticalTaskPropertyException(prefix + "restart.max-restarts", restart.getMaxRestarts(),
+                    "it must not be negative", "0 (the first engine error is critical) or a positive number");
+        }
+        positive(restart.getWithin(), prefix + "restart.within", "5m");
+        notNegative(restart.getBackoff().getInitial(), prefix + "restart.backoff.initial", "500ms");
+        if (restart.getBackoff().getMax().compareTo(restart.getBackoff().getInitial()) < 0) {
+            throw new InvalidCriticalTaskPropertyException(prefix + "restart.backoff.max",
+                    restart.getBackoff().getMax(), "it must not be below the initial backoff",
+                    "a duration at least as long as " + prefix + "restart.backoff.initial");
+        }
+        String region = leadership.getJdbc().getRegion();
+        if (region == null || region.isBlank() || region.length() > 100) {
+            throw new InvalidCriticalTaskPropertyException(prefix + "jdbc.region", region,
+                    "it must be 1 to 100 characters (INT_LOCK.REGION is a VARCHAR(100))", "critical-task");
+        }
+    }
+
+    private static void positive(Duration value, String property, String example) {
+        if (value == null || value.isZero() || value.isNegative()) {
+            throw new InvalidCriticalTaskPropertyException(property, value, "it must be positive",
+                    "a duration such as " + example);
+        }
+    }
+
+    private static void notNegative(Duration value, String property, String example) {
+        if (value == null || value.isNegative()) {
+            throw new InvalidCriticalTaskPropertyException(property, value, "it must not be negative",
+                    "a duration such as " + example);
+        }
     }
 
     private static void validate(CriticalTaskProperties.Task task, String prefix) {
         validate(task.getRestart(), prefix + ".restart");
+        String role = task.getLeadership().getRole();
+        if (role != null && role.isBlank()) {
+            throw new InvalidCriticalTaskPropertyException(prefix + ".leadership.role", role, "it must not be blank",
+                    "a role name shared by the tasks that must run on one instance only, such as 'ledger'; "
+                            + "or no value, to run the task on every instance");
+        }
         Duration timeout = task.getHeartbeat().getTimeout();
         if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
             throw new InvalidCriticalTaskPropertyException(prefix + ".heartbeat.timeout", timeout,

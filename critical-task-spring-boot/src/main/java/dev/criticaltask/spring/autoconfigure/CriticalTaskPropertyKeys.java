@@ -249,11 +249,16 @@ final class CriticalTaskPropertyKeys {
                 || ApplicationConversionService.getSharedInstance().canConvert(String.class, type);
     }
 
+    /**
+     * The elements in Boot's uniform form (lower case, letters and digits only); an
+     * element written in brackets keeps its text, as the binder compares it, so that a
+     * literal in brackets, which binds to no JavaBean property, is unknown.
+     */
     private static List<String> uniformElements(ConfigurationPropertyName name) {
         List<String> elements = new ArrayList<>(name.getNumberOfElements());
         for (int i = 0; i < name.getNumberOfElements(); i++) {
-            elements.add(name.isNumericIndex(i) ? "[" + name.getElement(i, ConfigurationPropertyName.Form.UNIFORM) + "]"
-                    : name.getElement(i, ConfigurationPropertyName.Form.UNIFORM));
+            String element = name.getElement(i, ConfigurationPropertyName.Form.UNIFORM);
+            elements.add(name.isNumericIndex(i) ? "[" + element + "]" : element);
         }
         return elements;
     }

@@ -19,15 +19,16 @@ package dev.criticaltask.spring.autoconfigure;
 import dev.criticaltask.AsyncCriticalTask;
 import dev.criticaltask.CriticalTask;
 import dev.criticaltask.CriticalTaskSpec;
+import dev.criticaltask.SupervisedAsyncTask;
 import dev.criticaltask.SupervisedTask;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.core.Ordered;
 
 /**
- * The task beans of a context: each {@link CriticalTask}, {@link SupervisedTask} and
- * {@link AsyncCriticalTask} bean under its bean name, and each {@link CriticalTaskSpec}
- * bean as it is. First of all contributors.
+ * The task beans of a context: each {@link CriticalTask}, {@link SupervisedTask},
+ * {@link AsyncCriticalTask} and {@link SupervisedAsyncTask} bean under its bean name, and
+ * each {@link CriticalTaskSpec} bean as it is. First of all contributors.
  */
 final class TaskBeanContributor implements CriticalTaskContributor, Ordered {
 
@@ -45,6 +46,9 @@ final class TaskBeanContributor implements CriticalTaskContributor, Ordered {
             .forEach((name, task) -> definitions.add(CriticalTaskSpec.supervised(name, task), "a SupervisedTask"));
         this.beans.getBeansOfType(AsyncCriticalTask.class)
             .forEach((name, task) -> definitions.add(CriticalTaskSpec.async(name, task), "an AsyncCriticalTask"));
+        this.beans.getBeansOfType(SupervisedAsyncTask.class)
+            .forEach((name, task) -> definitions.add(CriticalTaskSpec.supervisedAsync(name, task),
+                    "a SupervisedAsyncTask"));
         this.beans.getBeansOfType(CriticalTaskSpec.class)
             .values()
             .forEach((spec) -> definitions.add(spec, TaskDefinitions.kind(spec)));

@@ -73,7 +73,66 @@ final class TaskDefinitions implements CriticalTaskDefinitions {
         });
         List<CriticalTaskSpec> specs = new ArrayList<>(definitions.defined.size());
         definitions.defined.values().forEach((task) -> specs.add(definitions.withProperties(task.spec(), task.kind())));
+        definitions.checkDependencies(specs);
         return specs;
+    }
+
+    /**
+     * Every dependency names a defined task, and none forms a cycle; checked here, before
+     * the first task starts, so that the message names the property to fix.
+     */
+    private void checkDependencies(List<CriticalTaskSpec> specs) {
+        Map<String, CriticalTaskSpec> byName = new LinkedHashMap<>();
+        specs.forEach((spec) -> byName.put(spec.name(), spec));
+        for (CriticalTaskSpec spec : specs) {
+            for (String dependency : spec.dependsOn()) {
+                if (!byName.containsKey(dependency)) {
+                    throw new InvalidCriticalTaskPropertyException(propertyPrefix(spec.name()) + ".depends-on",
+                            spec.dependsOn(),
+                            "'" + spec.name() + "' depends on '" + dependency
+                                    + "', but no critical task of that name is defined (it may be disabled, or "
+                                    + "its bean not created)",
+                            "names of defined critical tasks: " + byName.keySet());
+                }
+            }
+        }
+        Set<String> done = new LinkedHashSet<>();
+        for (CriticalTaskSpec spec : specs) {
+            List<String> cycle = cycleFrom(spec, byName, done, new ArrayList<>());
+            if (cycle != null) {
+                String first = cycle.get(0);
+                throw new InvalidCriticalTaskPropertyException(propertyPrefix(first) + ".depends-on",
+                        byName.get(first).dependsOn(),
+                        "the critical tasks depend on each other in a cycle: " + String.join(" -> ", cycle),
+                        "a depends-on that leaves one task of the cycle out");
+            }
+        }
+    }
+
+    /**
+     * The first cycle reachable from {@code spec}, as the path that closes it; or null.
+     */
+    private static List<String> cycleFrom(CriticalTaskSpec spec, Map<String, CriticalTaskSpec> byName, Set<String> done,
+            List<String> path) {
+        if (done.contains(spec.name())) {
+            return null;
+        }
+        int index = path.indexOf(spec.name());
+        if (index >= 0) {
+            List<String> cycle = new ArrayList<>(path.subList(index, path.size()));
+            cycle.add(spec.name());
+            return cycle;
+        }
+        path.add(spec.name());
+        for (String dependency : spec.dependsOn()) {
+            List<String> cycle = cycleFrom(byName.get(dependency), byName, done, path);
+            if (cycle != null) {
+                return cycle;
+            }
+        }
+        path.remove(path.size() - 1);
+        done.add(spec.name());
+        return null;
     }
 
     @Override
@@ -105,7 +164,10 @@ final class TaskDefinitions implements CriticalTaskDefinitions {
      * AsyncCriticalTask".
      */
     static String kind(CriticalTaskSpec spec) {
-        return spec.isAsync() ? "an AsyncCriticalTask" : "a plain CriticalTask";
+        if (spec.isAsync()) {
+            return spec.canSignalReady() ? "a SupervisedAsyncTask" : "an AsyncCriticalTask";
+        }
+        return spec.canSignalReady() ? "a SupervisedTask" : "a plain CriticalTask";
     }
 
     private CriticalTaskSpec apply(CriticalTaskSpec spec, CriticalTaskProperties.Task overrides, String kind) {
@@ -135,6 +197,53 @@ final class TaskDefinitions implements CriticalTaskDefinitions {
                             : "no value, or define the task as a SupervisedTask bean that calls context.heartbeat()");
             }
             applied = applied.withHeartbeat(timeout, onStall);
+        }
+        applied = applyStartup(applied, prefix, overrides.getStartup(), kind);
+        List<String> dependsOn = overrides.getDependsOn();
+        if (dependsOn != null) {
+            if (dependsOn.contains(spec.name())) {
+                throw new InvalidCriticalTaskPropertyException(prefix + ".depends-on", dependsOn,
+                        "a task cannot depend on itself", "the names of other critical tasks");
+            }
+            if (dependsOn.stream().anyMatch((name) -> name == null || name.isBlank())) {
+                throw new InvalidCriticalTaskPropertyException(prefix + ".depends-on", dependsOn,
+                        "a task name must not be blank", "the names of other critical tasks");
+            }
+            applied = applied.withDependsOn(dependsOn);
+        }
+        String role = overrides.getLeadership().getRole();
+        if (role != null) {
+            applied = applied.withLeadership(role);
+        }
+        return applied;
+    }
+
+    private static CriticalTaskSpec applyStartup(CriticalTaskSpec spec, String prefix,
+            CriticalTaskProperties.Startup startup, String kind) {
+        boolean awaitReady = (startup.getAwaitReady() != null) ? startup.getAwaitReady() : spec.awaitsReady();
+        Duration timeout = (startup.getTimeout() != null) ? startup.getTimeout() : spec.startupTimeout().orElse(null);
+        if (awaitReady && !spec.canSignalReady()) {
+            throw new InvalidCriticalTaskPropertyException(prefix + ".startup.await-ready", true,
+                    "'" + spec.name() + "' is " + kind + ", which has no TaskContext to say it is ready with",
+                    "false, or define the task as a SupervisedTask or SupervisedAsyncTask bean that calls "
+                            + "context.ready()");
+        }
+        if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+            throw new InvalidCriticalTaskPropertyException(prefix + ".startup.timeout", timeout, "it must be positive",
+                    "a duration such as 30s");
+        }
+        if (timeout != null && !awaitReady) {
+            throw new InvalidCriticalTaskPropertyException(prefix + ".startup.timeout", timeout,
+                    "'" + spec.name() + "' does not await its ready signal, so it is ready as soon as it starts and "
+                            + "a start-up timeout could never run out",
+                    "no value, or also set " + prefix + ".startup.await-ready=true");
+        }
+        CriticalTaskSpec applied = spec;
+        if (awaitReady != spec.awaitsReady()) {
+            applied = applied.withAwaitReady(awaitReady);
+        }
+        if (timeout != null && !spec.startupTimeout().equals(java.util.Optional.of(timeout))) {
+            applied = applied.withStartupTimeout(timeout);
         }
         return applied;
     }

@@ -18,8 +18,10 @@ package dev.criticaltask.spring.health;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.criticaltask.CriticalTaskFailedException;
+import dev.criticaltask.LeadershipTerm;
 import dev.criticaltask.CriticalTaskHandle;
 import dev.criticaltask.spring.scheduling.CriticalJobStatus;
 import org.jspecify.annotations.Nullable;
@@ -64,6 +66,11 @@ final class CriticalTaskHealthIndicator implements HealthIndicator {
     public Health health() {
         Health.Builder health = Health.status(status(task)).withDetail("state", task.state().name());
         task.startedAt().ifPresent(startedAt -> health.withDetail("startedAt", startedAt.toString()));
+        health.withDetail("ready", task.isReady());
+        task.readyAt().ifPresent(readyAt -> health.withDetail("readySince", readyAt.toString()));
+        if (!task.dependsOn().isEmpty()) {
+            health.withDetail("dependsOn", task.dependsOn());
+        }
         task.finishedAt().ifPresent(finishedAt -> health.withDetail("finishedAt", finishedAt.toString()));
         task.sinceLastHeartbeat().ifPresent(silent -> health.withDetail("sinceLastHeartbeat", silent.toString()));
         if (task.restartCount() > 0) {
@@ -77,6 +84,12 @@ final class CriticalTaskHealthIndicator implements HealthIndicator {
             if (message != null) {
                 health.withDetail("message", message);
             }
+        });
+        task.leadershipRole().ifPresent(role -> {
+            health.withDetail("role", role);
+            Optional<LeadershipTerm> term = task.snapshot().leadership();
+            health.withDetail("leader", term.isPresent());
+            term.ifPresent(granted -> health.withDetail("term", granted.term()));
         });
         if (job != null) {
             health.withDetail("job", describe(job));
@@ -122,6 +135,8 @@ final class CriticalTaskHealthIndicator implements HealthIndicator {
             case RUNNING -> task.isCancelled() ? Status.OUT_OF_SERVICE : Status.UP;
             // alive but making no progress: its heartbeat is overdue
             case STALLED -> Status.DOWN;
+            // waiting for its role's leadership: another instance runs it
+            case STANDBY -> Status.UP;
             case COMPLETED -> Status.UP;
             case CANCELLED -> Status.OUT_OF_SERVICE;
             case FAILED -> Status.DOWN;

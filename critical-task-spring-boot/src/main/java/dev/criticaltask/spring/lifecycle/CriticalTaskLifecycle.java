@@ -193,14 +193,11 @@ public final class CriticalTaskLifecycle implements SmartLifecycle, DisposableBe
      * and fails the start.
      */
     private void spawnAll(List<CriticalTaskSpec> specs) {
-        List<CriticalTaskHandle> spawned = new ArrayList<>(specs.size());
         try {
-            for (CriticalTaskSpec spec : specs) {
-                spawned.add(this.registry.spawn(spec));
-            }
+            // in dependency order: each task begins once those it depends on are ready
+            this.registry.spawnAll(specs);
         }
         catch (RuntimeException refused) {
-            spawned.forEach(CriticalTaskHandle::cancel);
             throw new IllegalStateException("Cannot start critical tasks: " + refused.getMessage(), refused);
         }
     }

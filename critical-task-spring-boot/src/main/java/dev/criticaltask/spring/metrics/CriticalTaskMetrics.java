@@ -38,6 +38,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
@@ -54,6 +55,11 @@ import org.jspecify.annotations.Nullable;
  * restart policy;
  * <li>{@value #STALLED} ({@link Gauge}, tag {@code task}): 1 while the task is stalled
  * (its heartbeat is overdue), else 0;
+ * <li>{@value #LEADER} ({@link Gauge}, tag {@code role}): 1 while this instance leads the
+ * role that tasks name, else 0;
+ * <li>{@value #STARTUP} ({@link Timer}, tag {@code task}): for each attempt, the time
+ * from the task's start (after it waited for the tasks it depends on) or its restart
+ * until it was ready; near zero for a task that does not await its ready signal;
  * <li>{@value #ABANDONED} ({@link FunctionCounter}):
  * {@link CriticalTaskHandle#abandonedCount()}, handles that became unreachable while
  * neither joined nor detached. It counts JVM-wide, not only this registry's tasks (whose
@@ -71,6 +77,9 @@ public final class CriticalTaskMetrics implements MeterBinder, AutoCloseable {
     /** The name of the long task timer of running tasks. */
     public static final String ACTIVE = "critical.task.active";
 
+    /** The name of the timer of the time each attempt took to become ready. */
+    public static final String STARTUP = "critical.task.startup";
+
     /** The name of the counter of failed tasks. */
     public static final String FAILURES = "critical.task.failures";
 
@@ -79,6 +88,12 @@ public final class CriticalTaskMetrics implements MeterBinder, AutoCloseable {
 
     /** The name of the gauge of stalled tasks. */
     public static final String STALLED = "critical.task.stalled";
+
+    /**
+     * The name of the gauge of leadership: 1 while this instance leads the role (tag
+     * {@code role}), else 0.
+     */
+    public static final String LEADER = "critical.task.leader";
 
     /** The name of the counter of abandoned handles. */
     public static final String ABANDONED = "critical.task.abandoned";
@@ -147,6 +162,12 @@ public final class CriticalTaskMetrics implements MeterBinder, AutoCloseable {
         /** Task names whose per-task meters are registered; guarded by {@code lock}. */
         private final Set<String> namesWithMeters = new HashSet<>();
 
+        /**
+         * When the attempt of each task that is not ready yet began (nanoTime); guarded
+         * by {@code lock}.
+         */
+        private final Map<CriticalTaskHandle, Long> attemptsBegun = new WeakHashMap<>();
+
         private volatile Registration registration = () -> {
         };
 
@@ -179,6 +200,9 @@ public final class CriticalTaskMetrics implements MeterBinder, AutoCloseable {
 
         @Override
         public void started(CriticalTaskHandle task) {
+            synchronized (lock) {
+                attemptsBegun.putIfAbsent(task, System.nanoTime());
+            }
             observe(task);
         }
 
@@ -201,11 +225,34 @@ public final class CriticalTaskMetrics implements MeterBinder, AutoCloseable {
         public void restarted(CriticalTaskHandle task, Throwable cause, java.time.Duration backoff) {
             observe(task);
             restarts(task).increment();
+            synchronized (lock) {
+                // the next attempt's wait for readiness begins after the backoff
+                attemptsBegun.put(task, System.nanoTime() + backoff.toNanos());
+            }
         }
 
         @Override
         public void stalled(CriticalTaskHandle task, java.time.Duration silentFor) {
             observe(task);
+        }
+
+        @Override
+        public void ready(CriticalTaskHandle task) {
+            observe(task);
+            long now = System.nanoTime();
+            long since;
+            synchronized (lock) {
+                if (closed) {
+                    return;
+                }
+                Long begun = attemptsBegun.remove(task);
+                since = (begun != null) ? begun : now;
+            }
+            Timer.builder(STARTUP)
+                .description("Time a critical task's attempt took to become ready")
+                .tag("task", task.description())
+                .register(meterRegistry)
+                .record(now - since, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
 
         /**
@@ -246,6 +293,13 @@ public final class CriticalTaskMetrics implements MeterBinder, AutoCloseable {
                 .baseUnit(BaseUnits.TASKS)
                 .tag("task", name)
                 .register(meterRegistry);
+            // one series per role, whichever of its tasks is seen first (Micrometer
+            // returns the registered gauge for the others)
+            task.leadershipRole()
+                .ifPresent(role -> Gauge.builder(LEADER, registry, tasks -> tasks.leadership(role).isPresent() ? 1 : 0)
+                    .description("Whether this instance leads the role that critical tasks name")
+                    .tag("role", role)
+                    .register(meterRegistry));
         }
 
         private Counter restarts(CriticalTaskHandle task) {

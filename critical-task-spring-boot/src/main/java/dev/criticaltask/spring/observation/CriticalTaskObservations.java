@@ -108,8 +108,8 @@ public final class CriticalTaskObservations implements CriticalTaskListener {
 
     private final Predicate<String> enabled;
 
-    /** The running attempt's observation, by task name: what a stall's event goes to. */
-    private final Map<String, Observation> running = new ConcurrentHashMap<>();
+    /** The running attempt, by task name: what a stall's event goes to. */
+    private final Map<String, RunningAttempt> running = new ConcurrentHashMap<>();
 
     /** Why each task restarts, from its restart until its next attempt starts. */
     private final Map<String, Restart> restarts = new ConcurrentHashMap<>();
@@ -172,9 +172,9 @@ public final class CriticalTaskObservations implements CriticalTaskListener {
 
     private SupervisedTask observed(String name, SupervisedTask task) {
         return (context) -> {
-            Observation observation = attemptStarted(name, context.attempt());
+            RunningAttempt attempt = attemptStarted(name, context.attempt());
             Throwable thrown = null;
-            try (Observation.Scope scope = observation.openScope()) {
+            try (Observation.Scope scope = attempt.observation().openScope()) {
                 task.run(context);
             }
             catch (Throwable ex) {
@@ -182,7 +182,7 @@ public final class CriticalTaskObservations implements CriticalTaskListener {
                 throw ex;
             }
             finally {
-                attemptEnded(name, observation, context.cancellation(), thrown);
+                attemptEnded(name, attempt, context.cancellation(), thrown);
             }
         };
     }
@@ -190,27 +190,27 @@ public final class CriticalTaskObservations implements CriticalTaskListener {
     private AsyncCriticalTask observed(String name, AsyncCriticalTask task) {
         AtomicInteger attempts = new AtomicInteger();
         return (cancellation) -> {
-            Observation observation = attemptStarted(name, attempts.incrementAndGet());
+            RunningAttempt attempt = attemptStarted(name, attempts.incrementAndGet());
             CompletionStage<?> stage;
-            try (Observation.Scope scope = observation.openScope()) {
+            try (Observation.Scope scope = attempt.observation().openScope()) {
                 stage = task.start(cancellation);
             }
             catch (Throwable ex) {
-                attemptEnded(name, observation, cancellation, ex);
+                attemptEnded(name, attempt, cancellation, ex);
                 throw ex;
             }
             if (stage == null) {
                 // the registry fails the attempt for it
-                attemptEnded(name, observation, cancellation,
+                attemptEnded(name, attempt, cancellation,
                         new NullPointerException("start returned null instead of a stage"));
                 return null;
             }
-            stage.whenComplete((result, thrown) -> attemptEnded(name, observation, cancellation, unwrap(thrown)));
+            stage.whenComplete((result, thrown) -> attemptEnded(name, attempt, cancellation, unwrap(thrown)));
             return stage;
         };
     }
 
-    private Observation attemptStarted(String name, int attempt) {
+    private RunningAttempt attemptStarted(String name, int attempt) {
         Restart restart = (attempt > 1) ? this.restarts.remove(name) : null;
         Observation observation = Observation.createNotStarted(ATTEMPT, this.observationRegistry)
             .contextualName("critical task " + name)
@@ -222,13 +222,16 @@ public final class CriticalTaskObservations implements CriticalTaskListener {
             observation.event(Observation.Event.of(RESTARTED_EVENT, RESTARTED_EVENT + ": after "
                     + restart.cause().getName() + ", backoff " + restart.backoff().toMillis() + " ms"));
         }
-        this.running.put(name, observation);
-        return observation;
+        RunningAttempt running = new RunningAttempt(observation);
+        this.running.put(name, running);
+        return running;
     }
 
-    private void attemptEnded(String name, Observation observation, CancellationToken cancellation,
+    private void attemptEnded(String name, RunningAttempt attempt, CancellationToken cancellation,
             @Nullable Throwable thrown) {
-        this.running.remove(name, observation);
+        this.running.remove(name, attempt);
+        attempt.end();
+        Observation observation = attempt.observation();
         boolean graceful = thrown == null || (cancellation.isCancelled()
                 && (thrown instanceof InterruptedException || thrown instanceof CancellationException));
         String outcome = !graceful ? "failed" : cancellation.isCancelled() ? "cancelled" : "completed";
@@ -258,14 +261,46 @@ public final class CriticalTaskObservations implements CriticalTaskListener {
 
     @Override
     public void stalled(CriticalTaskHandle task, StallReport stall) {
-        Observation observation = this.running.get(task.description());
-        if (observation != null) {
-            observation.event(Observation.Event.of(STALLED_EVENT, STALLED_EVENT + ": no heartbeat for "
+        RunningAttempt attempt = this.running.get(task.description());
+        if (attempt != null) {
+            attempt.event(Observation.Event.of(STALLED_EVENT, STALLED_EVENT + ": no heartbeat for "
                     + stall.silentFor().toMillis() + " ms on attempt " + stall.attempt()));
         }
     }
 
     private record Restart(Class<?> cause, Duration backoff) {
+    }
+
+    /**
+     * An attempt's observation while it runs. A stall's event comes from the supervision
+     * timer while the attempt may be ending on its own thread: the event is given only
+     * before the end, never to a stopped observation.
+     */
+    private static final class RunningAttempt {
+
+        private final Observation observation;
+
+        private boolean ended;
+
+        RunningAttempt(Observation observation) {
+            this.observation = observation;
+        }
+
+        Observation observation() {
+            return this.observation;
+        }
+
+        /** Held only by this attempt's end and its stall events, never by the stop. */
+        synchronized void event(Observation.Event event) {
+            if (!this.ended) {
+                this.observation.event(event);
+            }
+        }
+
+        synchronized void end() {
+            this.ended = true;
+        }
+
     }
 
 }

@@ -162,6 +162,20 @@ public final class CriticalJob implements AsyncCriticalTask {
         return description.append(')').toString();
     }
 
+    /**
+     * Whether the job's task has a leadership role that this instance does not hold: its
+     * runs are skipped then.
+     */
+    boolean isStandby() {
+        CriticalTaskRegistry supervisor;
+        synchronized (this.lock) {
+            supervisor = this.registry;
+        }
+        return supervisor != null && supervisor.find(this.name)
+            .filter((task) -> task.state() == dev.criticaltask.TaskState.STANDBY)
+            .isPresent();
+    }
+
     void supervisedBy(CriticalTaskRegistry registry) {
         synchronized (this.lock) {
             this.registry = registry;

@@ -236,6 +236,10 @@ public final class CriticalJobPostProcessor extends AbstractBeanFactoryAwareAdvi
             if (job == null) {
                 return invocation.proceed();
             }
+            if (job.isStandby()) {
+                // its leadership role is held by another instance, which runs it
+                return null;
+            }
             CriticalJob.Run run = job.runStarted();
             CriticalJobRunObserver observer = this.all.runObserver();
             CriticalJobRunObserver.RunEnd observed = (observer != null) ? observer.runStarting(job) : null;

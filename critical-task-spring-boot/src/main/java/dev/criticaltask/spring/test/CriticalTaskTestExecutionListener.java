@@ -16,14 +16,18 @@
 
 package dev.criticaltask.spring.test;
 
+import java.lang.reflect.Method;
 import java.util.Optional;
 
 import dev.criticaltask.CriticalTaskFailedException;
 import dev.criticaltask.CriticalTaskRegistry;
+import dev.criticaltask.spring.lifecycle.CriticalTaskLifecycle;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.Ordered;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.test.annotation.DirtiesContext.HierarchyMode;
 import org.springframework.test.context.TestContext;
 import org.springframework.test.context.TestExecutionListener;
@@ -85,12 +89,40 @@ public final class CriticalTaskTestExecutionListener implements TestExecutionLis
         Optional<CriticalTaskFailedException> failure = firstFailure(testContext.getApplicationContext());
         if (failure.isPresent()) {
             testContext.markApplicationContextDirty(HierarchyMode.EXHAUSTIVE);
-            throw failure.get();
+            if (!isExpected(testContext)) {
+                throw failure.get();
+            }
         }
     }
 
+    private static boolean isExpected(TestContext testContext) {
+        Method method = testMethod(testContext);
+        return (method != null && AnnotatedElementUtils.hasAnnotation(method, ExpectedCriticalTaskFailure.class))
+                || AnnotatedElementUtils.hasAnnotation(testContext.getTestClass(), ExpectedCriticalTaskFailure.class);
+    }
+
+    /**
+     * {@return the test method, or null in a class-level callback}
+     */
+    private static @Nullable Method testMethod(TestContext testContext) {
+        try {
+            return testContext.getTestMethod();
+        }
+        catch (IllegalStateException ex) {
+            return null;
+        }
+    }
+
+    /**
+     * The first failure of the context's registry, if the starter turns its failures into
+     * a shutdown there (its lifecycle runs the registry's tasks): a context without the
+     * starter's auto-configuration shuts nothing down, and fails no test.
+     */
     private static Optional<CriticalTaskFailedException> firstFailure(ApplicationContext context) {
         if (context instanceof ConfigurableApplicationContext configurable && !configurable.isActive()) {
+            return Optional.empty();
+        }
+        if (context.getBeanProvider(CriticalTaskLifecycle.class).getIfAvailable() == null) {
             return Optional.empty();
         }
         return context.getBeanProvider(CriticalTaskRegistry.class)

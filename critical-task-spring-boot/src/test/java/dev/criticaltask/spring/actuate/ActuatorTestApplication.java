@@ -34,7 +34,10 @@ import org.springframework.context.annotation.Bean;
  *
  * <p>
  * Tests that use it exclude the starter's main auto-configuration: a failing task would
- * close their context, and they are about the JSON, not the shutdown.
+ * shut the application down (in a {@code @SpringBootTest}: fail the test that runs,
+ * unless it says {@code @ExpectedCriticalTaskFailure}, and cancel its siblings), and they
+ * are about the JSON, not the shutdown. Without that auto-configuration no failure shuts
+ * anything down, and none fails a test.
  */
 @SpringBootConfiguration(proxyBeanMethods = false)
 @EnableAutoConfiguration

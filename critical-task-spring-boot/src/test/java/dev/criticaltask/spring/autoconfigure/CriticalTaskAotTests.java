@@ -16,34 +16,53 @@
 
 package dev.criticaltask.spring.autoconfigure;
 
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.criticaltask.CriticalTask;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.aot.generate.ClassNameGenerator;
-import org.springframework.aot.generate.DefaultGenerationContext;
-import org.springframework.aot.generate.InMemoryGeneratedFiles;
 import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
-import org.springframework.context.aot.ApplicationContextAotGenerator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
-import org.springframework.javapoet.ClassName;
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
  * Spring AOT and native images: the hints for what the strict configuration check reaches
- * by reflection, contributed when the auto-configuration is processed ahead of time; and
- * the warning when a run-time property disagrees with the conditions fixed at build time.
+ * by reflection; and a real AOT processing of the auto-configuration, whose generated
+ * code is compiled and run: the key check still fails start-up there, and
+ * {@code critical-task.enabled=false} given only at run time, which the conditions fixed
+ * at build time cannot honour, gets a WARN.
  */
 @Tag("spring")
 @ExtendWith(OutputCaptureExtension.class)
 class CriticalTaskAotTests {
+
+    /** Generated, compiled and defined once: a class can be defined only once. */
+    private static AotArtifacts artifacts;
+
+    @BeforeAll
+    static void processAheadOfTime(@TempDir Path work) throws Exception {
+        try (AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext()) {
+            context.register(CriticalTaskAutoConfiguration.class, AotTasks.class);
+            artifacts = AotArtifacts.process(context, CriticalTaskAotTests.class, work);
+        }
+    }
 
     @Test
     void whenHintsAreRegisteredShouldCoverEveryPropertiesClassAndBothAnalyzers() throws NoSuchMethodException {
@@ -54,17 +73,52 @@ class CriticalTaskAotTests {
 
     @Test
     void whenProcessedAheadOfTimeShouldContributeTheHints() throws NoSuchMethodException {
-        try (AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext()) {
-            context.register(CriticalTaskAutoConfiguration.class);
-            DefaultGenerationContext generation = new DefaultGenerationContext(
-                    new ClassNameGenerator(ClassName.get(CriticalTaskAotTests.class)), new InMemoryGeneratedFiles());
-            new ApplicationContextAotGenerator().processAheadOfTime(context, generation);
-            generation.writeGeneratedContent();
-            assertHints(generation.getRuntimeHints());
-            // Boot's own binding hints for the properties class, beside ours
-            assertThat(RuntimeHintsPredicates.reflection()
-                .onMethodInvocation(CriticalTaskProperties.Restart.class, "setMaxRestarts"))
-                .accepts(generation.getRuntimeHints());
+        assertHints(artifacts.runtimeHints());
+        // Boot's own binding hints for the properties class, beside ours
+        assertThat(RuntimeHintsPredicates.reflection()
+            .onMethodInvocation(CriticalTaskProperties.Restart.class, "setMaxRestarts"))
+            .accepts(artifacts.runtimeHints());
+    }
+
+    @Test
+    void whenRunFromTheAotArtifactsShouldStillFailOnAnUnknownKeyBeforeAnyTaskStarts() throws Exception {
+        AotTasks.started.set(false);
+        try (GenericApplicationContext context = new GenericApplicationContext()) {
+            context.getEnvironment()
+                .getPropertySources()
+                .addFirst(new MapPropertySource("test", Map.of("critical-task.tasks.failer.restart.max-restart", "1",
+                        "critical-task.shutdown.exit-process", "false")));
+            artifacts.initialize(context);
+            assertThatException().isThrownBy(context::refresh)
+                .satisfies((failure) -> assertThat(FailureAnalyses.ofUnknownProperty(failure).getDescription())
+                    .contains("Property: critical-task.tasks.failer.restart.max-restart")
+                    .contains("Did you mean: critical-task.tasks.failer.restart.max-restarts"));
+        }
+        assertThat(AotTasks.started).as("a task started").isFalse();
+    }
+
+    @Test
+    void whenRunFromTheAotArtifactsDisabledAtRunTimeShouldRunTheTasksAndWarn(CapturedOutput output) throws Exception {
+        AotTasks.started.set(false);
+        String aot = System.getProperty("spring.aot.enabled");
+        System.setProperty("spring.aot.enabled", "true");
+        try (GenericApplicationContext context = new GenericApplicationContext()) {
+            context.getEnvironment()
+                .getPropertySources()
+                .addFirst(new MapPropertySource("test", Map.of("critical-task.enabled", "false",
+                        "critical-task.shutdown.exit-process", "false", "critical-task.shutdown.grace-period", "1s")));
+            artifacts.initialize(context);
+            context.refresh();
+            assertThat(output).contains("critical-task.enabled=false is ignored");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilTrue(AotTasks.started);
+        }
+        finally {
+            if (aot != null) {
+                System.setProperty("spring.aot.enabled", aot);
+            }
+            else {
+                System.clearProperty("spring.aot.enabled");
+            }
         }
     }
 
@@ -80,6 +134,21 @@ class CriticalTaskAotTests {
         CriticalTaskAutoConfiguration.warnIfDisabledAtRunTimeOnly(disabled(), false);
         CriticalTaskAutoConfiguration.warnIfDisabledAtRunTimeOnly(new MockEnvironment(), true);
         assertThat(output).doesNotContain("is ignored");
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class AotTasks {
+
+        static final AtomicBoolean started = new AtomicBoolean();
+
+        @Bean
+        CriticalTask failer() {
+            return (token) -> {
+                started.set(true);
+                token.await();
+            };
+        }
+
     }
 
     private static StandardEnvironment disabled() {

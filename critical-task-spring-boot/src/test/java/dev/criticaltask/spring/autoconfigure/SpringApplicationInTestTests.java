@@ -41,9 +41,8 @@ import static org.awaitility.Awaitility.await;
  * and never exits the JVM: if it did, this test run would end here.
  *
  * <p>
- * Not a {@code @SpringBootTest} itself: the TestContext framework refuses to hand a
- * closed context to its own after-test callbacks, so a test in which a task fails cannot
- * be one.
+ * Not a {@code @SpringBootTest} itself: there the starter leaves the context to the
+ * TestContext framework and fails the test (see {@code UserTestRunTests}).
  */
 @Tag("spring")
 class SpringApplicationInTestTests {

@@ -96,6 +96,12 @@ class StrictPropertiesTests {
     }
 
     @Test
+    void whenAPropertyNameIsWrittenInBracketsShouldFailAsTheBinderNeverReadsIt() {
+        assertUnknown("critical-task.tasks[failer].restart[max-restarts]=4",
+                "critical-task.tasks[failer].restart[max-restarts]", "critical-task.tasks.failer.restart.max-restarts");
+    }
+
+    @Test
     void whenSeveralKeysAreUnknownShouldNameEveryOne() {
         this.contextRunner
             .withPropertyValues("critical-task.shutdown.exit-codee=3",

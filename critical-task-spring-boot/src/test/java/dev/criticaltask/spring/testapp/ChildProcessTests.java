@@ -63,6 +63,50 @@ class ChildProcessTests {
         ChildProcess child = this.children.start("fail", "--critical-task.shutdown.exit-code=42");
         assertThat(child.awaitExit()).isEqualTo(42);
         assertThat(child.output()).contains("Exiting the process with status 42");
+        assertThat(count(child.output(), "EXIT CODE EVENT ")).isOne();
+        assertThat(child.output()).contains("EXIT CODE EVENT 42");
+    }
+
+    @Test
+    void failingTaskExitsWithTheCodeOfAnApplicationGeneratorBySpringsRules() throws Exception {
+        ChildProcess child = this.children.start("fail-with-generator", "--critical-task.shutdown.exit-code=42");
+        assertThat(child.awaitExit()).isEqualTo(3);
+        String output = child.output();
+        assertThat(count(output, "EXIT CODE EVENT ")).isOne();
+        assertThat(output).contains("EXIT CODE EVENT 3", "Exiting the process with status 3");
+    }
+
+    @Test
+    void failingTaskExitsWithTheCodeAMapperGivesItsCause() throws Exception {
+        ChildProcess child = this.children.start("fail-with-mapper", "--critical-task.shutdown.exit-code=42");
+        assertThat(child.awaitExit()).isEqualTo(9);
+        assertThat(count(child.output(), "EXIT CODE EVENT 9")).isOne();
+    }
+
+    @Test
+    void failureJustBeforeMainClosesTheContextStillExitsNonZeroWithTheEventOnce() throws Exception {
+        // issue #19 item 1: on main 3 runs in 8 exited 0 without the event
+        for (int run = 0; run < 3; run++) {
+            ChildProcess child = this.children.start("close-after-failure");
+            assertThat(child.awaitExit()).as("run %d", run).isEqualTo(1);
+            String output = child.output();
+            assertThat(count(output, "EVENT task=failing cause=java.lang.IllegalStateException: failed after 300 ms"))
+                .as("run %d", run)
+                .isOne();
+            assertThat(count(output, "EXIT CODE EVENT 1")).as("run %d", run).isOne();
+            assertThat(output).contains("MAIN CLOSED THE CONTEXT", "Exiting the process with status 1");
+        }
+    }
+
+    @Test
+    void failureWhileMainClosesTheContextExitsNonZeroWithTheEventOnce() throws Exception {
+        ChildProcess child = this.children.start("close-while-failing");
+        assertThat(child.awaitExit()).isEqualTo(1);
+        String output = child.output();
+        assertThat(count(output, "EVENT task=failing cause=java.io.IOException: cannot stop cleanly")).isOne();
+        assertThat(count(output, "EXIT CODE EVENT 1")).isOne();
+        assertThat(output).contains("MAIN CLOSED THE CONTEXT", "WORKER worker STOPPED GRACEFULLY",
+                "Exiting the process with status 1");
     }
 
     @Test

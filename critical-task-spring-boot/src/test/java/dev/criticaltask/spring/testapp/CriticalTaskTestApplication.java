@@ -32,12 +32,16 @@ import dev.criticaltask.spring.scheduling.Critical;
 import dev.criticaltask.testsupport.boot.ChildApplication;
 
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.ExitCodeEvent;
+import org.springframework.boot.ExitCodeExceptionMapper;
+import org.springframework.boot.ExitCodeGenerator;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -74,9 +78,37 @@ public final class CriticalTaskTestApplication {
             case "fail-on-close" -> FailOnClose.class;
             case "scheduled-fail" -> ScheduledFail.class;
             case "async-fail" -> AsyncFail.class;
+            case "fail-with-generator" -> FailWithGenerator.class;
+            case "fail-with-mapper" -> FailWithMapper.class;
+            case "close-after-failure" -> CloseAfterFailure.class;
+            case "close-while-failing" -> CloseWhileFailing.class;
             default -> throw new IllegalArgumentException("Unknown scenario " + args[0]);
         };
-        ChildApplication.run(scenario, args[0].startsWith("web-"), Arrays.copyOfRange(args, 1, args.length));
+        ConfigurableApplicationContext context = ChildApplication.run(scenario, args[0].startsWith("web-"),
+                Arrays.copyOfRange(args, 1, args.length));
+        if (args[0].equals("close-after-failure")) {
+            // issue #19 item 1: main closes the context as soon as a failure cancelled
+            // the root
+            awaitUninterruptibly(
+                    context.getBean(CriticalTaskAutoConfiguration.ROOT_TOKEN_BEAN_NAME, CancellationToken.class));
+            context.close();
+            System.out.println("MAIN CLOSED THE CONTEXT");
+        }
+        else if (args[0].equals("close-while-failing")) {
+            // the task fails once its token is cancelled, during this close
+            context.close();
+            System.out.println("MAIN CLOSED THE CONTEXT");
+        }
+    }
+
+    private static void awaitUninterruptibly(CancellationToken token) {
+        try {
+            token.await();
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
     }
 
     static void awaitReady() throws InterruptedException {
@@ -102,6 +134,11 @@ public final class CriticalTaskTestApplication {
                     + Thread.currentThread().getName());
         }
 
+        @EventListener
+        void exitCode(ExitCodeEvent event) {
+            System.out.println("EXIT CODE EVENT " + event.getExitCode());
+        }
+
     }
 
     /** A worker, and a task that crashes once the application is ready. */
@@ -119,6 +156,70 @@ public final class CriticalTaskTestApplication {
             return (token) -> {
                 awaitReady();
                 throw new IllegalStateException("boom");
+            };
+        }
+
+    }
+
+    /** {@link Fail}, and an application generator whose code wins by Spring's rules. */
+    @Configuration(proxyBeanMethods = false)
+    @Import(Fail.class)
+    static class FailWithGenerator {
+
+        @Bean
+        ExitCodeGenerator applicationExitCode() {
+            return () -> 3;
+        }
+
+    }
+
+    /** {@link Fail}, and a mapper that gives the cause a code. */
+    @Configuration(proxyBeanMethods = false)
+    @Import(Fail.class)
+    static class FailWithMapper {
+
+        @Bean
+        ExitCodeExceptionMapper stateMapper() {
+            return (ex) -> (ex instanceof IllegalStateException) ? 9 : 0;
+        }
+
+    }
+
+    /** A worker, and a task that crashes 300 ms after it started. */
+    @Configuration(proxyBeanMethods = false)
+    @Import(Common.class)
+    static class CloseAfterFailure {
+
+        @Bean
+        CriticalTask worker() {
+            return CriticalTaskTestApplication.worker("worker");
+        }
+
+        @Bean
+        CriticalTask failing() {
+            return (token) -> {
+                token.await(java.time.Duration.ofMillis(300));
+                throw new IllegalStateException("failed after 300 ms");
+            };
+        }
+
+    }
+
+    /** A worker, and a task that fails when it is cancelled. */
+    @Configuration(proxyBeanMethods = false)
+    @Import(Common.class)
+    static class CloseWhileFailing {
+
+        @Bean
+        CriticalTask worker() {
+            return CriticalTaskTestApplication.worker("worker");
+        }
+
+        @Bean
+        CriticalTask failing() {
+            return (token) -> {
+                token.await();
+                throw new java.io.IOException("cannot stop cleanly");
             };
         }
 

@@ -24,6 +24,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
@@ -53,16 +54,18 @@ public final class ChildApplication {
      * @param scenario the configuration class to run; it should import {@link Markers}
      * @param web whether it is a web application
      * @param args Spring Boot's arguments; the banner is always off
+     * @return the context that {@code SpringApplication.run} returned
      */
-    public static void run(Class<?> scenario, boolean web, String... args) {
+    public static ConfigurableApplicationContext run(Class<?> scenario, boolean web, String... args) {
         SpringApplication application = new SpringApplication(scenario);
         if (!web) {
             application.setWebApplicationType(WebApplicationType.NONE);
         }
         String[] arguments = Arrays.copyOf(args, args.length + 1);
         arguments[args.length] = "--spring.main.banner-mode=off";
-        application.run(arguments);
+        ConfigurableApplicationContext context = application.run(arguments);
         System.out.println("MAIN RETURNED");
+        return context;
     }
 
     /**

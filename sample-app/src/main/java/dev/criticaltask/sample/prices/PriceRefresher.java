@@ -21,21 +21,26 @@ import java.time.Clock;
 import java.time.Duration;
 
 import dev.criticaltask.CancellationToken;
-import dev.criticaltask.CriticalTask;
+import dev.criticaltask.SupervisedTask;
+import dev.criticaltask.TaskContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Refreshes the {@link PriceCache} from the {@link PriceFeed} at once and then every
- * {@code interval}, waiting in {@link CancellationToken#await(Duration)} so that it stops
- * as soon as it is cancelled.
+ * Refreshes the {@link PriceCache} from the {@link PriceFeed} once the feed has warmed
+ * up, and then every {@code interval}, waiting in
+ * {@link CancellationToken#await(Duration)} so that it stops as soon as it is cancelled.
+ * It says it is ready ({@link TaskContext#ready()}) once the first prices are in: the
+ * service sets {@code critical-task.tasks.priceRefresher.startup.await-ready=true}, so it
+ * refuses traffic until then, and the order processor, which depends on it, starts only
+ * then.
  *
  * <p>
  * A feed that cannot be reached is fatal: the {@link IOException} leaves {@link #run},
  * the task fails, and the whole service shuts down and exits non-zero, to be restarted
  * clean. Serving orders at stale prices for ever would be worse.
  */
-public final class PriceRefresher implements CriticalTask {
+public final class PriceRefresher implements SupervisedTask {
 
     private static final Logger logger = LoggerFactory.getLogger(PriceRefresher.class);
 
@@ -47,27 +52,40 @@ public final class PriceRefresher implements CriticalTask {
 
     private final Clock clock;
 
+    private final Duration warmUp;
+
     /**
      * Creates the refresher.
      * @param feed where prices come from
      * @param cache where they go
      * @param interval time between two fetches
      * @param clock the time of each refresh
+     * @param warmUp how long the feed takes before its first answer (simulated: a real
+     * feed's first connection)
      */
-    public PriceRefresher(PriceFeed feed, PriceCache cache, Duration interval, Clock clock) {
+    public PriceRefresher(PriceFeed feed, PriceCache cache, Duration interval, Clock clock, Duration warmUp) {
         this.feed = feed;
         this.cache = cache;
         this.interval = interval;
         this.clock = clock;
+        this.warmUp = warmUp;
     }
 
     @Override
-    public void run(CancellationToken cancellation) throws IOException, InterruptedException {
+    public void run(TaskContext context) throws IOException, InterruptedException {
+        CancellationToken cancellation = context.cancellation();
+        if (!this.warmUp.isZero()) {
+            logger.info("Waiting {} for the price feed to warm up", this.warmUp);
+            if (cancellation.await(this.warmUp)) {
+                return;
+            }
+        }
         long refreshes = 0;
         do {
             this.cache.replace(this.feed.fetch(), this.clock.instant());
             if (refreshes++ == 0) {
                 logger.info("Prices loaded: {}", this.cache.prices());
+                context.ready();
             }
             else {
                 logger.debug("Prices refreshed: {}", this.cache.prices());

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.criticaltask.CancellationToken;
+import dev.criticaltask.TaskContext;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -41,11 +42,14 @@ class PriceRefresherTests {
         cancelled.cancel();
         PriceFeed feed = () -> Map.of("tea", new BigDecimal("2.80"));
 
+        Context context = new Context(cancelled);
+
         // an hour between refreshes: only the cancellation can end this run quickly
-        new PriceRefresher(feed, this.cache, Duration.ofHours(1), Clock.systemUTC()).run(cancelled);
+        new PriceRefresher(feed, this.cache, Duration.ofHours(1), Clock.systemUTC(), Duration.ZERO).run(context);
 
         assertThat(this.cache.price("tea")).hasValue(new BigDecimal("2.80"));
         assertThat(this.cache.refreshedAt()).isPresent();
+        assertThat(context.readyCalls).as("ready once the first prices are in").hasValue(1);
     }
 
     @Test
@@ -57,11 +61,56 @@ class PriceRefresherTests {
             }
             return Map.of("tea", BigDecimal.ONE);
         };
-        PriceRefresher refresher = new PriceRefresher(feed, this.cache, Duration.ofMillis(1), Clock.systemUTC());
+        PriceRefresher refresher = new PriceRefresher(feed, this.cache, Duration.ofMillis(1), Clock.systemUTC(),
+                Duration.ZERO);
 
-        assertThatIOException().isThrownBy(() -> refresher.run(CancellationToken.create())).withMessage("feed down");
+        assertThatIOException().isThrownBy(() -> refresher.run(new Context(CancellationToken.create())))
+            .withMessage("feed down");
         // the last good prices stay until the service restarts
         assertThat(this.cache.price("tea")).hasValue(BigDecimal.ONE);
+    }
+
+    @Test
+    void aCancelDuringTheWarmUpEndsTheRunWithoutAFetchNorReadiness() throws Exception {
+        CancellationToken cancelled = CancellationToken.create();
+        cancelled.cancel();
+        Context context = new Context(cancelled);
+        PriceFeed feed = () -> {
+            throw new AssertionError("no fetch after a cancel");
+        };
+
+        new PriceRefresher(feed, this.cache, Duration.ofHours(1), Clock.systemUTC(), Duration.ofHours(1)).run(context);
+
+        assertThat(context.readyCalls).hasValue(0);
+        assertThat(this.cache.refreshedAt()).isEmpty();
+    }
+
+    /** The context of one run, counting its ready signals. */
+    private record Context(CancellationToken cancellation, AtomicInteger readyCalls) implements TaskContext {
+
+        Context(CancellationToken cancellation) {
+            this(cancellation, new AtomicInteger());
+        }
+
+        @Override
+        public String name() {
+            return "priceRefresher";
+        }
+
+        @Override
+        public int attempt() {
+            return 1;
+        }
+
+        @Override
+        public void heartbeat() {
+        }
+
+        @Override
+        public void ready() {
+            this.readyCalls.incrementAndGet();
+        }
+
     }
 
 }

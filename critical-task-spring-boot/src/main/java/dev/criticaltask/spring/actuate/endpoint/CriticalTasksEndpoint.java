@@ -30,6 +30,7 @@ import java.util.stream.Collectors;
 import dev.criticaltask.CriticalTaskFailedException;
 import dev.criticaltask.CriticalTaskHandle;
 import dev.criticaltask.CriticalTaskRegistry;
+import dev.criticaltask.LeadershipTerm;
 import dev.criticaltask.StallReport;
 import dev.criticaltask.TaskState;
 import dev.criticaltask.spring.scheduling.CriticalJobStatus;
@@ -110,14 +111,18 @@ public class CriticalTasksEndpoint {
         // one look at the schedulers for all jobs
         Map<String, CriticalJobStatus> jobsByName = criticalJobs == null ? Map.of()
                 : criticalJobs.jobs().stream().collect(Collectors.toMap(CriticalJobStatus::name, Function.identity()));
-        List<TaskDescriptor> tasks = registry.tasks()
-            .stream()
-            .map(task -> TaskDescriptor.of(task, showMessages, jobsByName.get(task.description())))
+        List<CriticalTaskHandle> handles = registry.tasks();
+        List<TaskDescriptor> tasks = handles.stream()
+            .map(task -> TaskDescriptor.of(task, showMessages, jobsByName.get(task.description()), registry))
             .toList();
         FailureDescriptor firstFailure = registry.firstFailure()
             .map(failure -> FailureDescriptor.of(failure, showMessages))
             .orElse(null);
-        return new CriticalTasksDescriptor(tasks, firstFailure);
+        List<String> awaitingReady = handles.stream()
+            .filter(task -> task.awaitsReady() && !task.isFinished() && !task.isReady())
+            .map(CriticalTaskHandle::description)
+            .toList();
+        return new CriticalTasksDescriptor(tasks, firstFailure, awaitingReady);
     }
 
     /**
@@ -132,7 +137,7 @@ public class CriticalTasksEndpoint {
         CriticalJobs criticalJobs = jobs.get();
         CriticalJobStatus job = criticalJobs != null ? criticalJobs.find(name).orElse(null) : null;
         return registry.find(name)
-            .map(task -> TaskDescriptor.of(task, showMessages(securityContext), job))
+            .map(task -> TaskDescriptor.of(task, showMessages(securityContext), job, registry))
             .orElse(null);
     }
 
@@ -145,9 +150,11 @@ public class CriticalTasksEndpoint {
      *
      * @param tasks every task remembered, finished ones first
      * @param firstFailure the failure that cancelled the root, if any
+     * @param awaitingReady the live tasks that await their ready signal and are not
+     * ready: while there are any, the application's readiness refuses traffic
      */
-    public record CriticalTasksDescriptor(List<TaskDescriptor> tasks,
-            @Nullable FailureDescriptor firstFailure) implements OperationResponseBody {
+    public record CriticalTasksDescriptor(List<TaskDescriptor> tasks, @Nullable FailureDescriptor firstFailure,
+            List<String> awaitingReady) implements OperationResponseBody {
     }
 
     /**
@@ -165,22 +172,56 @@ public class CriticalTasksEndpoint {
      * @param failure why it failed; {@code null} unless it is {@link TaskState#FAILED}
      * @param job the runs of the method, when the task is a critical {@code @Scheduled}
      * or {@code @Async} method; {@code null} otherwise
+     * @param ready whether the running attempt is ready
+     * @param startup when it became ready, whether it awaits its ready signal, what it
+     * depends on and which of those it still waits for
      * @param lastStall the task's latest missed heartbeat; {@code null} if it never
      * stalled
+     * @param leadership the task's leadership role and whether this instance leads it;
+     * {@code null} for a task without a role
      */
     public record TaskDescriptor(String name, TaskState state, @Nullable Instant startedAt,
             @Nullable Instant finishedAt, int restarts, @Nullable ThrowableDescriptor lastRestartCause,
             @Nullable Duration sinceLastHeartbeat, @Nullable FailureDescriptor failure, @Nullable JobDescriptor job,
-            @Nullable StallDescriptor lastStall) implements OperationResponseBody {
+            boolean ready, StartupDescriptor startup, @Nullable StallDescriptor lastStall,
+            @Nullable LeadershipDescriptor leadership) implements OperationResponseBody {
 
-        static TaskDescriptor of(CriticalTaskHandle task, boolean showMessage, @Nullable CriticalJobStatus job) {
+        static TaskDescriptor of(CriticalTaskHandle task, boolean showMessage, @Nullable CriticalJobStatus job,
+                CriticalTaskRegistry registry) {
             return new TaskDescriptor(task.description(), task.state(), task.startedAt().orElse(null),
                     task.finishedAt().orElse(null), task.restartCount(),
                     task.lastRestartCause().map(cause -> ThrowableDescriptor.of(cause, showMessage)).orElse(null),
                     task.sinceLastHeartbeat().orElse(null),
                     task.failure().map(failure -> FailureDescriptor.of(failure, showMessage)).orElse(null),
-                    job != null ? JobDescriptor.of(job) : null,
-                    task.lastStall().map(stall -> StallDescriptor.of(stall, showMessage)).orElse(null));
+                    job != null ? JobDescriptor.of(job) : null, task.isReady(), StartupDescriptor.of(task, registry),
+                    task.lastStall().map(stall -> StallDescriptor.of(stall, showMessage)).orElse(null),
+                    LeadershipDescriptor.of(task));
+        }
+
+    }
+
+    /**
+     * How a task starts.
+     *
+     * @param awaitsReady whether it is ready only once it says so
+     * @param readyAt when its running (or last) attempt became ready; {@code null} while
+     * it is not ready yet
+     * @param dependsOn the tasks it starts after
+     * @param waitingFor those of them that are not ready (nor completed) while this task
+     * is not ready: what it waits for
+     */
+    public record StartupDescriptor(boolean awaitsReady, @Nullable Instant readyAt, List<String> dependsOn,
+            List<String> waitingFor) {
+
+        static StartupDescriptor of(CriticalTaskHandle task, CriticalTaskRegistry registry) {
+            List<String> waitingFor = (task.isFinished() || task.isReady()) ? List.of()
+                    : task.dependsOn()
+                        .stream()
+                        .filter(name -> registry.find(name)
+                            .map(dependency -> !dependency.isReady() && dependency.state() != TaskState.COMPLETED)
+                            .orElse(true))
+                        .toList();
+            return new StartupDescriptor(task.awaitsReady(), task.readyAt().orElse(null), task.dependsOn(), waitingFor);
         }
 
     }
@@ -204,6 +245,31 @@ public class CriticalTasksEndpoint {
             return new StallDescriptor(stall.detectedAt(), stall.attempt(), stall.silentFor(), stall.action().name(),
                     stall.threadName(),
                     showStack ? stall.stackTrace().stream().map(StackTraceElement::toString).toList() : null);
+        }
+
+    }
+
+    /**
+     * The leadership of a task with a role.
+     *
+     * @param role the role
+     * @param leader whether this instance leads it: the task runs here (else it is
+     * {@link TaskState#STANDBY})
+     * @param term the term of the grant it runs under; {@code null} on a standby
+     * @param since when that grant was made; {@code null} on a standby
+     * @param fencing whether the term is ordered across instances
+     */
+    public record LeadershipDescriptor(String role, boolean leader, @Nullable Long term, @Nullable Instant since,
+            boolean fencing) {
+
+        static @Nullable LeadershipDescriptor of(CriticalTaskHandle task) {
+            String role = task.leadershipRole().orElse(null);
+            if (role == null) {
+                return null;
+            }
+            LeadershipTerm term = task.snapshot().leadership().orElse(null);
+            return term != null ? new LeadershipDescriptor(role, true, term.term(), term.grantedAt(), term.isFencing())
+                    : new LeadershipDescriptor(role, false, null, null, false);
         }
 
     }

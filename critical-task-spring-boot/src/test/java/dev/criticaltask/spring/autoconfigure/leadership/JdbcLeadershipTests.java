@@ -1,0 +1,217 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.criticaltask.spring.autoconfigure.leadership;
+
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import dev.criticaltask.CriticalTaskRegistry;
+import dev.criticaltask.LeadershipTerm;
+import dev.criticaltask.SupervisedTask;
+import dev.criticaltask.TaskContext;
+import dev.criticaltask.TaskState;
+import dev.criticaltask.spring.autoconfigure.CriticalTaskAutoConfiguration;
+import dev.criticaltask.spring.autoconfigure.health.CriticalTaskHealthAutoConfiguration;
+import dev.criticaltask.testsupport.Postgres;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.integration.jdbc.lock.DefaultLockRepository;
+import org.springframework.integration.jdbc.lock.JdbcLockRegistry;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Leadership on a real PostgreSQL (the one {@code .ci/postgres} starts), in process: the
+ * auto-wired JdbcLockRegistry, fencing terms, a user's registry, and the hand-over when a
+ * leading context closes. Each test has a database of its own.
+ */
+@Tag("spring")
+class JdbcLeadershipTests {
+
+    private String url;
+
+    private ApplicationContextRunner contextRunner;
+
+    @BeforeEach
+    void database() throws Exception {
+        this.url = Postgres.createDatabase();
+        this.contextRunner = new ApplicationContextRunner()
+            .withConfiguration(
+                    AutoConfigurations.of(DataSourceAutoConfiguration.class, CriticalTaskAutoConfiguration.class,
+                            CriticalTaskLeadershipAutoConfiguration.class, CriticalTaskHealthAutoConfiguration.class))
+            .withPropertyValues("spring.datasource.url=" + this.url, "critical-task.shutdown.grace-period=2s",
+                    "critical-task.tasks.keeper.leadership.role=leases",
+                    "critical-task.leadership.jdbc.initialize-schema=always")
+            .withUserConfiguration(Keeper.class);
+    }
+
+    @Test
+    void whenThereIsADataSourceAndNoLockRegistryShouldElectThroughAJdbcLockRegistryWithFencingTerms() {
+        this.contextRunner.run((context) -> {
+            assertThat(context).hasNotFailed()
+                .hasBean("criticalTaskLockRegistry")
+                .hasBean("criticalTaskLockRepository");
+            TaskContext run = context.getBean(Keeper.class).runs.poll(30, TimeUnit.SECONDS);
+            assertThat(run).isNotNull();
+            assertThat(run.leadership()).get().satisfies((term) -> {
+                assertThat(term.isFencing()).isTrue();
+                assertThat(term.term()).isEqualTo(1);
+            });
+            try (var connection = context.getBean(DataSource.class).getConnection();
+                    var rows = connection.createStatement()
+                        .executeQuery("SELECT COUNT(*) FROM INT_LOCK WHERE REGION = 'critical-task'")) {
+                rows.next();
+                assertThat(rows.getInt(1)).isEqualTo(1);
+            }
+        });
+    }
+
+    @Test
+    void whenTwoReplicasShareTheDatabaseShouldRunTheTaskOnOneAndHandItOverAtOnceWhenItCloses() {
+        this.contextRunner.run((first) -> {
+            Keeper firstKeeper = first.getBean(Keeper.class);
+            TaskContext leading = firstKeeper.runs.poll(30, TimeUnit.SECONDS);
+            assertThat(leading).isNotNull();
+            this.contextRunner.run((second) -> {
+                CriticalTaskRegistry standby = second.getBean(CriticalTaskRegistry.class);
+                await().atMost(Duration.ofSeconds(20))
+                    .until(() -> standby.find("keeper").map((task) -> task.state() == TaskState.STANDBY).orElse(false));
+                Health health = ((HealthIndicator) second
+                    .getBean("criticalTasksHealthContributor", CompositeHealthContributor.class)
+                    .getContributor("keeper")).health();
+                assertThat(health.getStatus()).isEqualTo(Status.UP);
+                assertThat(health.getDetails()).containsEntry("leader", false).containsEntry("role", "leases");
+                assertThat(second.getBean(Keeper.class).runs).isEmpty();
+
+                long closing = System.nanoTime();
+                first.close();
+                TaskContext took = second.getBean(Keeper.class).runs.poll(30, TimeUnit.SECONDS);
+                long handOverMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closing);
+                assertThat(took).isNotNull();
+                // well below the 10 s time-to-live: the lock was released, not left to
+                // expire
+                assertThat(handOverMillis).isLessThan(5000);
+                assertThat(took.leadership()).map(LeadershipTerm::term).contains(2L);
+                assertThat(leading.cancellation().isCancelled()).isTrue();
+            });
+        });
+    }
+
+    @Test
+    void whenTheUserDefinesALockRegistryShouldElectThroughItWithProcessTerms() throws Exception {
+        // the user creates INT_LOCK, as Spring Integration's own script does
+        String script;
+        try (var in = JdbcLockRegistry.class
+            .getResourceAsStream("/org/springframework/integration/jdbc/schema-postgresql.sql")) {
+            script = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        String createLockTable = script.substring(script.indexOf("CREATE TABLE INT_LOCK"));
+        Postgres.execute(this.url, createLockTable.substring(0, createLockTable.indexOf(';')));
+        this.contextRunner.withUserConfiguration(UserRegistry.class).run((context) -> {
+            assertThat(context).hasNotFailed().doesNotHaveBean("criticalTaskLockRegistry");
+            TaskContext run = context.getBean(Keeper.class).runs.poll(30, TimeUnit.SECONDS);
+            assertThat(run).isNotNull();
+            assertThat(run.leadership()).get().satisfies((term) -> assertThat(term.isFencing()).isFalse());
+            try (var connection = context.getBean(DataSource.class).getConnection();
+                    var rows = connection.createStatement()
+                        .executeQuery("SELECT COUNT(*) FROM INT_LOCK WHERE REGION = 'user-region'")) {
+                rows.next();
+                assertThat(rows.getInt(1)).isEqualTo(1);
+            }
+        });
+    }
+
+    @Test
+    void whenTheLockTableBreaksWhileLeadingShouldStopTheTaskAndFailCriticallyOnceTheBudgetIsSpent() {
+        this.contextRunner
+            .withPropertyValues("critical-task.leadership.restart.max-restarts=1",
+                    "critical-task.leadership.restart.backoff.initial=10ms",
+                    "critical-task.leadership.restart.backoff.max=20ms")
+            .run((context) -> {
+                TaskContext run = context.getBean(Keeper.class).runs.poll(30, TimeUnit.SECONDS);
+                assertThat(run).isNotNull();
+                Postgres.execute(this.url, "DROP TABLE INT_LOCK");
+                CriticalTaskRegistry registry = context.getBean(CriticalTaskRegistry.class);
+                await().atMost(Duration.ofSeconds(30)).until(() -> registry.firstFailure().isPresent());
+                assertThat(registry.firstFailure().get().taskDescription()).isEqualTo("leadership[leases]");
+                assertThat(registry.firstFailure().get().getCause())
+                    .isInstanceOf(dev.criticaltask.spring.leadership.LeadershipFailedException.class);
+                // the task itself was stopped gracefully, not failed
+                assertThat(run.cancellation().isCancelled()).isTrue();
+                await().atMost(Duration.ofSeconds(30))
+                    .until(() -> registry.find("keeper").map((task) -> task.isFinished()).orElse(true));
+                assertThat(registry.find("keeper").get().state()).isNotEqualTo(TaskState.FAILED);
+            });
+    }
+
+    @Test
+    void whenTheLockTableIsMissingShouldFailStartUp() {
+        this.contextRunner.withPropertyValues("critical-task.leadership.jdbc.initialize-schema=never")
+            .run((context) -> assertThat(context).hasFailed());
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Keeper {
+
+        final BlockingQueue<TaskContext> runs = new LinkedBlockingQueue<>();
+
+        @Bean
+        SupervisedTask keeper() {
+            return (context) -> {
+                this.runs.add(context);
+                context.cancellation().await();
+            };
+        }
+
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class UserRegistry {
+
+        @Bean
+        DefaultLockRepository userLockRepository(DataSource dataSource) {
+            DefaultLockRepository repository = new DefaultLockRepository(dataSource);
+            repository.setRegion("user-region");
+            repository.setTransactionManager(new JdbcTransactionManager(dataSource));
+            return repository;
+        }
+
+        @Bean
+        JdbcLockRegistry userLockRegistry(DefaultLockRepository userLockRepository) {
+            return new JdbcLockRegistry(userLockRepository);
+        }
+
+    }
+
+}
