@@ -129,6 +129,9 @@ class CriticalTaskGenerationsTests {
                 CompositeHealthContributor health = context.getBean("criticalTasksHealthContributor",
                         CompositeHealthContributor.class);
                 awaitRunning(registry, "worker");
+                // registered when the listeners hear of the start, just after it
+                await().atMost(TIMEOUT)
+                    .until(() -> meters.find(CriticalTaskMetrics.ACTIVE).tag("task", "worker").longTaskTimer() != null);
                 LongTaskTimer active = meters.get(CriticalTaskMetrics.ACTIVE).tag("task", "worker").longTaskTimer();
                 await().atMost(TIMEOUT).until(() -> active.activeTasks() == 1);
 
