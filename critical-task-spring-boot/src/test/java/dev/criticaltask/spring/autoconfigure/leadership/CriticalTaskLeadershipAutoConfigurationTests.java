@@ -70,13 +70,14 @@ class CriticalTaskLeadershipAutoConfigurationTests {
                 MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
                 SimpleMetricsExportAutoConfiguration.class, CriticalTaskMetricsAutoConfiguration.class))
         .withPropertyValues("critical-task.shutdown.grace-period=2s")
-        .withUserConfiguration(Keeper.class);
+        .withUserConfiguration(RecordingKeeper.class)
+        .withBean(Events.class);
 
     @Test
     void whenNoTaskHasARoleShouldDefineNoElectionAndRunTheTaskAsBefore() {
         this.contextRunner.run((context) -> {
             assertThat(context).hasNotFailed().doesNotHaveBean(LeaderElection.class);
-            TaskContext run = context.getBean(Keeper.class).runs.poll(20, TimeUnit.SECONDS);
+            TaskContext run = context.getBean(RecordingKeeper.class).runs.poll(20, TimeUnit.SECONDS);
             assertThat(run).isNotNull();
             assertThat(run.leadership()).isEmpty();
         });
@@ -86,7 +87,7 @@ class CriticalTaskLeadershipAutoConfigurationTests {
     void whenATaskHasARoleAndThereIsNoLockRegistryShouldLeadLocallyWithHealthMetricAndEvent() {
         this.contextRunner.withPropertyValues("critical-task.tasks.keeper.leadership.role=leases").run((context) -> {
             assertThat(context).hasNotFailed().hasSingleBean(LeaderElection.class);
-            TaskContext run = context.getBean(Keeper.class).runs.poll(20, TimeUnit.SECONDS);
+            TaskContext run = context.getBean(RecordingKeeper.class).runs.poll(20, TimeUnit.SECONDS);
             assertThat(run).isNotNull();
             assertThat(run.leadership()).get().satisfies((term) -> {
                 assertThat(term.role()).isEqualTo("leases");
@@ -109,7 +110,7 @@ class CriticalTaskLeadershipAutoConfigurationTests {
     @Test
     void whenTheRoleIsYieldedShouldShowStandbyAsUpWithLeaderFalseUntilItRunsAgain() {
         this.contextRunner.withPropertyValues("critical-task.tasks.keeper.leadership.role=leases").run((context) -> {
-            Keeper keeper = context.getBean(Keeper.class);
+            RecordingKeeper keeper = context.getBean(RecordingKeeper.class);
             assertThat(keeper.runs.poll(20, TimeUnit.SECONDS)).isNotNull();
             CriticalTaskRegistry registry = context.getBean(CriticalTaskRegistry.class);
             assertThat(registry.yieldLeadership("leases")).isTrue();
@@ -159,26 +160,6 @@ class CriticalTaskLeadershipAutoConfigurationTests {
 
     static Health taskHealth(CompositeHealthContributor tasks) {
         return ((HealthIndicator) tasks.getContributor("keeper")).health();
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    static class Keeper {
-
-        final BlockingQueue<TaskContext> runs = new LinkedBlockingQueue<>();
-
-        @Bean
-        SupervisedTask keeper() {
-            return (context) -> {
-                this.runs.add(context);
-                context.cancellation().await();
-            };
-        }
-
-        @Bean
-        Events events() {
-            return new Events();
-        }
-
     }
 
     static class Events implements ApplicationListener<ApplicationEvent> {

@@ -30,6 +30,8 @@ import dev.criticaltask.TaskContext;
 import dev.criticaltask.TaskState;
 import dev.criticaltask.spring.autoconfigure.CriticalTaskAutoConfiguration;
 import dev.criticaltask.spring.autoconfigure.health.CriticalTaskHealthAutoConfiguration;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.criticaltask.testsupport.Postgres;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -40,7 +42,6 @@ import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -67,13 +68,13 @@ class JdbcLeadershipTests {
     void database() throws Exception {
         this.url = Postgres.createDatabase();
         this.contextRunner = new ApplicationContextRunner()
-            .withConfiguration(
-                    AutoConfigurations.of(DataSourceAutoConfiguration.class, CriticalTaskAutoConfiguration.class,
-                            CriticalTaskLeadershipAutoConfiguration.class, CriticalTaskHealthAutoConfiguration.class))
-            .withPropertyValues("spring.datasource.url=" + this.url, "critical-task.shutdown.grace-period=2s",
+            .withConfiguration(AutoConfigurations.of(CriticalTaskAutoConfiguration.class,
+                    CriticalTaskLeadershipAutoConfiguration.class, CriticalTaskHealthAutoConfiguration.class))
+            .withBean(DataSource.class, () -> dataSource(this.url))
+            .withPropertyValues("critical-task.shutdown.grace-period=2s",
                     "critical-task.tasks.keeper.leadership.role=leases",
                     "critical-task.leadership.jdbc.initialize-schema=always")
-            .withUserConfiguration(Keeper.class);
+            .withUserConfiguration(RecordingKeeper.class);
     }
 
     @Test
@@ -82,7 +83,7 @@ class JdbcLeadershipTests {
             assertThat(context).hasNotFailed()
                 .hasBean("criticalTaskLockRegistry")
                 .hasBean("criticalTaskLockRepository");
-            TaskContext run = context.getBean(Keeper.class).runs.poll(30, TimeUnit.SECONDS);
+            TaskContext run = context.getBean(RecordingKeeper.class).runs.poll(30, TimeUnit.SECONDS);
             assertThat(run).isNotNull();
             assertThat(run.leadership()).get().satisfies((term) -> {
                 assertThat(term.isFencing()).isTrue();
@@ -100,7 +101,7 @@ class JdbcLeadershipTests {
     @Test
     void whenTwoReplicasShareTheDatabaseShouldRunTheTaskOnOneAndHandItOverAtOnceWhenItCloses() {
         this.contextRunner.run((first) -> {
-            Keeper firstKeeper = first.getBean(Keeper.class);
+            RecordingKeeper firstKeeper = first.getBean(RecordingKeeper.class);
             TaskContext leading = firstKeeper.runs.poll(30, TimeUnit.SECONDS);
             assertThat(leading).isNotNull();
             this.contextRunner.run((second) -> {
@@ -112,11 +113,11 @@ class JdbcLeadershipTests {
                     .getContributor("keeper")).health();
                 assertThat(health.getStatus()).isEqualTo(Status.UP);
                 assertThat(health.getDetails()).containsEntry("leader", false).containsEntry("role", "leases");
-                assertThat(second.getBean(Keeper.class).runs).isEmpty();
+                assertThat(second.getBean(RecordingKeeper.class).runs).isEmpty();
 
                 long closing = System.nanoTime();
                 first.close();
-                TaskContext took = second.getBean(Keeper.class).runs.poll(30, TimeUnit.SECONDS);
+                TaskContext took = second.getBean(RecordingKeeper.class).runs.poll(30, TimeUnit.SECONDS);
                 long handOverMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closing);
                 assertThat(took).isNotNull();
                 // well below the 10 s time-to-live: the lock was released, not left to
@@ -140,7 +141,7 @@ class JdbcLeadershipTests {
         Postgres.execute(this.url, createLockTable.substring(0, createLockTable.indexOf(';')));
         this.contextRunner.withUserConfiguration(UserRegistry.class).run((context) -> {
             assertThat(context).hasNotFailed().doesNotHaveBean("criticalTaskLockRegistry");
-            TaskContext run = context.getBean(Keeper.class).runs.poll(30, TimeUnit.SECONDS);
+            TaskContext run = context.getBean(RecordingKeeper.class).runs.poll(30, TimeUnit.SECONDS);
             assertThat(run).isNotNull();
             assertThat(run.leadership()).get().satisfies((term) -> assertThat(term.isFencing()).isFalse());
             try (var connection = context.getBean(DataSource.class).getConnection();
@@ -159,7 +160,7 @@ class JdbcLeadershipTests {
                     "critical-task.leadership.restart.backoff.initial=10ms",
                     "critical-task.leadership.restart.backoff.max=20ms")
             .run((context) -> {
-                TaskContext run = context.getBean(Keeper.class).runs.poll(30, TimeUnit.SECONDS);
+                TaskContext run = context.getBean(RecordingKeeper.class).runs.poll(30, TimeUnit.SECONDS);
                 assertThat(run).isNotNull();
                 Postgres.execute(this.url, "DROP TABLE INT_LOCK");
                 CriticalTaskRegistry registry = context.getBean(CriticalTaskRegistry.class);
@@ -181,19 +182,12 @@ class JdbcLeadershipTests {
             .run((context) -> assertThat(context).hasFailed());
     }
 
-    @Configuration(proxyBeanMethods = false)
-    static class Keeper {
-
-        final BlockingQueue<TaskContext> runs = new LinkedBlockingQueue<>();
-
-        @Bean
-        SupervisedTask keeper() {
-            return (context) -> {
-                this.runs.add(context);
-                context.cancellation().await();
-            };
-        }
-
+    static HikariDataSource dataSource(String url) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setMaximumPoolSize(4);
+        config.setConnectionTimeout(2000);
+        return new HikariDataSource(config);
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -93,8 +93,7 @@ class LeadershipFailoverTests {
 
     private ChildProcess start(boolean shortLease, String scenario, String url, String... extra) throws IOException {
         String id = "r" + (++this.next);
-        List<String> arguments = new ArrayList<>(List.of(scenario, "--replica=" + id, "--spring.datasource.url=" + url,
-                "--spring.datasource.hikari.connection-timeout=2000", "--spring.datasource.hikari.maximum-pool-size=4",
+        List<String> arguments = new ArrayList<>(List.of(scenario, "--replica=" + id, "--replica.jdbc-url=" + url,
                 "--critical-task.leadership.jdbc.initialize-schema=never", "--critical-task.shutdown.grace-period=2s",
                 "--logging.level.root=WARN", "--logging.level.dev.criticaltask=INFO"));
         if (shortLease) {
@@ -156,10 +155,7 @@ class LeadershipFailoverTests {
         }
         System.out.println("FAIL-OVER FIGURES (ms) " + FIGURES);
 
-        assertThat(query("SELECT COUNT(*) FROM RUNS a JOIN RUNS b ON a.ID < b.ID "
-                + "AND a.STARTED_AT <= b.LAST_WRITE AND b.STARTED_AT <= a.LAST_WRITE"))
-            .as("overlapping run intervals")
-            .isZero();
+        assertThat(overlappingRuns()).as("overlapping run intervals").isZero();
         assertThat(query("SELECT COUNT(*) FROM RUNS a JOIN RUNS b ON a.STARTED_AT < b.STARTED_AT AND a.TERM >= b.TERM"))
             .as("terms that did not rise")
             .isZero();
@@ -199,9 +195,7 @@ class LeadershipFailoverTests {
         // still cut off: it does not run again
         await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
         assertThat(count(leader.output(), "RUNNING replica=")).isOne();
-        assertThat(query("SELECT COUNT(*) FROM RUNS a JOIN RUNS b ON a.ID < b.ID "
-                + "AND a.STARTED_AT <= b.LAST_WRITE AND b.STARTED_AT <= a.LAST_WRITE"))
-            .isZero();
+        assertThat(overlappingRuns()).isZero();
     }
 
     /** The documented figure: a crash at the default 10 s TTL and 500 ms heartbeat. */
@@ -242,10 +236,7 @@ class LeadershipFailoverTests {
         assertThat(successor.replica()).isNotEqualTo(paused.replica());
         signal(first, "CONT");
         first.awaitOutput("STOPPED replica=" + paused.replica());
-        assertThat(query("SELECT COUNT(*) FROM RUNS a JOIN RUNS b ON a.ID < b.ID "
-                + "AND a.STARTED_AT <= b.LAST_WRITE AND b.STARTED_AT <= a.LAST_WRITE"))
-            .as("writes of the paused leader accepted after its successor's grant")
-            .isZero();
+        assertThat(overlappingRuns()).as("writes of the paused leader accepted after its successor's grant").isZero();
 
         // the successor goes: the paused one leads again
         second.process().destroy();
@@ -329,6 +320,12 @@ class LeadershipFailoverTests {
             }
         }
         throw new AssertionError("no run after term " + term + " within " + atMost);
+    }
+
+    /** Pairs of run intervals that overlap: two leaders' accepted writes at once. */
+    private long overlappingRuns() throws SQLException {
+        return query("SELECT COUNT(*) FROM RUNS a JOIN RUNS b ON a.ID < b.ID "
+                + "AND a.STARTED_AT <= b.LAST_WRITE AND b.STARTED_AT <= a.LAST_WRITE");
     }
 
     private long query(String sql) throws SQLException {

@@ -35,9 +35,11 @@ import dev.criticaltask.spring.autoconfigure.scheduling.CriticalJobAutoConfigura
 import dev.criticaltask.spring.scheduling.Critical;
 import dev.criticaltask.testsupport.boot.ChildApplication;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -47,7 +49,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 
 /**
  * One replica of a service whose task {@code writer} has the leadership role
- * {@code writer}, on the PostgreSQL that {@code --spring.datasource.url} names. While it
+ * {@code writer}, on the PostgreSQL that {@code --replica.jdbc-url} names. While it
  * leads, the task records its run in {@code RUNS} (replica, term, start, last accepted
  * write) and extends it every 50 ms, each write fenced by its term in the same
  * transaction. Markers on standard output: {@code RUNNING replica=<id> term=<n>},
@@ -73,10 +75,22 @@ public final class ReplicaApplication {
     }
 
     @Configuration(proxyBeanMethods = false)
-    @ImportAutoConfiguration({ DataSourceAutoConfiguration.class, CriticalTaskLeadershipAutoConfiguration.class,
-            CriticalTaskAutoConfiguration.class, CriticalJobAutoConfiguration.class })
+    @ImportAutoConfiguration({ CriticalTaskLeadershipAutoConfiguration.class, CriticalTaskAutoConfiguration.class,
+            CriticalJobAutoConfiguration.class })
     @Import(ChildApplication.Markers.class)
     static class Common {
+
+        /**
+         * The pool: short connection waits, so that a cut-off replica's calls fail fast.
+         */
+        @Bean
+        HikariDataSource dataSource(@Value("${replica.jdbc-url}") String url) {
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(url);
+            config.setMaximumPoolSize(4);
+            config.setConnectionTimeout(2000);
+            return new HikariDataSource(config);
+        }
 
         @EventListener
         void granted(CriticalTaskLeadershipGrantedEvent event) {
