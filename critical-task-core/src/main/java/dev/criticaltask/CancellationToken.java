@@ -129,7 +129,7 @@ public final class CancellationToken {
 
     /**
      * Creates a new root token: nothing but an explicit {@link #cancel()} cancels it.
-     * @return the token
+     * @return the new root
      */
     public static CancellationToken create() {
         return new CancellationToken();
@@ -141,7 +141,7 @@ public final class CancellationToken {
      * born cancelled. The child keeps this token reachable; this token keeps the child
      * only while it has registrations (see the class documentation), so a child that is
      * dropped bare costs this token nothing.
-     * @return the child
+     * @return the new child
      */
     public CancellationToken child() {
         ChildLink.reapWithoutThread();

@@ -651,8 +651,8 @@ public final class CriticalTaskRegistry implements AutoCloseable {
             StackTraceElement[] stack = task.run().thread().stackTrace();
             if (!task.isFinished()) {
                 unstopped.add(new UnstoppedTask(task.description(), List.of(stack)));
-                TaskEvents.straggler(task.description(), task.attempt(), grace, List.of(stack), task.run().thread());
                 task.run().interruptIfRunning();
+                TaskEvents.straggler(task.description(), task.attempt(), grace, List.of(stack), task.run().thread());
             }
         }
         long interruptDeadline = deadlineAfter(interruptWait);

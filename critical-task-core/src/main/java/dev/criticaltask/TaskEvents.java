@@ -19,27 +19,40 @@ package dev.criticaltask;
 import java.time.Duration;
 import java.util.List;
 
+import jdk.jfr.FlightRecorder;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Commits the JFR events of tasks ({@code dev.criticaltask.TaskFailed},
  * {@code TaskRestarted}, {@code TaskStalled}, {@code TaskStraggler}, category
- * {@code critical-task}). Without a recording that enables them each call costs one
- * allocation the JIT removes and a check of a flag: nothing is read or formatted. A
- * runtime image built without the {@code jdk.jfr} module gets no events and no error.
- * Called on whatever thread sees the event, under no lock; the task's thread is looked up
- * (under its monitor, briefly) only for an event that is recorded.
+ * {@code critical-task}). Until the flight recorder is started each call is one check;
+ * afterwards, without a recording that enables them, one allocation the JIT removes and a
+ * check of a flag: nothing is read or formatted. Each is committed after the log line of
+ * the same event, which it never holds up. A runtime image built without the
+ * {@code jdk.jfr} module gets no events and no error. Called on whatever thread sees the
+ * event, under no lock; the task's thread is looked up (under its monitor, briefly) only
+ * for an event that is recorded.
  */
 final class TaskEvents {
 
     /** Whether {@code jdk.jfr} is in this runtime: a jlinked image may leave it out. */
     private static final boolean JFR = ModuleLayer.boot().findModule("jdk.jfr").isPresent();
 
+    /**
+     * Whether a recording may take events: the flight recorder has been started in this
+     * JVM (on the command line, by {@code jcmd}, or through the API). Until then not even
+     * the event classes are loaded: a first load instruments them, which takes long
+     * enough to hold up the failure path it would run on.
+     */
+    private static boolean recorderStarted() {
+        return JFR && FlightRecorder.isInitialized();
+    }
+
     private TaskEvents() {
     }
 
     static void failed(String task, int attempt, int restarts, Throwable cause, TaskThread thread) {
-        if (!JFR) {
+        if (!recorderStarted()) {
             return;
         }
         TaskFailedEvent event = new TaskFailedEvent();
@@ -52,7 +65,7 @@ final class TaskEvents {
 
     static void restarted(String task, int attempt, int restarts, Throwable cause, Duration backoff,
             TaskThread thread) {
-        if (!JFR) {
+        if (!recorderStarted()) {
             return;
         }
         TaskRestartedEvent event = new TaskRestartedEvent();
@@ -65,7 +78,7 @@ final class TaskEvents {
     }
 
     static void stalled(StallReport stall, @Nullable Thread thread) {
-        if (!JFR) {
+        if (!recorderStarted()) {
             return;
         }
         TaskStalledEvent event = new TaskStalledEvent();
@@ -80,7 +93,7 @@ final class TaskEvents {
     }
 
     static void straggler(String task, int attempt, Duration grace, List<StackTraceElement> stack, TaskThread thread) {
-        if (!JFR) {
+        if (!recorderStarted()) {
             return;
         }
         TaskStragglerEvent event = new TaskStragglerEvent();

@@ -426,9 +426,9 @@ final class TaskRun implements Runnable {
         }
         parent.cancel(reasonFor(failed));
         TaskSnapshot now = snapshot;
-        TaskEvents.failed(description(), now.attempt(), now.restartCount(), thrown, thread);
         // after the cancel: the logger calls the cause's toString, and may be slow
         log(System.Logger.Level.ERROR, failed.logLine(now.restartCount()), failed);
+        TaskEvents.failed(description(), now.attempt(), now.restartCount(), thrown, thread);
         return failed;
     }
 
@@ -536,7 +536,6 @@ final class TaskRun implements Runnable {
      */
     void reportStall(StallReport stall, @Nullable Thread stalledThread) {
         lastStall = stall;
-        TaskEvents.stalled(stall, stalledThread);
         try {
             if (logger.isLoggable(System.Logger.Level.WARNING)) {
                 logger.log(System.Logger.Level.WARNING, stall.describe());
@@ -545,6 +544,7 @@ final class TaskRun implements Runnable {
         catch (RuntimeException loggerFailed) {
             // a broken logger must not keep the listeners from hearing of the stall
         }
+        TaskEvents.stalled(stall, stalledThread);
         TaskObserver watcher = observer;
         if (watcher != null) {
             watcher.stalled(this, stall);

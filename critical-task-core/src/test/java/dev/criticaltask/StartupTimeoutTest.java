@@ -76,6 +76,23 @@ class StartupTimeoutTest {
     }
 
     @Test
+    void aFatalTimeoutOnTheRealTimerIsLoggedOnceAtError() throws Exception {
+        SilentLogger logger = new SilentLogger();
+        CriticalTaskRegistry real = CriticalTaskRegistry.builder().logger(logger).build();
+        try {
+            CriticalTaskHandle slow = real.spawn(CriticalTaskSpec.supervised("slow", context -> {
+                context.cancellation().await();
+            }).withAwaitReady(true).withStartupTimeout(Duration.ofMillis(50)));
+            Outcomes.failureOf(slow);
+            await().until(() -> logger.errors.get() == 1);
+        }
+        finally {
+            real.stop(Duration.ofSeconds(5));
+        }
+        assertThat(logger.errors).hasValue(1);
+    }
+
+    @Test
     void aTaskReadyInTimeIsNeverTimedOut() throws Exception {
         CountDownLatch readied = new CountDownLatch(1);
         CriticalTaskHandle quick = registry.spawn(CriticalTaskSpec.supervised("quick", context -> {

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
@@ -99,10 +100,20 @@ class TaskEventsTest {
         CountDownLatch release = new CountDownLatch(1);
         List<RecordedEvent> events = record(() -> {
             try (CriticalTaskRegistry registry = quietRegistry()) {
+                CountDownLatch heard = new CountDownLatch(1);
+                registry.addListener(new CriticalTaskListener() {
+                    @Override
+                    public void stalled(CriticalTaskHandle task, StallReport stall) {
+                        heard.countDown(); // the event is committed before the listeners
+                                           // hear
+                    }
+                });
                 CriticalTaskHandle handle = registry
                     .spawn(CriticalTaskSpec.supervised("jfr-stalling", context -> waitWithoutHeartbeat(release))
                         .withHeartbeat(Duration.ofMillis(50), StallAction.REPORT));
-                await().atMost(Duration.ofSeconds(10)).until(() -> handle.lastStall().isPresent());
+                // released only once the event is in: a thread that has ended is not
+                // named
+                assertThat(heard.await(10, TimeUnit.SECONDS)).isTrue();
                 release.countDown();
                 awaitEnd(handle);
             }

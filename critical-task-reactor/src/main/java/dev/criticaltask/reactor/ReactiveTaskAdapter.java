@@ -55,11 +55,20 @@ final class ReactiveTaskAdapter implements AsyncCriticalTask {
      */
     @Override
     public CompletionStage<?> start(CancellationToken cancellation) throws Exception {
-        Publisher<?> publisher = this.task.run(cancellation);
+        return subscribe(this.task.run(cancellation), cancellation, "ReactiveCriticalTask");
+    }
+
+    /**
+     * Subscribes to a task's publisher for one attempt; shared with
+     * {@link SupervisedReactiveTaskAdapter}.
+     * @return the attempt's stage, as {@link #start} describes it
+     * @throws NullPointerException when the task returned {@code null}
+     */
+    static CompletionStage<?> subscribe(Publisher<?> publisher, CancellationToken cancellation, String kind) {
         // a null from a lambda is a bug in the task: a failure like any other, with a
         // message that says which contract it broke
         if (publisher == null) {
-            throw new NullPointerException("ReactiveCriticalTask.run returned null instead of a Publisher");
+            throw new NullPointerException(kind + ".run returned null instead of a Publisher");
         }
         TaskSubscriber subscriber = new TaskSubscriber();
         CompletableFuture<Void> outcome = subscriber.outcome;

@@ -69,7 +69,7 @@ class SampleApplicationIT {
             .contains("Critical task 'priceRefresher' failed: java.io.IOException: price feed unreachable")
             .contains("Heartbeat stopped after")
             .contains("Order processor stopped")
-            .contains("Critical tasks stopped gracefully")
+            .contains("Critical tasks stopped; critical task 'priceRefresher' failed, so the application shuts down")
             .contains("Exiting the process with status " + EXIT_CODE);
     }
 
@@ -107,7 +107,7 @@ class SampleApplicationIT {
                 .contains("the oldest " + id + " accepted at")
                 .contains("Heartbeat stopped after")
                 .contains("Order processor stopped")
-                .contains("Critical tasks stopped gracefully")
+                .contains("Critical tasks stopped; critical task")
                 .contains("Exiting the process with status " + EXIT_CODE);
         }
         finally {

@@ -167,8 +167,9 @@ public final class CriticalTaskProperties {
         private Duration gracePeriod = Duration.ofSeconds(20);
 
         /**
-         * Exit code of the process after a task failure has closed the application
-         * context. From 1 to 255.
+         * The failure's own exit code: the process's after a task failure, unless an
+         * ExitCodeExceptionMapper gives the failed task's cause a code, or an
+         * ExitCodeGenerator bean of the application gives one. From 1 to 255.
          */
         private int exitCode = 1;
 

@@ -40,7 +40,8 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
  * (files, environment variables, system properties, the command line) is a known key,
  * which an {@link UnknownCriticalTaskPropertyException} lists otherwise; then the values,
  * the first invalid one failing start-up with an
- * {@link InvalidCriticalTaskPropertyException} that names it.
+ * {@link InvalidCriticalTaskPropertyException} that names it. Stateless: it runs on the
+ * thread that creates the auto-configuration, and reads the environment only.
  */
 final class CriticalTaskPropertiesValidator {
 

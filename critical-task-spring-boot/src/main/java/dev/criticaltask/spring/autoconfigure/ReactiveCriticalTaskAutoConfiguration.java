@@ -20,6 +20,7 @@ import java.util.Arrays;
 
 import dev.criticaltask.CriticalTaskSpec;
 import dev.criticaltask.reactor.ReactiveCriticalTask;
+import dev.criticaltask.reactor.SupervisedReactiveTask;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -60,9 +61,16 @@ public final class ReactiveCriticalTaskAutoConfiguration {
         @ConditionalOnMissingBean(name = CONTRIBUTOR_BEAN_NAME)
         @Order(0)
         CriticalTaskContributor reactiveCriticalTaskContributor(ListableBeanFactory beanFactory) {
-            return (definitions) -> beanFactory.getBeansOfType(ReactiveCriticalTask.class)
-                .forEach((name, task) -> definitions
-                    .add(CriticalTaskSpec.async(name, ReactiveCriticalTask.asAsync(task)), "a ReactiveCriticalTask"));
+            return (definitions) -> {
+                beanFactory.getBeansOfType(ReactiveCriticalTask.class)
+                    .forEach((name, task) -> definitions.add(
+                            CriticalTaskSpec.async(name, ReactiveCriticalTask.asAsync(task)),
+                            "a ReactiveCriticalTask"));
+                beanFactory.getBeansOfType(SupervisedReactiveTask.class)
+                    .forEach((name, task) -> definitions.add(
+                            CriticalTaskSpec.supervisedAsync(name, SupervisedReactiveTask.asAsync(task)),
+                            "a SupervisedReactiveTask"));
+            };
         }
 
     }
@@ -77,10 +85,14 @@ public final class ReactiveCriticalTaskAutoConfiguration {
         @Order(0)
         CriticalTaskContributor reactiveCriticalTaskContributor(ListableBeanFactory beanFactory) {
             return (definitions) -> {
-                String[] names = beanFactory.getBeanNamesForType(ReactiveCriticalTask.class);
+                String[] reactive = beanFactory.getBeanNamesForType(ReactiveCriticalTask.class);
+                String[] supervised = beanFactory.getBeanNamesForType(SupervisedReactiveTask.class);
+                String[] names = Arrays.copyOf(reactive, reactive.length + supervised.length);
+                System.arraycopy(supervised, 0, names, reactive.length, supervised.length);
                 if (names.length > 0) {
-                    throw new IllegalStateException("ReactiveCriticalTask bean(s) " + Arrays.toString(names)
-                            + " cannot run: Reactor (io.projectreactor:reactor-core) is not on the classpath");
+                    throw new IllegalStateException(
+                            "ReactiveCriticalTask or SupervisedReactiveTask bean(s) " + Arrays.toString(names)
+                                    + " cannot run: Reactor (io.projectreactor:reactor-core) is not on the classpath");
                 }
             };
         }

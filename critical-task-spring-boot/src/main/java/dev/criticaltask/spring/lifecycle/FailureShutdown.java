@@ -42,6 +42,7 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 
 /**
@@ -147,6 +148,13 @@ final class FailureShutdown {
     private volatile boolean runFailed;
 
     /**
+     * Whether the context finished its refresh, lifecycle start included:
+     * {@code ContextRefreshedEvent}. Unlike {@code isRunning()}, it stays true while the
+     * context is stopped: a failure while it stops or is stopped comes after the start.
+     */
+    private volatile boolean refreshed;
+
+    /**
      * Creates the shutdown for one context.
      * @param context the context to close
      * @param registry the source of the published event
@@ -165,6 +173,9 @@ final class FailureShutdown {
         context.addApplicationListener((ApplicationEvent event) -> {
             if (event instanceof ApplicationReadyEvent) {
                 this.ready = true;
+            }
+            else if (event instanceof ContextRefreshedEvent refresh && refresh.getApplicationContext() == context) {
+                this.refreshed = true;
             }
             else if (event instanceof ApplicationFailedEvent) {
                 this.runFailed = true;
@@ -297,8 +308,9 @@ final class FailureShutdown {
             // Under SpringApplication, runners and ApplicationStartedEvent listeners
             // still run after the refresh: closing and exiting before run() returns
             // would cut short the report of a failure there. A context that no
-            // SpringApplication runs has started once it runs.
-            if (isRunBySpringApplication() ? this.ready : this.context.isRunning()) {
+            // SpringApplication runs has started once its refresh started its lifecycle
+            // beans; a stop since then (a failure while it stops) does not undo that.
+            if (isRunBySpringApplication() ? this.ready : this.refreshed) {
                 return Startup.STARTED;
             }
             if (System.nanoTime() - deadline >= 0) {

@@ -62,7 +62,21 @@ class ConfigurationMetadataTests {
 
     @Test
     void whenPerTaskKeysAreReadFromTheClassesShouldEachHaveMetadataWithADescriptionAndADefault() throws IOException {
-        Map<String, Map<String, Object>> metadata = metadataByName();
+        assertEveryPerTaskKeyDescribed(starterMetadata());
+    }
+
+    @Test
+    void whenKeysAreListedShouldBeTheSameInTheClassesTheMetadataAndTheDocs() throws IOException {
+        assertKeysAgree(starterMetadata());
+    }
+
+    /**
+     * Every per-task key the properties classes bind has metadata: a description, a type,
+     * and the default that docs/properties.md gives (none where it says unset).
+     * @param json the content of a spring-configuration-metadata.json
+     */
+    static void assertEveryPerTaskKeyDescribed(String json) throws IOException {
+        Map<String, Map<String, Object>> metadata = metadataByName(json);
         Map<String, String> documentedDefaults = documentedDefaults();
         List<String> perTaskKeys = keys().stream().filter((key) -> key.startsWith("critical-task.tasks.")).toList();
         assertThat(perTaskKeys).isNotEmpty();
@@ -82,11 +96,15 @@ class ConfigurationMetadataTests {
         }
     }
 
-    @Test
-    void whenKeysAreListedShouldBeTheSameInTheClassesTheMetadataAndTheDocs() throws IOException {
+    /**
+     * The keys the properties classes bind, the metadata's keys under critical-task. and
+     * the keys of docs/properties.md's table are the same.
+     * @param json the content of a spring-configuration-metadata.json
+     */
+    static void assertKeysAgree(String json) throws IOException {
         Set<String> bound = new TreeSet<>(keys());
         bound.add("critical-task.tasks");
-        Set<String> described = metadataByName().keySet()
+        Set<String> described = metadataByName(json).keySet()
             .stream()
             .filter((name) -> name.startsWith("critical-task."))
             .collect(Collectors.toCollection(TreeSet::new));
@@ -104,8 +122,8 @@ class ConfigurationMetadataTests {
             .toList();
     }
 
-    private Map<String, Map<String, Object>> metadataByName() throws IOException {
-        List<Map<String, Object>> properties = JsonPath.read(starterMetadata(), "$.properties");
+    private static Map<String, Map<String, Object>> metadataByName(String json) {
+        List<Map<String, Object>> properties = JsonPath.read(json, "$.properties");
         Map<String, Map<String, Object>> byName = new LinkedHashMap<>();
         properties.forEach((property) -> byName.put((String) property.get("name"), property));
         return byName;

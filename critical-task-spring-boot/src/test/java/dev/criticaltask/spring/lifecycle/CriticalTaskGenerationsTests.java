@@ -129,6 +129,9 @@ class CriticalTaskGenerationsTests {
                 CompositeHealthContributor health = context.getBean("criticalTasksHealthContributor",
                         CompositeHealthContributor.class);
                 awaitRunning(registry, "worker");
+                // registered when the listeners hear of the start, just after it
+                await().atMost(TIMEOUT)
+                    .until(() -> meters.find(CriticalTaskMetrics.ACTIVE).tag("task", "worker").longTaskTimer() != null);
                 LongTaskTimer active = meters.get(CriticalTaskMetrics.ACTIVE).tag("task", "worker").longTaskTimer();
                 await().atMost(TIMEOUT).until(() -> active.activeTasks() == 1);
 
@@ -152,6 +155,59 @@ class CriticalTaskGenerationsTests {
         HealthIndicator indicator = (HealthIndicator) health.getContributor(name);
         assertThat(indicator).isNotNull();
         return indicator.health().getStatus();
+    }
+
+    @Test
+    void whenAStartComesWhileTheStopIsStillUnderWayShouldWaitForItThenRunTheTasksAgain() {
+        this.contextRunner.withUserConfiguration(SlowToStop.class).run((context) -> {
+            CriticalTaskRegistry registry = context.getBean(CriticalTaskRegistry.class);
+            CriticalTaskLifecycle lifecycle = context.getBean(CriticalTaskLifecycle.class);
+            SlowToStop slow = context.getBean(SlowToStop.class);
+            CriticalTaskHandle first = awaitRunning(registry, "slow");
+            CountDownLatch calledBack = new CountDownLatch(1);
+
+            // as DefaultLifecycleProcessor does when its phase timed out: the callback
+            // has
+            // not come, and the next start is already here
+            lifecycle.stop(calledBack::countDown);
+            assertThat(slow.stopping.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            java.util.concurrent.CompletableFuture<Void> start = java.util.concurrent.CompletableFuture
+                .runAsync(lifecycle::start);
+            assertThat(start).isNotDone();
+            slow.release.countDown();
+
+            assertThat(start).succeedsWithin(TIMEOUT);
+            assertThat(calledBack.getCount()).isZero();
+            assertThat(first.state()).isEqualTo(TaskState.CANCELLED);
+            assertThat(awaitRunning(registry, "slow")).isNotSameAs(first);
+            assertThat(lifecycle.isRunning()).isTrue();
+        });
+    }
+
+    @Test
+    void whenATaskOfTheStoppedGenerationStillHoldsItsNameShouldFailTheStartNamingIt() {
+        this.contextRunner.withPropertyValues("critical-task.shutdown.grace-period=0s")
+            .withUserConfiguration(Stubborn.class)
+            .run((context) -> {
+                ConfigurableApplicationContext source = context.getSourceApplicationContext();
+                CriticalTaskRegistry registry = context.getBean(CriticalTaskRegistry.class);
+                CriticalTaskLifecycle lifecycle = context.getBean(CriticalTaskLifecycle.class);
+                Stubborn stubborn = context.getBean(Stubborn.class);
+                awaitRunning(registry, "stubborn");
+                // ignores its cancellation and its interrupt: the stop reports it and
+                // goes
+                // on
+                source.stop();
+
+                assertThatIllegalStateException().isThrownBy(lifecycle::start)
+                    .withMessage("Cannot start critical tasks: A critical task named 'stubborn' is already running");
+                assertThat(lifecycle.isRunning()).isFalse();
+
+                stubborn.release.countDown();
+                await().atMost(TIMEOUT).until(() -> registry.find("stubborn").orElseThrow().isFinished());
+                lifecycle.start();
+                assertThat(lifecycle.isRunning()).isTrue();
+            });
     }
 
     @Test
@@ -271,16 +327,41 @@ class CriticalTaskGenerationsTests {
     }
 
     @Test
-    void whenATaskFailsWhileTheContextStopsShouldCancelTheRootWithTheFailure() {
+    void whenATaskFailsWhileTheContextStopsShouldShutTheApplicationDown() {
         this.contextRunner.withUserConfiguration(FailWhenCancelled.class).run((context) -> {
+            ConfigurableApplicationContext source = context.getSourceApplicationContext();
             CriticalTaskRegistry registry = context.getBean(CriticalTaskRegistry.class);
             CriticalTaskLifecycle lifecycle = context.getBean(CriticalTaskLifecycle.class);
             awaitRunning(registry, "failing");
 
-            context.getSourceApplicationContext().stop();
+            source.stop();
 
             assertThat(registry.rootToken().reason()).containsSame(registry.firstFailure().orElseThrow());
             assertThat(lifecycle.handedOver()).isEqualTo(registry.firstFailure());
+            // a stopped context has started all the same: the shutdown closes it, as
+            // after any failure
+            await().atMost(TIMEOUT).until(() -> !source.isActive());
+            assertThat(this.failed.events).singleElement()
+                .satisfies((event) -> assertThat(event.getTaskName()).isEqualTo("failing"));
+        });
+    }
+
+    @Test
+    void whenATaskFailsWhileTheContextIsStoppedShouldShutTheApplicationDown() {
+        this.contextRunner.withUserConfiguration(Worker.class).run((context) -> {
+            ConfigurableApplicationContext source = context.getSourceApplicationContext();
+            CriticalTaskRegistry registry = context.getBean(CriticalTaskRegistry.class);
+            awaitRunning(registry, "worker");
+            source.stop();
+
+            // not the registry's (a stopped registry spawns nothing), but under its root
+            CriticalTaskHandle.spawn("outside", (token) -> {
+                throw new IllegalStateException("failed while the context was stopped");
+            }, registry.rootToken()).detach();
+
+            await().atMost(TIMEOUT).until(() -> !source.isActive());
+            assertThat(this.failed.events).singleElement()
+                .satisfies((event) -> assertThat(event.getTaskName()).isEqualTo("outside"));
         });
     }
 
@@ -331,7 +412,9 @@ class CriticalTaskGenerationsTests {
                 });
                 assertThat(second.state()).isEqualTo(TaskState.FAILED);
             });
-        assertThat(output).doesNotContain("failed after its task had stopped");
+        // runs that fail once the shutdown has begun are only logged; none was dismissed
+        // as a run of a stopped context
+        assertThat(output).doesNotContain("failed after its task had stopped; it runs again");
     }
 
     private static CriticalTaskHandle awaitRunning(CriticalTaskRegistry registry, String name) {
@@ -383,6 +466,47 @@ class CriticalTaskGenerationsTests {
                     }
                 }
                 throw new IllegalStateException("boom");
+            };
+        }
+
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class SlowToStop {
+
+        final CountDownLatch stopping = new CountDownLatch(1);
+
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Bean
+        CriticalTask slow() {
+            return (token) -> {
+                token.await();
+                this.stopping.countDown();
+                this.release.await();
+            };
+        }
+
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Stubborn {
+
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Bean
+        CriticalTask stubborn() {
+            return (token) -> {
+                while (true) {
+                    try {
+                        if (this.release.await(10, TimeUnit.SECONDS)) {
+                            return;
+                        }
+                    }
+                    catch (InterruptedException ignored) {
+                        // a worker that will not stop
+                    }
+                }
             };
         }
 

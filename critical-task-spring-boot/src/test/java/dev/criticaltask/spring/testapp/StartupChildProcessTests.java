@@ -89,7 +89,9 @@ class StartupChildProcessTests {
                 "--critical-task.tasks.prices.startup.timeout=1s", "--critical-task.shutdown.exit-code=7"));
         assertThat(child.awaitExit()).isEqualTo(7);
         String output = child.output();
-        assertThat(output).contains("TaskStartTimeoutException", "Exiting the process with status 7")
+        assertThat(output)
+            .contains("EVENT task=prices cause=dev.criticaltask.TaskStartTimeoutException",
+                    "Exiting the process with status 7")
             .doesNotContain("ORDERS STARTED");
     }
 

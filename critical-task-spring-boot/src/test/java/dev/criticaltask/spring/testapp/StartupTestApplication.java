@@ -22,6 +22,7 @@ import java.time.Duration;
 
 import dev.criticaltask.CriticalTask;
 import dev.criticaltask.SupervisedTask;
+import dev.criticaltask.spring.CriticalTaskFailedEvent;
 import dev.criticaltask.testsupport.boot.ChildApplication;
 
 import org.springframework.beans.factory.annotation.Value;
@@ -29,6 +30,7 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.event.EventListener;
 
 /**
  * A web application whose readiness waits for a critical task, for
@@ -61,6 +63,11 @@ public class StartupTestApplication {
             context.cancellation().await();
             System.out.println("PRICES STOPPED");
         };
+    }
+
+    @EventListener
+    void failed(CriticalTaskFailedEvent event) {
+        System.out.println("EVENT task=" + event.getTaskName() + " cause=" + event.getCause().getClass().getName());
     }
 
     @Bean

@@ -28,7 +28,9 @@ import dev.criticaltask.SupervisedTask;
 import dev.criticaltask.TaskState;
 import dev.criticaltask.spring.actuate.endpoint.CriticalTasksEndpoint;
 import dev.criticaltask.spring.autoconfigure.CriticalTaskAutoConfiguration;
+import dev.criticaltask.reactor.SupervisedReactiveTask;
 import dev.criticaltask.spring.autoconfigure.FailureAnalyses;
+import dev.criticaltask.spring.autoconfigure.ReactiveCriticalTaskAutoConfiguration;
 import dev.criticaltask.spring.autoconfigure.endpoint.CriticalTaskEndpointAutoConfiguration;
 import dev.criticaltask.spring.autoconfigure.health.CriticalTaskHealthAutoConfiguration;
 import dev.criticaltask.spring.autoconfigure.metrics.CriticalTaskMetricsAutoConfiguration;
@@ -37,6 +39,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Sinks;
 
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -116,7 +119,9 @@ class CriticalTaskStartupTests {
             AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
             assertThat(context.getBean(ApplicationAvailability.class).getReadinessState())
                 .isEqualTo(ReadinessState.ACCEPTING_TRAFFIC);
-            assertThat(health(context, "prices").getDetails()).containsEntry("ready", true);
+            // ready as soon as its attempt begins, a moment after it got its thread
+            await()
+                .untilAsserted(() -> assertThat(health(context, "prices").getDetails()).containsEntry("ready", true));
         });
     }
 
@@ -146,6 +151,25 @@ class CriticalTaskStartupTests {
                     assertThat(task.startup().waitingFor()).isEmpty();
                 });
                 assertThat(health(context, "orders").getDetails()).containsEntry("dependsOn", List.of("prices"));
+            });
+    }
+
+    @Test
+    void whenASupervisedReactiveTaskBeanAwaitsReadyShouldBeReadyOnItsFirstElement() {
+        this.contextRunner.withConfiguration(AutoConfigurations.of(ReactiveCriticalTaskAutoConfiguration.class))
+            .withUserConfiguration(Quotes.class, Orders.class)
+            .withPropertyValues("critical-task.tasks.quotes.startup.await-ready=true",
+                    "critical-task.tasks.orders.depends-on=quotes")
+            .run((context) -> {
+                CriticalTaskRegistry registry = context.getBean(CriticalTaskRegistry.class);
+                Sinks.Many<String> quotes = context.getBean(Quotes.class).sink;
+                await().until(() -> quotes.currentSubscriberCount() == 1);
+                assertThat(registry.find("orders").orElseThrow().startedAt()).isEmpty();
+
+                quotes.tryEmitNext("tea 2.80");
+
+                await().until(() -> context.getBean(Orders.class).events.contains("started"));
+                assertThat(registry.find("quotes").orElseThrow().isReady()).isTrue();
             });
     }
 
@@ -239,6 +263,18 @@ class CriticalTaskStartupTests {
                 context.ready();
                 context.cancellation().await();
             };
+        }
+
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Quotes {
+
+        final Sinks.Many<String> sink = Sinks.many().multicast().onBackpressureBuffer();
+
+        @Bean
+        SupervisedReactiveTask quotes() {
+            return (context) -> this.sink.asFlux().doOnNext((quote) -> context.ready());
         }
 
     }
