@@ -184,7 +184,7 @@ final class AsyncAttempts {
             run.finish(TaskState.CANCELLED, null);
         }
         else {
-            run.finish(TaskState.FAILED, run.escalate(run.published().lastRestartCause().orElseThrow()));
+            run.finish(TaskState.FAILED, run.escalation().escalate(run.published().lastRestartCause().orElseThrow()));
         }
     }
 

@@ -113,7 +113,7 @@ final class Attempt implements TaskContext {
         }
         StartupWatch timing = startup;
         if (timing == null || timing.ready()) {
-            run.attemptReady(this);
+            run.gate().attemptReady(this);
         }
     }
 

@@ -64,7 +64,8 @@ final class BlockingAttempts {
             if (!cancelled) {
                 // interrupted by someone else than a stop: the restart cannot wait, and
                 // the last failure stands
-                run.finish(TaskState.FAILED, run.escalate(run.published().lastRestartCause().orElseThrow()));
+                run.finish(TaskState.FAILED,
+                        run.escalation().escalate(run.published().lastRestartCause().orElseThrow()));
                 return false;
             }
         }

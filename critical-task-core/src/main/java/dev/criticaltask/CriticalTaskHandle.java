@@ -377,7 +377,7 @@ public final class CriticalTaskHandle {
      * @return the latest stall, or empty when the task never stalled
      */
     public Optional<StallReport> lastStall() {
-        return Optional.ofNullable(run.lastStall());
+        return Optional.ofNullable(run.stalls().last());
     }
 
     TaskRun run() {

@@ -296,7 +296,7 @@ public final class CriticalTaskRegistry implements AutoCloseable {
             run = new TaskRun(spec, root, logger, timed ? supervisionTimer() : null, executor, group);
             handle = CriticalTaskHandle.owned(run);
             run.observeWith(new Supervision(handle));
-            run.startInOrder(order);
+            run.gate().startInOrder(order);
             live.put(name, handle);
         }
         try {

@@ -117,7 +117,7 @@ final class HeartbeatWatch {
         }
         Object failedBy = outcome.getAndSet(ENDED);
         if (failedBy instanceof Escalation escalation) {
-            run.escalate(escalation.stall());
+            run.escalation().escalate(escalation.stall());
             return escalation.stall();
         }
         return failedBy instanceof TaskStalledException stall ? stall : null;
@@ -149,7 +149,7 @@ final class HeartbeatWatch {
             // restart can run on a thread that never returns; unless it has just ended
             // after all
             if (outcome.compareAndSet(stall, new Escalation(stall))) {
-                run.escalate(stall);
+                run.escalation().escalate(stall);
             }
             return;
         }
@@ -165,7 +165,7 @@ final class HeartbeatWatch {
         else if (onStall == StallAction.REPORT && run.published().heartbeat() == this
                 && run.published().state() == TaskState.STALLED) {
             // still stalled a timeout later: the handle shows where it is now
-            run.recaptureStall(capture(silent, stuck));
+            run.stalls().recapture(capture(silent, stuck));
         }
         TaskStalledException stall = null;
         if (news && onStall == StallAction.FAIL) {
@@ -179,11 +179,11 @@ final class HeartbeatWatch {
             }
             if (fatal) {
                 // the stuck thread may never return: the failure must not wait for it
-                run.escalate(stall);
+                run.escalation().escalate(stall);
             }
         }
         if (report != null) {
-            run.reportStall(report, stuck);
+            run.stalls().report(report, stuck);
         }
         if (stall != null) {
             attempt.cancellation().cancel();

@@ -151,7 +151,7 @@ final class StartOrder {
                 if (attempt != null && dependsOn(other, restarting.description())) {
                     // not ready from now on, under the lock: no task waiting on it can
                     // pass
-                    other.stoppingForDependency(attempt);
+                    other.gate().stoppingForDependency(attempt);
                     stopping.add(attempt);
                 }
             }

@@ -118,7 +118,7 @@ final class StartupWatch {
             return; // ready or ended first
         }
         if (fatal) {
-            run.escalate(timedOut);
+            run.escalation().escalate(timedOut);
         }
         attempt.cancellation().cancel();
         run.thread().interrupt(attempt);

@@ -54,13 +54,11 @@ import org.jspecify.annotations.Nullable;
  */
 final class TaskRun implements Runnable {
 
-    private static final Clock CLOCK = Clock.systemUTC();
+    /** The clock of every instant a run publishes, its parts' included. */
+    static final Clock CLOCK = Clock.systemUTC();
 
     private static final AtomicReferenceFieldUpdater<TaskRun, TaskSnapshot> SNAPSHOT = AtomicReferenceFieldUpdater
         .newUpdater(TaskRun.class, TaskSnapshot.class, "snapshot");
-
-    private static final AtomicReferenceFieldUpdater<TaskRun, CriticalTaskFailedException> ESCALATED = AtomicReferenceFieldUpdater
-        .newUpdater(TaskRun.class, CriticalTaskFailedException.class, "escalated");
 
     private static final AtomicIntegerFieldUpdater<TaskRun> RUNNABLE = AtomicIntegerFieldUpdater
         .newUpdater(TaskRun.class, "runnable");
@@ -88,24 +86,14 @@ final class TaskRun implements Runnable {
     /** Runs the restarted attempts of an asynchronous task. */
     private final @Nullable Executor executor;
 
-    /** The tasks of this task's leadership role; null without a role. */
-    private final @Nullable RoleGroup group;
-
-    /**
-     * The grant the task runs under, or last ran under; null before its first. Read and
-     * written on the task's thread only.
-     */
-    private RoleGroup.@Nullable Grant grant;
-
-    /** Attempts under {@link #grant}. Task's thread only. */
-    private int attemptsInTerm;
+    /** The grants of this task's leadership role; null without a role. */
+    private final @Nullable RunLeadership leadership;
 
     private final TaskCompletion done = new TaskCompletion();
 
     private volatile @Nullable TaskObserver observer;
 
-    /** The dependency order this task starts in; null outside a registry. */
-    private volatile @Nullable StartOrder order;
+    private final StartGate gate = new StartGate(this);
 
     /** The attempt under way; null before the first, between attempts and at the end. */
     private volatile @Nullable Attempt current;
@@ -117,15 +105,11 @@ final class TaskRun implements Runnable {
      */
     private final boolean ownAttemptTokens;
 
-    /** The latest stall found, kept after the task recovers or restarts. */
-    private volatile @Nullable StallReport lastStall;
+    private final StallRecord stalls;
 
     private volatile TaskSnapshot snapshot = TaskSnapshot.SPAWNED;
 
-    /**
-     * The failure that cancelled the parent; set once, by the first thread to escalate.
-     */
-    private volatile @Nullable CriticalTaskFailedException escalated;
+    private final Escalation escalation;
 
     /**
      * 1 while the executor may run this: once at first, then once per asynchronous
@@ -145,7 +129,7 @@ final class TaskRun implements Runnable {
      */
     TaskRun(CriticalTaskSpec spec, CancellationToken parent, System.Logger logger, @Nullable SupervisionTimer timer,
             @Nullable Executor executor, @Nullable RoleGroup group) {
-        this.group = group;
+        this.leadership = group != null ? new RunLeadership(group) : null;
         this.spec = spec;
         this.parent = parent;
         this.logger = logger;
@@ -154,14 +138,12 @@ final class TaskRun implements Runnable {
         this.executor = executor;
         this.token = parent.child();
         this.ownAttemptTokens = budget != null || !spec.dependsOn().isEmpty();
+        this.stalls = new StallRecord(this, logger);
+        this.escalation = new Escalation(this, parent, budget);
     }
 
     void observeWith(TaskObserver observer) {
         this.observer = observer;
-    }
-
-    void startInOrder(StartOrder order) {
-        this.order = order;
     }
 
     @Override
@@ -172,8 +154,7 @@ final class TaskRun implements Runnable {
         thread.hold();
         try {
             if (snapshot.attempt() == 0) {
-                StartOrder waitFor = order;
-                if (waitFor != null && !spec.dependsOn().isEmpty() && !waitFor.await(this, 1, false)) {
+                if (!gate.awaitFirstStart()) {
                     // stopped while it waited for what it depends on: it never began
                     finish(TaskState.CANCELLED, null);
                     return;
@@ -185,7 +166,7 @@ final class TaskRun implements Runnable {
                     watcher.started(this);
                 }
             }
-            if (spec.body() instanceof TaskBody.Async async && group == null) {
+            if (spec.body() instanceof TaskBody.Async async && leadership == null) {
                 AsyncAttempts.start(this, async.task());
             }
             else {
@@ -203,17 +184,17 @@ final class TaskRun implements Runnable {
      */
     @Nullable Attempt beginAttempt() {
         RoleGroup.Grant granted = null;
-        if (group != null) {
-            granted = awaitGrant(group);
+        if (leadership != null) {
+            granted = leadership.awaitGrant(this);
             if (granted == null) {
                 finish(TaskState.CANCELLED, null);
                 return null;
             }
         }
-        int number = granted != null ? ++attemptsInTerm : snapshot.attempt() + 1;
+        int number = leadership != null ? leadership.nextAttemptInTerm() : snapshot.attempt() + 1;
         // a task with a role always runs its attempts under a child, which a revocation
         // cancels without touching the task's own token
-        CancellationToken attemptToken = ownAttemptTokens || group != null ? token.child() : token;
+        CancellationToken attemptToken = ownAttemptTokens || leadership != null ? token.child() : token;
         if (number > 1 && attemptToken.isCancelled()) {
             // The restart's linearization point is the creation of its token: born
             // cancelled, it
@@ -221,15 +202,14 @@ final class TaskRun implements Runnable {
             finish(TaskState.CANCELLED, null);
             return null;
         }
-        if (group != null && token.isCancelled()) {
+        if (leadership != null && token.isCancelled()) {
             finish(TaskState.CANCELLED, null);
             return null;
         }
         Attempt attempt = new Attempt(this, number, attemptToken, spec, timer, granted);
         // published before the wait: a restart of what it depends on must find it to stop
         current = attempt;
-        StartOrder waitFor = order;
-        if (waitFor != null && !waitFor.await(this, number, true)) {
+        if (!gate.awaitAttempt(number)) {
             current = null;
             attempt.endLeadership();
             if (attemptToken != token) {
@@ -259,43 +239,6 @@ final class TaskRun implements Runnable {
         return attempt;
     }
 
-    /** An attempt said it is ready: published once, while it is the one under way. */
-    void attemptReady(Attempt attempt) {
-        Instant now = CLOCK.instant();
-        // a stop for a restart of what it depends on may race this: it marks the attempt
-        // first, then publishes a new snapshot, so this step sees the mark or fails
-        if (transition(running -> attempt.isStoppedForDependency() ? null : running.readied(attempt.attempt(), now))) {
-            TaskObserver watcher = observer;
-            if (watcher != null) {
-                watcher.ready(this);
-            }
-        }
-    }
-
-    /**
-     * The grant to run the next attempt under: the current one while it is in force, else
-     * the next, waited for in {@link TaskState#STANDBY}; null when the task's token was
-     * cancelled first.
-     */
-    private RoleGroup.@Nullable Grant awaitGrant(RoleGroup roles) {
-        RoleGroup.Grant held = grant;
-        if (held != null && !held.revoked().isCancelled()) {
-            return held;
-        }
-        transition(waiting -> waiting.standby(CLOCK.instant()));
-        RoleGroup.Grant next = roles.awaitGrant(token);
-        if (next == null) {
-            return null;
-        }
-        grant = next;
-        attemptsInTerm = 0;
-        TaskObserver watcher = observer;
-        if (watcher != null) {
-            watcher.granted(this, next.term());
-        }
-        return next;
-    }
-
     /**
      * Decides what follows an attempt that ended, normally or with {@code thrown}:
      * finishes the task and returns -1, or announces a restart and returns its backoff in
@@ -310,10 +253,7 @@ final class TaskRun implements Runnable {
         Exception stall = stalled != null ? stalled : timedOut;
         thread.attempting(null);
         current = null;
-        StartOrder ordered = order;
-        if (ordered != null) {
-            ordered.left(this);
-        }
+        gate.left();
         CancellationToken attemptToken = attempt.cancellation();
         boolean revoked = attempt.endLeadership();
         if (attemptToken != token) {
@@ -324,7 +264,7 @@ final class TaskRun implements Runnable {
             stall.addSuppressed(thrown); // what the stalled task threw when it was
                                          // stopped is kept
         }
-        CriticalTaskFailedException fatal = escalated;
+        CriticalTaskFailedException fatal = escalation.failure();
         if (fatal != null) {
             if (!graceful && thrown != fatal.getCause()) {
                 if (stall == null) {
@@ -338,7 +278,7 @@ final class TaskRun implements Runnable {
             return -1;
         }
         if (revoked) {
-            return leadershipEnded(attemptToken, thrown);
+            return Objects.requireNonNull(leadership).ended(this, attemptToken, thrown);
         }
         if (stall == null && graceful && attempt.isStoppedForDependency() && !token.isCancelled()) {
             // stopped for a restart of a task it depends on: it runs again once that one
@@ -354,7 +294,7 @@ final class TaskRun implements Runnable {
         Throwable failure = stall != null ? stall : Objects.requireNonNull(thrown);
         long backoff = budget == null || token.isCancelled() ? -1 : budget.onFailure(System.nanoTime(), failure);
         if (backoff < 0) {
-            finish(TaskState.FAILED, escalate(failure));
+            finish(TaskState.FAILED, escalation.escalate(failure));
             return -1;
         }
         transition(failed -> failed.restarting(failure));
@@ -371,90 +311,20 @@ final class TaskRun implements Runnable {
     }
 
     /**
-     * The attempt ended after a revocation cancelled it: a graceful stop, whatever it
-     * threw (the role is gone, and a fenced write refused throws by design). The task
-     * waits for the next grant, or ends cancelled when it is being stopped.
-     * @return 0: the next attempt waits for a grant, without a backoff; -1 when finished
-     */
-    private long leadershipEnded(CancellationToken attemptToken, @Nullable Throwable thrown) {
-        LeadershipRevokedException reason = (LeadershipRevokedException) attemptToken.reason().orElseThrow();
-        if (thrown != null && !(thrown instanceof InterruptedException) && thrown != reason) {
-            log(System.Logger.Level.WARNING,
-                    "Critical task '" + description() + "' threw after its leadership of role '" + reason.role()
-                            + "' was revoked (" + reason.reason() + "); not a failure",
-                    thrown);
-        }
-        if (token.isCancelled()) {
-            finish(TaskState.CANCELLED, null);
-            return -1;
-        }
-        transition(waiting -> waiting.standby(CLOCK.instant()));
-        TaskObserver watcher = observer;
-        if (watcher != null) {
-            watcher.standby(this, reason);
-        }
-        return 0;
-    }
-
-    /**
-     * Makes the failure fatal, once: records it, cancels the parent with it, logs it. The
-     * first thread to get here does it (the task's, or the supervision timer's for a
-     * stall); another gets the same failure back, and {@link #finish} sees the parent
-     * cancelled before it publishes.
-     */
-    CriticalTaskFailedException escalate(Throwable thrown) {
-        CriticalTaskFailedException failed = escalated;
-        if (failed != null) {
-            return failed;
-        }
-        try {
-            failed = new CriticalTaskFailedException(description(), thrown);
-            if (budget != null) {
-                for (Throwable earlier : budget.earlierCauses()) {
-                    if (earlier != thrown) {
-                        failed.addSuppressed(earlier);
-                    }
-                }
-            }
-        }
-        catch (Throwable cannotRecord) {
-            parent.cancel(); // even out of memory, the siblings must hear of the failure
-            throw cannotRecord;
-        }
-        if (!ESCALATED.compareAndSet(this, null, failed)) {
-            return Objects.requireNonNull(escalated);
-        }
-        parent.cancel(reasonFor(failed));
-        TaskSnapshot now = snapshot;
-        // after the cancel: the logger calls the cause's toString, and may be slow
-        log(System.Logger.Level.ERROR, failed.logLine(now.restartCount()), failed);
-        TaskEvents.failed(description(), now.attempt(), now.restartCount(), thrown, thread);
-        return failed;
-    }
-
-    private Throwable reasonFor(CriticalTaskFailedException failed) {
-        TaskObserver watcher = observer;
-        return watcher != null ? watcher.failing(this, failed) : failed;
-    }
-
-    /**
      * Publishes the terminal state (FAILED once a failure escalated), then tells who
      * waits for it.
      */
     void finish(TaskState outcome, @Nullable CriticalTaskFailedException failed) {
-        CriticalTaskFailedException fatal = escalated;
+        CriticalTaskFailedException fatal = escalation.failure();
         TaskState end = fatal != null ? TaskState.FAILED : outcome;
         CriticalTaskFailedException failure = fatal != null ? fatal : failed;
         if (failure != null && !parent.isCancelled()) {
             // escalated on another thread that has not cancelled the parent yet: not
             // observable before
-            parent.cancel(reasonFor(failure));
+            parent.cancel(escalation.reasonFor(failure));
         }
         thread.release();
-        StartOrder ordered = order;
-        if (ordered != null) {
-            ordered.left(this);
-        }
+        gate.left();
         Instant at = CLOCK.instant();
         TaskObserver watcher = observer;
         boolean published = watcher != null
@@ -526,38 +396,8 @@ final class TaskRun implements Runnable {
      * escalates at once.
      */
     boolean wouldRestart(Throwable stall) {
-        return budget != null && escalated == null && !token.isCancelled()
+        return budget != null && escalation.failure() == null && !token.isCancelled()
                 && budget.wouldRestart(System.nanoTime(), stall);
-    }
-
-    /**
-     * A stall is news: kept for the handle, logged with the stack, committed as a JFR
-     * event, then told to the observer. Runs on the supervision timer's thread.
-     */
-    void reportStall(StallReport stall, @Nullable Thread stalledThread) {
-        lastStall = stall;
-        try {
-            if (logger.isLoggable(System.Logger.Level.WARNING)) {
-                logger.log(System.Logger.Level.WARNING, stall.describe());
-            }
-        }
-        catch (RuntimeException loggerFailed) {
-            // a broken logger must not keep the listeners from hearing of the stall
-        }
-        TaskEvents.stalled(stall, stalledThread);
-        TaskObserver watcher = observer;
-        if (watcher != null) {
-            watcher.stalled(this, stall);
-        }
-    }
-
-    /** A stall still under way, captured again: only the handle's view changes. */
-    void recaptureStall(StallReport stall) {
-        lastStall = stall;
-    }
-
-    @Nullable StallReport lastStall() {
-        return lastStall;
     }
 
     /**
@@ -624,16 +464,6 @@ final class TaskRun implements Runnable {
         return current;
     }
 
-    /**
-     * Marks {@code attempt} as stopped for a restart of a task it depends on, and not
-     * ready: those that depend on this task wait from now on. Runs no user code; the
-     * caller cancels the attempt afterwards.
-     */
-    void stoppingForDependency(Attempt attempt) {
-        attempt.markStoppedForDependency();
-        transition(running -> running.stoppingForDependency(attempt.attempt()));
-    }
-
     TaskBody body() {
         return spec.body();
     }
@@ -660,7 +490,23 @@ final class TaskRun implements Runnable {
     }
 
     @Nullable RoleGroup group() {
-        return group;
+        return leadership != null ? leadership.group() : null;
+    }
+
+    @Nullable TaskObserver observer() {
+        return observer;
+    }
+
+    StartGate gate() {
+        return gate;
+    }
+
+    StallRecord stalls() {
+        return stalls;
+    }
+
+    Escalation escalation() {
+        return escalation;
     }
 
 }
