@@ -43,7 +43,7 @@ final class AsyncAttempts {
      * cancels the stage.
      */
     static void start(TaskRun run, SupervisedAsyncTask task) {
-        Attempt attempt = run.beginAttempt();
+        Attempt attempt = run.attempts().begin();
         if (attempt == null) {
             return;
         }
@@ -92,7 +92,7 @@ final class AsyncAttempts {
 
         void accept(@Nullable Throwable thrown) {
             if (ENDED.compareAndSet(this, 0, 1)) {
-                long backoff = run.attemptEnded(attempt, thrown);
+                long backoff = run.attempts().ended(attempt, thrown);
                 if (backoff >= 0) {
                     scheduleRestart(run, backoff);
                 }

@@ -32,7 +32,7 @@ final class BlockingAttempts {
      * Runs the attempts of {@code run} on the calling thread until the task has ended.
      */
     static void run(TaskRun run) {
-        for (Attempt attempt = run.beginAttempt(); attempt != null; attempt = run.beginAttempt()) {
+        for (Attempt attempt = run.attempts().begin(); attempt != null; attempt = run.attempts().begin()) {
             Throwable thrown = null;
             try {
                 run.body().run(attempt);
@@ -40,7 +40,7 @@ final class BlockingAttempts {
             catch (Throwable ex) {
                 thrown = ex;
             }
-            long backoff = run.attemptEnded(attempt, thrown);
+            long backoff = run.attempts().ended(attempt, thrown);
             if (backoff < 0 || !awaitBackoff(run, backoff)) {
                 return;
             }

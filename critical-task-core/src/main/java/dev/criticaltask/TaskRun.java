@@ -17,14 +17,11 @@
 package dev.criticaltask;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.UnaryOperator;
@@ -36,8 +33,10 @@ import org.jspecify.annotations.Nullable;
  * {@link TaskSnapshot} that every reader sees, replaced as a whole by compare-and-set
  * (never a running task with a finish time, nor an attempt without its heartbeat base).
  * The attempts run in {@link BlockingAttempts} or {@link AsyncAttempts}, watched by a
- * {@link HeartbeatWatch}; each attempt's end comes back here, where the restart policy
- * decides whether the task restarts, finishes, or fails and cancels its parent.
+ * {@link HeartbeatWatch}; each begins and ends in the {@link AttemptCycle}, where the
+ * restart policy decides whether the task restarts, finishes, or fails and cancels its
+ * parent ({@link Escalation}). Its other parts: the {@link StartGate} (start order and
+ * readiness), {@link RunLeadership} (the grants of its role) and the {@link StallRecord}.
  *
  * <p>
  * No lock is held while user code runs; the one monitor, {@link TaskThread}'s, is held
@@ -48,9 +47,9 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Why it is cut this way: a new fact of a task (readiness, say) is a field and a
  * transition of the snapshot; a new state a task passes through without ending (waiting
- * for leadership) is a transition too, decided where an attempt's end is decided, here; a
- * new event (a JFR event) is a call of the {@link TaskObserver}, whose calls are the
- * points where a task fails, restarts, stalls and ends.
+ * for leadership) is a transition too, decided where an attempt's end is decided, in the
+ * {@link AttemptCycle}; a new event (a JFR event) is a call of the {@link TaskObserver},
+ * whose calls are the points where a task fails, restarts, stalls and ends.
  */
 final class TaskRun implements Runnable {
 
@@ -93,23 +92,17 @@ final class TaskRun implements Runnable {
 
     private volatile @Nullable TaskObserver observer;
 
+    // the parts of the run, each of one concept; each publishes through this run's
+    // transition and finish, so the snapshot stays the one truth
     private final StartGate gate = new StartGate(this);
 
-    /** The attempt under way; null before the first, between attempts and at the end. */
-    private volatile @Nullable Attempt current;
-
-    /**
-     * Whether each attempt runs under a token of its own, below the task's: so that a
-     * restart, or a restart of a task it depends on, can end one attempt and not the
-     * task.
-     */
-    private final boolean ownAttemptTokens;
+    private final AttemptCycle attempts;
 
     private final StallRecord stalls;
 
-    private volatile TaskSnapshot snapshot = TaskSnapshot.SPAWNED;
-
     private final Escalation escalation;
+
+    private volatile TaskSnapshot snapshot = TaskSnapshot.SPAWNED;
 
     /**
      * 1 while the executor may run this: once at first, then once per asynchronous
@@ -137,7 +130,7 @@ final class TaskRun implements Runnable {
         this.timer = timer;
         this.executor = executor;
         this.token = parent.child();
-        this.ownAttemptTokens = budget != null || !spec.dependsOn().isEmpty();
+        this.attempts = new AttemptCycle(this, spec, budget, leadership);
         this.stalls = new StallRecord(this, logger);
         this.escalation = new Escalation(this, parent, budget);
     }
@@ -176,138 +169,6 @@ final class TaskRun implements Runnable {
         finally {
             thread.release();
         }
-    }
-
-    /**
-     * Begins the next attempt; null when a restart's token is born cancelled, which ends
-     * the task.
-     */
-    @Nullable Attempt beginAttempt() {
-        RoleGroup.Grant granted = null;
-        if (leadership != null) {
-            granted = leadership.awaitGrant(this);
-            if (granted == null) {
-                finish(TaskState.CANCELLED, null);
-                return null;
-            }
-        }
-        int number = leadership != null ? leadership.nextAttemptInTerm() : snapshot.attempt() + 1;
-        // a task with a role always runs its attempts under a child, which a revocation
-        // cancels without touching the task's own token
-        CancellationToken attemptToken = ownAttemptTokens || leadership != null ? token.child() : token;
-        if (number > 1 && attemptToken.isCancelled()) {
-            // The restart's linearization point is the creation of its token: born
-            // cancelled, it
-            // came after the cancel, and so never runs.
-            finish(TaskState.CANCELLED, null);
-            return null;
-        }
-        if (leadership != null && token.isCancelled()) {
-            finish(TaskState.CANCELLED, null);
-            return null;
-        }
-        Attempt attempt = new Attempt(this, number, attemptToken, spec, timer, granted);
-        // published before the wait: a restart of what it depends on must find it to stop
-        current = attempt;
-        if (!gate.awaitAttempt(number)) {
-            current = null;
-            attempt.endLeadership();
-            if (attemptToken != token) {
-                attemptToken.unlinkFromParent();
-            }
-            finish(TaskState.CANCELLED, null);
-            return null;
-        }
-        thread.attempting(attempt);
-        HeartbeatWatch watch = attempt.watch();
-        Instant readyAt = spec.awaitsReady() ? null : CLOCK.instant();
-        LeadershipTerm term = granted != null ? granted.term() : null;
-        transition(before -> before.attemptStarted(number, watch, readyAt, term));
-        if (watch != null) {
-            watch.start();
-        }
-        StartupWatch startup = attempt.startup();
-        if (startup != null) {
-            startup.start();
-        }
-        if (readyAt != null) {
-            TaskObserver watcher = observer;
-            if (watcher != null) {
-                watcher.ready(this);
-            }
-        }
-        return attempt;
-    }
-
-    /**
-     * Decides what follows an attempt that ended, normally or with {@code thrown}:
-     * finishes the task and returns -1, or announces a restart and returns its backoff in
-     * nanoseconds.
-     */
-    long attemptEnded(Attempt attempt, @Nullable Throwable thrown) {
-        HeartbeatWatch watch = attempt.watch();
-        TaskStalledException stalled = watch != null ? watch.end() : null;
-        StartupWatch startup = attempt.startup();
-        TaskStartTimeoutException timedOut = startup != null ? startup.end() : null;
-        // a stall or a start-up time-out that failed the attempt is its failure
-        Exception stall = stalled != null ? stalled : timedOut;
-        thread.attempting(null);
-        current = null;
-        gate.left();
-        CancellationToken attemptToken = attempt.cancellation();
-        boolean revoked = attempt.endLeadership();
-        if (attemptToken != token) {
-            attemptToken.unlinkFromParent();
-        }
-        boolean graceful = thrown == null || (thrown instanceof InterruptedException && attemptToken.isCancelled());
-        if (stall != null && thrown != null && thrown != stall) {
-            stall.addSuppressed(thrown); // what the stalled task threw when it was
-                                         // stopped is kept
-        }
-        CriticalTaskFailedException fatal = escalation.failure();
-        if (fatal != null) {
-            if (!graceful && thrown != fatal.getCause()) {
-                if (stall == null) {
-                    fatal.addSuppressed(thrown);
-                }
-                // the failure escalated (and was logged) before the task threw this
-                log(System.Logger.Level.WARNING,
-                        "Critical task '" + description() + "' threw after its failure had " + "escalated", thrown);
-            }
-            finish(TaskState.FAILED, fatal);
-            return -1;
-        }
-        if (revoked) {
-            return Objects.requireNonNull(leadership).ended(this, attemptToken, thrown);
-        }
-        if (stall == null && graceful && attempt.isStoppedForDependency() && !token.isCancelled()) {
-            // stopped for a restart of a task it depends on: it runs again once that one
-            // is
-            // ready (its next attempt waits for it), and nothing is counted
-            transition(TaskSnapshot::requeued);
-            return 0;
-        }
-        if (stall == null && graceful) {
-            finish(attemptToken.isCancelled() ? TaskState.CANCELLED : TaskState.COMPLETED, null);
-            return -1;
-        }
-        Throwable failure = stall != null ? stall : Objects.requireNonNull(thrown);
-        long backoff = budget == null || token.isCancelled() ? -1 : budget.onFailure(System.nanoTime(), failure);
-        if (backoff < 0) {
-            finish(TaskState.FAILED, escalation.escalate(failure));
-            return -1;
-        }
-        transition(failed -> failed.restarting(failure));
-        int restarts = snapshot.restartCount();
-        log(System.Logger.Level.WARNING, "Critical task '" + description() + "' failed on attempt " + attempt.attempt()
-                + "; restarting in " + TimeUnit.NANOSECONDS.toMillis(backoff) + " ms (restart " + restarts + ")",
-                failure);
-        TaskEvents.restarted(description(), attempt.attempt(), restarts, failure, Duration.ofNanos(backoff), thread);
-        TaskObserver watcher = observer;
-        if (watcher != null) {
-            watcher.restarting(this, failure, Duration.ofNanos(backoff));
-        }
-        return backoff;
     }
 
     /**
@@ -461,7 +322,7 @@ final class TaskRun implements Runnable {
     }
 
     @Nullable Attempt currentAttempt() {
-        return current;
+        return attempts.current();
     }
 
     TaskBody body() {
@@ -495,6 +356,10 @@ final class TaskRun implements Runnable {
 
     @Nullable TaskObserver observer() {
         return observer;
+    }
+
+    AttemptCycle attempts() {
+        return attempts;
     }
 
     StartGate gate() {
