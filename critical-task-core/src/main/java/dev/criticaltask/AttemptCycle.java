@@ -171,6 +171,7 @@ final class AttemptCycle {
             return -1;
         }
         if (revoked) {
+            // only an attempt under a grant is revoked, so the task has a role
             return Objects.requireNonNull(leadership).ended(run, attemptToken, thrown);
         }
         if (stall == null && graceful && attempt.isStoppedForDependency() && !token.isCancelled()) {

@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The escalation of one run's failure: the failure that cancelled the parent, set once,
- * and the cancel itself.
+ * The escalation of one run's failure: whether a failure escalates at once, the failure
+ * that cancelled the parent, set once, and the cancel itself.
  *
  * <p>
  * Thread-safe: the task's thread and the supervision timer's (for a stall or a start-up
@@ -56,6 +56,15 @@ final class Escalation {
     /** The failure escalated; null while none has. */
     @Nullable CriticalTaskFailedException failure() {
         return escalated;
+    }
+
+    /**
+     * Whether the restart policy would run a stalled attempt again; when not, the stall
+     * escalates at once.
+     */
+    boolean wouldRestart(Throwable stall) {
+        return budget != null && escalated == null && !run.token().isCancelled()
+                && budget.wouldRestart(System.nanoTime(), stall);
     }
 
     /**

@@ -173,7 +173,7 @@ final class HeartbeatWatch {
                     Duration.ofNanos(timeoutNanos));
             // asked before the stall is recorded: the attempt's end must find the
             // decision made
-            boolean fatal = !run.wouldRestart(stall);
+            boolean fatal = !run.escalation().wouldRestart(stall);
             if (!outcome.compareAndSet(null, fatal ? new Escalation(stall) : stall)) {
                 return; // the attempt ended first: its own outcome stands
             }

@@ -147,7 +147,7 @@ final class StartOrder {
         List<Attempt> stopping = new ArrayList<>();
         synchronized (lock) {
             for (TaskRun other : running) {
-                Attempt attempt = other.currentAttempt();
+                Attempt attempt = other.attempts().current();
                 if (attempt != null && dependsOn(other, restarting.description())) {
                     // not ready from now on, under the lock: no task waiting on it can
                     // pass

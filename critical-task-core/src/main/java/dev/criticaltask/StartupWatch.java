@@ -113,7 +113,7 @@ final class StartupWatch {
                 Duration.ofNanos(timeoutNanos));
         // asked before the time-out is recorded: the attempt's end must find the decision
         // made
-        boolean fatal = !run.wouldRestart(timedOut);
+        boolean fatal = !run.escalation().wouldRestart(timedOut);
         if (!outcome.compareAndSet(null, timedOut)) {
             return; // ready or ended first
         }

@@ -74,8 +74,6 @@ final class TaskRun implements Runnable {
 
     private final System.Logger logger;
 
-    private final @Nullable RestartBudget budget;
-
     /**
      * Watches the heartbeats and times the restarts of an asynchronous task; null when
      * neither is needed.
@@ -126,7 +124,7 @@ final class TaskRun implements Runnable {
         this.spec = spec;
         this.parent = parent;
         this.logger = logger;
-        this.budget = RestartBudget.of(spec.restartPolicy());
+        RestartBudget budget = RestartBudget.of(spec.restartPolicy());
         this.timer = timer;
         this.executor = executor;
         this.token = parent.child();
@@ -237,7 +235,6 @@ final class TaskRun implements Runnable {
     }
 
     // --- what the attempts and their watches use
-    // ----------------------------------------------
 
     /** Lets the executor run this once more: an asynchronous task's restart. */
     void rearm() {
@@ -250,15 +247,6 @@ final class TaskRun implements Runnable {
      */
     boolean disarm() {
         return RUNNABLE.compareAndSet(this, 1, 0);
-    }
-
-    /**
-     * Whether the restart policy would run a stalled attempt again; when not, the stall
-     * escalates at once.
-     */
-    boolean wouldRestart(Throwable stall) {
-        return budget != null && escalation.failure() == null && !token.isCancelled()
-                && budget.wouldRestart(System.nanoTime(), stall);
     }
 
     /**
@@ -286,7 +274,6 @@ final class TaskRun implements Runnable {
     }
 
     // --- what the handle and the registry read
-    // ------------------------------------------------
 
     /**
      * Waits for the terminal state; a failure is not thrown. Returns false on time-out.
@@ -319,10 +306,6 @@ final class TaskRun implements Runnable {
 
     boolean awaitsReady() {
         return spec.awaitsReady();
-    }
-
-    @Nullable Attempt currentAttempt() {
-        return attempts.current();
     }
 
     TaskBody body() {
