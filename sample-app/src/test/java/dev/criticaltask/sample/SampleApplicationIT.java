@@ -96,7 +96,8 @@ class SampleApplicationIT {
             await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
                 .until(() -> !process.isAlive() || Files.readString(log).contains("Started SampleApplication"));
             assertThat(process.isAlive()).as(Files.readString(log)).isTrue();
-            // The order processor starts only once the price refresher is ready (it depends on it):
+            // The order processor starts only once the price refresher is ready (it
+            // depends on it):
             // an order lost before then would be one that never reached a processor.
             await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
                 .until(() -> !process.isAlive() || Http.get(port, "/actuator/health/readiness").statusCode() == 200);
