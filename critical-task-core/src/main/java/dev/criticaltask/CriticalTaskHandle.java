@@ -60,11 +60,17 @@ import org.jspecify.annotations.Nullable;
  * a handle must be {@linkplain #join() joined} (or {@link #completion()} taken) or
  * {@linkplain #detach() detached}. A handle from {@code spawn} that becomes unreachable
  * while neither is reported through a {@link java.lang.ref.Cleaner}: an {@code ERROR} log
- * naming the task and where it was spawned, and {@link #abandonedCount()} goes up.
- * Handles of a {@link CriticalTaskRegistry} are owned by the registry and never reported.
- * Recording the spawn site costs a short stack walk per spawn; the system property
- * {@code dev.criticaltask.recordSpawnSite=false} turns it off (the report then names the
- * task only).
+ * naming the task (and where it was spawned, when recorded), and
+ * {@link #abandonedCount()} goes up. Handles of a {@link CriticalTaskRegistry} are owned
+ * by the registry and never reported. Every forgotten handle is reported and counted;
+ * whether its report names the spawn site depends on the system property
+ * {@code dev.criticaltask.spawnSites}, because recording a site costs a stack walk:
+ * {@code sampled} (the default) records one spawn in
+ * {@code dev.criticaltask.spawnSites.interval} (128 unless set), {@code all} records
+ * every one, {@code off} none. A handle forgotten in a loop is thus soon reported with
+ * its site; set {@code all} to find a single one. The properties are read when the first
+ * handle is spawned, and an invalid value makes that spawn throw
+ * {@link ExceptionInInitializerError}, naming the property.
  *
  * <h2>Thread-safety</h2> All methods are thread-safe; any number of threads may join the
  * same handle. Each accessor reads the task's latest {@link TaskSnapshot};
@@ -125,7 +131,8 @@ public final class CriticalTaskHandle {
         Objects.requireNonNull(parent, "parent must not be null");
         Objects.requireNonNull(executor, "executor must not be null");
         TaskRun run = new TaskRun(description, task, parent, DEFAULT_LOGGER);
-        Ownership ownership = new Ownership(description, spawnSite(), DEFAULT_LOGGER);
+        SpawnSites sites = SpawnSites.configured();
+        Ownership ownership = new Ownership(description, sites.record(), sites, DEFAULT_LOGGER);
         CriticalTaskHandle handle = new CriticalTaskHandle(run, ownership);
         ownership.watch(handle);
         try {
@@ -401,29 +408,6 @@ public final class CriticalTaskHandle {
     }
 
     /**
-     * Recording where each handle was spawned costs a stack walk per spawn; on unless
-     * turned off.
-     */
-    private static final boolean RECORD_SPAWN_SITE = !"false"
-        .equals(System.getProperty("dev.criticaltask.recordSpawnSite"));
-
-    /**
-     * Sized for the few frames walked: the first one outside this class is the caller.
-     */
-    private static final StackWalker SPAWN_SITE_WALKER = StackWalker.getInstance(java.util.Set.of(), 4);
-
-    private static @Nullable StackTraceElement spawnSite() {
-        if (!RECORD_SPAWN_SITE) {
-            return null;
-        }
-        return SPAWN_SITE_WALKER
-            .walk(frames -> frames.filter(frame -> !frame.getClassName().equals(CriticalTaskHandle.class.getName()))
-                .findFirst()
-                .map(StackWalker.StackFrame::toStackTraceElement)
-                .orElse(null));
-    }
-
-    /**
      * The cleaning action of one handle. It must not refer to the handle, or the handle
      * would never become unreachable.
      */
@@ -433,15 +417,18 @@ public final class CriticalTaskHandle {
 
         private final @Nullable StackTraceElement spawnSite;
 
+        private final SpawnSites sites;
+
         private final System.Logger logger;
 
         private volatile boolean settled;
 
         private Cleaner.@Nullable Cleanable cleanable;
 
-        Ownership(String description, @Nullable StackTraceElement spawnSite, System.Logger logger) {
+        Ownership(String description, @Nullable StackTraceElement spawnSite, SpawnSites sites, System.Logger logger) {
             this.description = description;
             this.spawnSite = spawnSite;
+            this.sites = sites;
             this.logger = logger;
         }
 
@@ -465,11 +452,17 @@ public final class CriticalTaskHandle {
             if (settled) {
                 return;
             }
-            ABANDONED.incrementAndGet();
-            logger.log(System.Logger.Level.ERROR,
-                    "Critical task '" + description
-                            + "' was neither joined nor detached before its handle became unreachable; spawned at "
-                            + (spawnSite != null ? spawnSite : "an unknown place"));
+            try {
+                logger.log(System.Logger.Level.ERROR,
+                        "Critical task '" + description
+                                + "' was neither joined nor detached before its handle became unreachable; spawned at "
+                                + ((spawnSite != null) ? spawnSite : sites.unrecorded()));
+            }
+            finally {
+                // counted after the log, so that a reader who sees the count also finds
+                // the report
+                ABANDONED.incrementAndGet();
+            }
         }
 
     }

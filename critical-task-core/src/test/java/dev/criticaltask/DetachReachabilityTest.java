@@ -73,7 +73,7 @@ class DetachReachabilityTest {
         String settle = "dev.criticaltask.CriticalTaskHandle$Ownership::settle";
         Process child = new ProcessBuilder(List.of(java.toString(), "-Xmx128m", "-Xmn2m", "-XX:CompileCommand=quiet",
                 "-XX:CompileCommand=dontinline," + settle, "-XX:CompileCommand=exclude," + settle,
-                "-Ddev.criticaltask.recordSpawnSite=false", "-cp", System.getProperty("java.class.path"),
+                "-Ddev.criticaltask.spawnSites=off", "-cp", System.getProperty("java.class.path"),
                 Detacher.class.getName()))
             .redirectErrorStream(true)
             .start();
