@@ -109,6 +109,12 @@ final class FailureShutdown {
      */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
+    /**
+     * How long a close that has begun waits for another thread to finish publishing the
+     * failure's events.
+     */
+    private static final Duration PUBLICATION_WAIT = Duration.ofSeconds(10);
+
     static final String THREAD_NAME = "critical-task-failure-shutdown";
 
     /** The bean that {@code SpringApplication} registers in every context it runs. */
@@ -129,6 +135,9 @@ final class FailureShutdown {
     private volatile @Nullable CriticalTaskFailedException failure;
 
     private final AtomicBoolean published = new AtomicBoolean();
+
+    /** The thread that publishes the failure's events, once one does. */
+    private volatile @Nullable Thread publisher;
 
     /** Counted down once the events are published and the exit code is known. */
     private final CountDownLatch publication = new CountDownLatch(1);
@@ -222,6 +231,23 @@ final class FailureShutdown {
         CriticalTaskFailedException known = this.failure;
         if (known != null) {
             publishOnce(known, true);
+            // Another thread may be publishing still: the close must not destroy the
+            // beans
+            // (and end the context's activity) under it, or the rest of its events are
+            // lost.
+            // Bounded, since one of its listeners may wait for this close; never on
+            // itself.
+            if (this.publisher != Thread.currentThread()) {
+                try {
+                    if (!this.publication.await(PUBLICATION_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                        logger.warn("The events of the failure of critical task '" + known.taskDescription()
+                                + "' were not published within " + PUBLICATION_WAIT + "; closing anyway");
+                    }
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 
@@ -346,6 +372,7 @@ final class FailureShutdown {
         if (!this.published.compareAndSet(false, true)) {
             return;
         }
+        this.publisher = Thread.currentThread();
         try {
             publish(new CriticalTaskFailedEvent(this.registry, failure), failure);
             publishAvailability(LivenessState.BROKEN, failure);
