@@ -334,9 +334,6 @@ class SeededStressTest {
         System.out.printf(
                 "Seeded stress" + (virtual ? " on virtual threads" : "") + ": %d rounds in %d ms (seeds %d..%d): %s%n",
                 seeds.size(), millis, seeds.get(0), seeds.get(seeds.size() - 1), stats);
-        if (replay.isBlank() && !virtual) {
-            assertThat(seeds).hasSizeGreaterThanOrEqualTo(1000);
-        }
         // every nested handle was joined or detached: none is reported as forgotten once
         // collected
         System.gc();
