@@ -36,7 +36,6 @@ import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ExitCodeExceptionMapper;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -61,7 +60,7 @@ import org.springframework.util.ClassUtils;
  * {@code critical-task.enabled=false}.
  */
 @AutoConfiguration
-@ConditionalOnBooleanProperty(name = "critical-task.enabled", matchIfMissing = true)
+@ConditionalOnCriticalTaskEnabled
 @EnableConfigurationProperties(CriticalTaskProperties.class)
 @ImportRuntimeHints(CriticalTaskPropertiesRuntimeHints.class)
 public final class CriticalTaskAutoConfiguration {
@@ -122,7 +121,11 @@ public final class CriticalTaskAutoConfiguration {
             // its cancellation must not keep a stopped application from exiting.
             builder.daemonThreads(true);
         }
-        leaderElection.ifAvailable(builder::leaderElection);
+        LeaderElection election = leaderElection.getIfAvailable();
+        checkLeadershipBuiltIn(this.properties, election != null, AotDetector.useGeneratedArtifacts());
+        if (election != null) {
+            builder.leaderElection(election);
+        }
         return builder.build();
     }
 
@@ -182,6 +185,39 @@ public final class CriticalTaskAutoConfiguration {
                     + "are not evaluated again at run time, so the critical tasks run. To leave them out, set "
                     + "critical-task.enabled=false where the AOT processing reads it (application.properties at "
                     + "build time), or run this JVM without the AOT artifacts (-Dspring.aot.enabled=false).");
+        }
+    }
+
+    /**
+     * Under Spring AOT the leadership auto-configuration exists only if a role or
+     * {@code election=lock-registry} was set at build time. Set only at run time, a role
+     * would silently be local (its task running on every replica) and
+     * {@code lock-registry} would silently not be enforced: the first is said at WARN,
+     * the second fails start-up, as it does without AOT when no election can be made.
+     */
+    static void checkLeadershipBuiltIn(CriticalTaskProperties properties, boolean electionPresent, boolean aot) {
+        if (!aot || electionPresent) {
+            return;
+        }
+        String rebuild = "set it where the AOT processing reads it (application.properties at build time), "
+                + "or run this JVM without the AOT artifacts (-Dspring.aot.enabled=false)";
+        if (properties.getLeadership().getElection() == CriticalTaskProperties.Election.LOCK_REGISTRY) {
+            throw new InvalidCriticalTaskPropertyException("critical-task.leadership.election", "lock-registry",
+                    "this application runs with the bean definitions that Spring AOT generated at build time, "
+                            + "when leadership was not in use, so there is no lock-based election to use",
+                    rebuild);
+        }
+        List<String> roles = new ArrayList<>();
+        properties.getTasks().forEach((name, task) -> {
+            if (task.getLeadership().getRole() != null) {
+                roles.add(name + " (" + task.getLeadership().getRole() + ")");
+            }
+        });
+        if (!roles.isEmpty()) {
+            logger.warn("critical-task.tasks.<name>.leadership.role is set for " + String.join(", ", roles)
+                    + ", but this application runs with the bean definitions that Spring AOT generated at build "
+                    + "time, when no role was set, so there is no lock-based election: these roles are local, and "
+                    + "their tasks run on every replica. To elect a leader, " + rebuild + ".");
         }
     }
 

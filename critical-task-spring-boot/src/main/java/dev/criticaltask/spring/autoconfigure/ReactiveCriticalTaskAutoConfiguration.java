@@ -25,7 +25,6 @@ import dev.criticaltask.reactor.SupervisedReactiveTask;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
@@ -46,7 +45,7 @@ import org.springframework.core.annotation.Order;
  */
 @AutoConfiguration(after = CriticalTaskAutoConfiguration.class)
 @ConditionalOnClass(ReactiveCriticalTask.class)
-@ConditionalOnBooleanProperty(name = "critical-task.enabled", matchIfMissing = true)
+@ConditionalOnCriticalTaskEnabled
 @ConditionalOnBean(name = CriticalTaskAutoConfiguration.LIFECYCLE_BEAN_NAME)
 public final class ReactiveCriticalTaskAutoConfiguration {
 

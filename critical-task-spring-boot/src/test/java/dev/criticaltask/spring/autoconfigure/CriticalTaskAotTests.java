@@ -40,6 +40,7 @@ import org.springframework.core.env.StandardEnvironment;
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
@@ -134,6 +135,41 @@ class CriticalTaskAotTests {
         CriticalTaskAutoConfiguration.warnIfDisabledAtRunTimeOnly(disabled(), false);
         CriticalTaskAutoConfiguration.warnIfDisabledAtRunTimeOnly(new MockEnvironment(), true);
         assertThat(output).doesNotContain("is ignored");
+    }
+
+    @Test
+    void whenARoleIsSetAtRunTimeOnlyUnderAotShouldWarnThatItIsLocal(CapturedOutput output) {
+        CriticalTaskProperties properties = new CriticalTaskProperties();
+        properties.getTasks()
+            .computeIfAbsent("ledger", (name) -> new CriticalTaskProperties.Task())
+            .getLeadership()
+            .setRole("ledger-writer");
+        CriticalTaskAutoConfiguration.checkLeadershipBuiltIn(properties, false, true);
+        assertThat(output).contains("leadership.role is set for ledger (ledger-writer)")
+            .contains("their tasks run on every replica");
+    }
+
+    @Test
+    void whenLockRegistryIsSetAtRunTimeOnlyUnderAotShouldFailStartUp() {
+        CriticalTaskProperties properties = new CriticalTaskProperties();
+        properties.getLeadership().setElection(CriticalTaskProperties.Election.LOCK_REGISTRY);
+        assertThatThrownBy(() -> CriticalTaskAutoConfiguration.checkLeadershipBuiltIn(properties, false, true))
+            .isInstanceOf(InvalidCriticalTaskPropertyException.class)
+            .hasMessageContaining("critical-task.leadership.election")
+            .hasMessageContaining("Spring AOT generated at build time");
+    }
+
+    @Test
+    void whenLeadershipWasBuiltInOrAotIsOffShouldSayNothing(CapturedOutput output) {
+        CriticalTaskProperties properties = new CriticalTaskProperties();
+        properties.getLeadership().setElection(CriticalTaskProperties.Election.LOCK_REGISTRY);
+        properties.getTasks()
+            .computeIfAbsent("ledger", (name) -> new CriticalTaskProperties.Task())
+            .getLeadership()
+            .setRole("ledger-writer");
+        CriticalTaskAutoConfiguration.checkLeadershipBuiltIn(properties, true, true);
+        CriticalTaskAutoConfiguration.checkLeadershipBuiltIn(properties, false, false);
+        assertThat(output).doesNotContain("leadership.role is set");
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -203,6 +203,31 @@ class CriticalTaskAutoConfigurationTests {
     }
 
     @Test
+    void whenEnabledIsNotABooleanShouldFailNamingItRatherThanTurnEverythingOff() {
+        // @ConditionalOnBooleanProperty reads "treu" as not true: every
+        // auto-configuration
+        // backed off, and the tasks never ran, without a word
+        this.contextRunner.withPropertyValues("critical-task.enabled=treu")
+            .withUserConfiguration(Tasks.class)
+            .run((context) -> {
+                assertThat(context).hasFailed();
+                FailureAnalysis analysis = analyze(context.getStartupFailure());
+                assertThat(analysis.getDescription()).contains("'treu'")
+                    .contains("'critical-task.enabled'")
+                    .contains("not a boolean");
+                assertThat(analysis.getAction()).contains("true or false");
+            });
+    }
+
+    @Test
+    void whenEnabledIsOneOfSpringsBooleanWordsShouldReadItAsSpringDoes() {
+        this.contextRunner.withPropertyValues("critical-task.enabled=off")
+            .run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(CriticalTaskRegistry.class));
+        this.contextRunner.withPropertyValues("critical-task.enabled=TRUE")
+            .run((context) -> assertThat(context).hasSingleBean(CriticalTaskRegistry.class));
+    }
+
+    @Test
     void whenVirtualThreadsOnBeforeJava21ShouldFailWithAClearMessage() {
         if (CriticalTaskRegistry.virtualThreadsAvailable()) {
             this.contextRunner.withPropertyValues("critical-task.threads.virtual=true")

@@ -16,6 +16,7 @@
 
 package dev.criticaltask.spring.autoconfigure.endpoint;
 
+import dev.criticaltask.spring.autoconfigure.ConditionalOnCriticalTaskEnabled;
 import java.util.Set;
 
 import dev.criticaltask.CriticalTaskRegistry;
@@ -29,7 +30,6 @@ import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -58,7 +58,7 @@ import org.springframework.core.env.Environment;
         afterName = "org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration")
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
 @ConditionalOnBean(CriticalTaskRegistry.class)
-@ConditionalOnBooleanProperty(name = "critical-task.enabled", matchIfMissing = true)
+@ConditionalOnCriticalTaskEnabled
 @ConditionalOnAvailableEndpoint(CriticalTasksEndpoint.class)
 public final class CriticalTaskEndpointAutoConfiguration {
 

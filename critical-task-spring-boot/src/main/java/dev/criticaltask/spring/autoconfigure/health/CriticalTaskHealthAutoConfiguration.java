@@ -16,6 +16,7 @@
 
 package dev.criticaltask.spring.autoconfigure.health;
 
+import dev.criticaltask.spring.autoconfigure.ConditionalOnCriticalTaskEnabled;
 import dev.criticaltask.CriticalTaskRegistry;
 import dev.criticaltask.spring.autoconfigure.CriticalTaskAutoConfiguration;
 import dev.criticaltask.spring.health.CriticalTasksHealthContributor;
@@ -24,7 +25,6 @@ import dev.criticaltask.spring.scheduling.CriticalJobs;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
@@ -51,7 +51,7 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = CriticalTaskAutoConfiguration.class)
 @ConditionalOnClass({ CompositeHealthContributor.class, ConditionalOnEnabledHealthIndicator.class })
 @ConditionalOnBean(CriticalTaskRegistry.class)
-@ConditionalOnBooleanProperty(name = "critical-task.enabled", matchIfMissing = true)
+@ConditionalOnCriticalTaskEnabled
 @ConditionalOnEnabledHealthIndicator("criticaltasks")
 public final class CriticalTaskHealthAutoConfiguration {
 

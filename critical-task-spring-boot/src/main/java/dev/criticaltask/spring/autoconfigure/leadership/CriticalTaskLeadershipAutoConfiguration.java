@@ -16,6 +16,7 @@
 
 package dev.criticaltask.spring.autoconfigure.leadership;
 
+import dev.criticaltask.spring.autoconfigure.ConditionalOnCriticalTaskEnabled;
 import java.util.Map;
 import java.util.UUID;
 
@@ -41,7 +42,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
@@ -74,7 +74,7 @@ import org.springframework.jdbc.support.JdbcTransactionManager;
 @AutoConfiguration(before = CriticalTaskAutoConfiguration.class,
         afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 @ConditionalOnClass(LockRegistryLeaderInitiator.class)
-@ConditionalOnBooleanProperty(name = "critical-task.enabled", matchIfMissing = true)
+@ConditionalOnCriticalTaskEnabled
 @Conditional(OnLeadershipCondition.class)
 @EnableConfigurationProperties(CriticalTaskProperties.class)
 public final class CriticalTaskLeadershipAutoConfiguration {

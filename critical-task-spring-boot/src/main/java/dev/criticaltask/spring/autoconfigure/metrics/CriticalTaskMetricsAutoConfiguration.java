@@ -16,6 +16,7 @@
 
 package dev.criticaltask.spring.autoconfigure.metrics;
 
+import dev.criticaltask.spring.autoconfigure.ConditionalOnCriticalTaskEnabled;
 import dev.criticaltask.CriticalTaskRegistry;
 import dev.criticaltask.spring.autoconfigure.CriticalTaskAutoConfiguration;
 import dev.criticaltask.spring.metrics.CriticalTaskMetrics;
@@ -23,7 +24,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -41,7 +41,7 @@ import org.springframework.context.annotation.Bean;
                 "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBean({ CriticalTaskRegistry.class, MeterRegistry.class })
-@ConditionalOnBooleanProperty(name = "critical-task.enabled", matchIfMissing = true)
+@ConditionalOnCriticalTaskEnabled
 public final class CriticalTaskMetricsAutoConfiguration {
 
     @Bean

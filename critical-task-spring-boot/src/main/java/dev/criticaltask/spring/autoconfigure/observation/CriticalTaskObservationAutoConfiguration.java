@@ -16,6 +16,7 @@
 
 package dev.criticaltask.spring.autoconfigure.observation;
 
+import dev.criticaltask.spring.autoconfigure.ConditionalOnCriticalTaskEnabled;
 import java.util.Map;
 
 import dev.criticaltask.CriticalTaskRegistry;
@@ -30,7 +31,6 @@ import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -48,7 +48,7 @@ import org.springframework.context.annotation.Bean;
         afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
 @ConditionalOnClass(ObservationRegistry.class)
 @ConditionalOnBean({ CriticalTaskRegistry.class, ObservationRegistry.class })
-@ConditionalOnBooleanProperty(name = "critical-task.enabled", matchIfMissing = true)
+@ConditionalOnCriticalTaskEnabled
 public final class CriticalTaskObservationAutoConfiguration {
 
     @Bean

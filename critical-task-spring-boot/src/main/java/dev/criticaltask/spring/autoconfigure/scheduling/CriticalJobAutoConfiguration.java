@@ -16,6 +16,7 @@
 
 package dev.criticaltask.spring.autoconfigure.scheduling;
 
+import dev.criticaltask.spring.autoconfigure.ConditionalOnCriticalTaskEnabled;
 import dev.criticaltask.CriticalTaskRegistry;
 import dev.criticaltask.spring.autoconfigure.CriticalTaskAutoConfiguration;
 import dev.criticaltask.spring.autoconfigure.CriticalTaskContributor;
@@ -30,7 +31,6 @@ import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -57,7 +57,7 @@ import org.springframework.scheduling.config.ScheduledTaskHolder;
  */
 @AutoConfiguration(after = CriticalTaskAutoConfiguration.class)
 @ConditionalOnClass(Scheduled.class)
-@ConditionalOnBooleanProperty(name = "critical-task.enabled", matchIfMissing = true)
+@ConditionalOnCriticalTaskEnabled
 @ConditionalOnBean(name = CriticalTaskAutoConfiguration.LIFECYCLE_BEAN_NAME)
 public final class CriticalJobAutoConfiguration {
 

@@ -1,0 +1,51 @@
+/*
+ * Copyright 2026-present the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.criticaltask.spring.autoconfigure;
+
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.core.convert.ConversionException;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+
+/**
+ * The condition of {@link ConditionalOnCriticalTaskEnabled}: the value is read as Spring
+ * reads a boolean property ({@code true}/{@code false}, {@code on}/{@code off},
+ * {@code yes}/{@code no}, {@code 1}/{@code 0}), and any other value is an error.
+ */
+final class OnCriticalTaskEnabledCondition extends SpringBootCondition {
+
+    static final String PROPERTY = "critical-task.enabled";
+
+    @Override
+    public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+        Boolean enabled;
+        try {
+            enabled = context.getEnvironment().getProperty(PROPERTY, Boolean.class);
+        }
+        catch (ConversionException | IllegalArgumentException ex) {
+            throw new InvalidCriticalTaskPropertyException(PROPERTY, context.getEnvironment().getProperty(PROPERTY),
+                    "it is not a boolean, and reading it as false would turn critical tasks off without a word",
+                    "true or false");
+        }
+        if (enabled == null || enabled) {
+            return ConditionOutcome.match(PROPERTY + (enabled == null ? " is not set" : " is true"));
+        }
+        return ConditionOutcome.noMatch(PROPERTY + " is false");
+    }
+
+}
