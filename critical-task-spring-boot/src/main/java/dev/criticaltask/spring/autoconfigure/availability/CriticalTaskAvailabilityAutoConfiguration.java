@@ -20,6 +20,7 @@ import dev.criticaltask.CriticalTaskRegistry;
 import dev.criticaltask.spring.autoconfigure.CriticalTaskAutoConfiguration;
 import dev.criticaltask.spring.availability.CriticalTaskReadiness;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -35,7 +36,7 @@ import org.springframework.context.annotation.Bean;
  * Spring Boot's own {@link ApplicationAvailability}, whose readiness also waits for the
  * tasks that await their ready signal ({@link CriticalTaskReadiness}). Backs off when the
  * application defines its own {@code ApplicationAvailability}, and then readiness does
- * not wait for tasks.
+ * not wait for tasks: a WARN says so when a task awaits its ready signal.
  */
 @AutoConfiguration(after = CriticalTaskAutoConfiguration.class, before = ApplicationAvailabilityAutoConfiguration.class)
 @ConditionalOnClass(ApplicationAvailability.class)
@@ -47,6 +48,13 @@ public final class CriticalTaskAvailabilityAutoConfiguration {
     CriticalTaskReadiness applicationAvailability(CriticalTaskRegistry criticalTaskRegistry,
             ApplicationEventPublisher applicationEventPublisher) {
         return new CriticalTaskReadiness(criticalTaskRegistry, applicationEventPublisher);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    UnawaitedReadinessWarning criticalTaskUnawaitedReadinessWarning(CriticalTaskRegistry criticalTaskRegistry,
+            ObjectProvider<ApplicationAvailability> applicationAvailability) {
+        return new UnawaitedReadinessWarning(criticalTaskRegistry, applicationAvailability);
     }
 
 }
