@@ -52,76 +52,103 @@ final class TaskEvents {
     }
 
     static void failed(String task, int attempt, int restarts, Throwable cause, TaskThread thread) {
-        if (!recorderStarted()) {
-            return;
-        }
-        TaskFailedEvent event = new TaskFailedEvent();
-        if (event.isEnabled()) {
-            fill(event, task, attempt, cause, thread.current());
-            event.restarts = restarts;
-            event.commit();
+        if (recorderStarted()) {
+            Recorded.failed(task, attempt, restarts, cause, thread);
         }
     }
 
     static void restarted(String task, int attempt, int restarts, Throwable cause, Duration backoff,
             TaskThread thread) {
-        if (!recorderStarted()) {
-            return;
-        }
-        TaskRestartedEvent event = new TaskRestartedEvent();
-        if (event.isEnabled()) {
-            fill(event, task, attempt, cause, thread.current());
-            event.restarts = restarts;
-            event.backoff = backoff.toNanos();
-            event.commit();
+        if (recorderStarted()) {
+            Recorded.restarted(task, attempt, restarts, cause, backoff, thread);
         }
     }
 
     static void stalled(StallReport stall, @Nullable Thread thread) {
-        if (!recorderStarted()) {
-            return;
-        }
-        TaskStalledEvent event = new TaskStalledEvent();
-        if (event.isEnabled()) {
-            fill(event, stall.taskName(), stall.attempt(), null, thread);
-            event.silentFor = stall.silentFor().toNanos();
-            event.timeout = stall.timeout().toNanos();
-            event.onStall = stall.action().name();
-            event.stack = frames(stall.stackTrace());
-            event.commit();
+        if (recorderStarted()) {
+            Recorded.stalled(stall, thread);
         }
     }
 
     static void straggler(String task, int attempt, Duration grace, List<StackTraceElement> stack, TaskThread thread) {
-        if (!recorderStarted()) {
-            return;
-        }
-        TaskStragglerEvent event = new TaskStragglerEvent();
-        if (event.isEnabled()) {
-            fill(event, task, attempt, null, thread.current());
-            event.grace = CancellationToken.saturatedNanos(grace);
-            event.stack = frames(stack);
-            event.commit();
+        if (recorderStarted()) {
+            Recorded.straggler(task, attempt, grace, stack, thread);
         }
     }
 
-    private static void fill(TaskEvent event, String task, int attempt, @Nullable Throwable cause,
-            @Nullable Thread thread) {
-        event.taskName = task;
-        event.attempt = attempt;
-        event.causeClass = cause != null ? cause.getClass().getName() : null;
-        event.thread = thread;
-    }
+    /**
+     * The events themselves, in a class of their own: the verifier loads every class a
+     * method's body assigns or passes, so were these bodies in {@code TaskEvents}, its
+     * first use (a task's first failure) would load the event classes whether a recorder
+     * runs or not.
+     */
+    private static final class Recorded {
 
-    private static String frames(List<StackTraceElement> stack) {
-        StringBuilder text = new StringBuilder();
-        for (StackTraceElement frame : stack) {
-            if (text.length() > 0) {
-                text.append('\n');
+        private Recorded() {
+        }
+
+        static void failed(String task, int attempt, int restarts, Throwable cause, TaskThread thread) {
+            TaskFailedEvent event = new TaskFailedEvent();
+            if (event.isEnabled()) {
+                fill(event, task, attempt, cause, thread.current());
+                event.restarts = restarts;
+                event.commit();
             }
-            text.append(frame);
         }
-        return text.toString();
+
+        static void restarted(String task, int attempt, int restarts, Throwable cause, Duration backoff,
+                TaskThread thread) {
+            TaskRestartedEvent event = new TaskRestartedEvent();
+            if (event.isEnabled()) {
+                fill(event, task, attempt, cause, thread.current());
+                event.restarts = restarts;
+                event.backoff = backoff.toNanos();
+                event.commit();
+            }
+        }
+
+        static void stalled(StallReport stall, @Nullable Thread thread) {
+            TaskStalledEvent event = new TaskStalledEvent();
+            if (event.isEnabled()) {
+                fill(event, stall.taskName(), stall.attempt(), null, thread);
+                event.silentFor = stall.silentFor().toNanos();
+                event.timeout = stall.timeout().toNanos();
+                event.onStall = stall.action().name();
+                event.stack = frames(stall.stackTrace());
+                event.commit();
+            }
+        }
+
+        static void straggler(String task, int attempt, Duration grace, List<StackTraceElement> stack,
+                TaskThread thread) {
+            TaskStragglerEvent event = new TaskStragglerEvent();
+            if (event.isEnabled()) {
+                fill(event, task, attempt, null, thread.current());
+                event.grace = CancellationToken.saturatedNanos(grace);
+                event.stack = frames(stack);
+                event.commit();
+            }
+        }
+
+        private static void fill(TaskEvent event, String task, int attempt, @Nullable Throwable cause,
+                @Nullable Thread thread) {
+            event.taskName = task;
+            event.attempt = attempt;
+            event.causeClass = cause != null ? cause.getClass().getName() : null;
+            event.thread = thread;
+        }
+
+        private static String frames(List<StackTraceElement> stack) {
+            StringBuilder text = new StringBuilder();
+            for (StackTraceElement frame : stack) {
+                if (text.length() > 0) {
+                    text.append('\n');
+                }
+                text.append(frame);
+            }
+            return text.toString();
+        }
+
     }
 
 }

@@ -20,9 +20,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -169,6 +171,72 @@ class TaskEventsTest {
             assertThat(handle.state()).isEqualTo(TaskState.FAILED);
         }
         assertThat(new TaskFailedEvent().isEnabled()).isFalse();
+    }
+
+    /**
+     * "Nothing until a recorder is started" is about class loading, which only the JVM
+     * can tell: a child JVM restarts and then fails a task, and its class-load log must
+     * not name the event classes; started with a recording, the same program loads them
+     * (so the check can fail).
+     */
+    @Test
+    @Tag("child-jvm")
+    void withoutARecorderTheEventClassesAreNeverLoaded() throws Exception {
+        String quiet = runFailingChild("-Xlog:class+load=info:stdout");
+        assertThat(quiet).contains("FAILED").contains("dev.criticaltask.TaskEvents ");
+        assertThat(quiet).doesNotContain("dev.criticaltask.TaskFailedEvent")
+            .doesNotContain("dev.criticaltask.TaskRestartedEvent");
+
+        String recorded = runFailingChild("-Xlog:class+load=info:stdout", "-XX:StartFlightRecording");
+        assertThat(recorded).contains("FAILED")
+            .contains("dev.criticaltask.TaskFailedEvent")
+            .contains("dev.criticaltask.TaskRestartedEvent");
+    }
+
+    private static String runFailingChild(String... flags) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx64m");
+        command.addAll(List.of(flags));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), FailingTwice.class.getName()));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the child JVM ended").isTrue();
+            assertThat(child.exitValue()).as("the child's exit status; its output:%n%s", output).isZero();
+            return output;
+        }
+        finally {
+            child.destroyForcibly();
+        }
+    }
+
+    /**
+     * The child JVM: a task that fails, is restarted once, and fails for good. It refers
+     * to nothing of the enclosing test, whose own references would load the event
+     * classes.
+     */
+    static final class FailingTwice {
+
+        public static void main(String[] args) throws Exception {
+            try (CriticalTaskRegistry registry = CriticalTaskRegistry.builder()
+                .logger(SilentLogger.discarding())
+                .build()) {
+                CriticalTaskHandle handle = registry.spawn(CriticalTaskSpec.of("twice", token -> {
+                    throw new IOException("down");
+                })
+                    .withRestartPolicy(RestartPolicy.limited(1, Duration.ofMinutes(1))
+                        .withBackoff(Duration.ofMillis(1), Duration.ofMillis(1))));
+                try {
+                    handle.join();
+                }
+                catch (CriticalTaskFailedException expected) {
+                    // the second failure escalated, as planned
+                }
+                System.out.println(handle.state());
+            }
+        }
+
     }
 
     private static void waitWithoutHeartbeat(CountDownLatch release) throws InterruptedException {
