@@ -75,6 +75,10 @@ class ConfigurationMetadataTests {
      * and the default that docs/properties.md gives (none where it says unset).
      * @param json the content of a spring-configuration-metadata.json
      */
+    /** The per-task keys of these types get example values as hints. */
+    private static final List<String> HINTED_TYPES = List.of("java.time.Duration", "java.lang.Integer",
+            "java.lang.String");
+
     static void assertEveryPerTaskKeyDescribed(String json) throws IOException {
         Map<String, Map<String, Object>> metadata = metadataByName(json);
         Map<String, String> documentedDefaults = documentedDefaults();
@@ -85,6 +89,11 @@ class ConfigurationMetadataTests {
             Map<String, Object> property = metadata.get(key);
             assertThat((String) property.get("description")).as("description of %s", key).isNotBlank();
             assertThat(property.get("type")).as("type of %s", key).isNotNull();
+            if (HINTED_TYPES.contains(property.get("type"))) {
+                // an IDE offers nothing for a Map value's key without a value hint
+                List<Object> values = JsonPath.read(json, "$.hints[?(@.name == '" + key + "')].values[*].value");
+                assertThat(values).as("value hints of %s", key).isNotEmpty();
+            }
             if ("unset".equals(documentedDefaults.get(key))) {
                 assertThat(property).as("%s has no default", key).doesNotContainKey("defaultValue");
             }
