@@ -20,7 +20,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -30,20 +32,27 @@ import dev.criticaltask.CriticalTask;
 import dev.criticaltask.CriticalTaskHandle;
 import dev.criticaltask.CriticalTaskRegistry;
 import dev.criticaltask.TaskState;
+import dev.criticaltask.TaskContext;
+import dev.criticaltask.SupervisedTask;
 import dev.criticaltask.spring.CriticalTaskFailedEvent;
+import dev.criticaltask.spring.actuate.endpoint.CriticalTasksEndpoint.TaskDescriptor;
+import dev.criticaltask.spring.actuate.endpoint.CriticalTasksEndpoint;
 import dev.criticaltask.spring.autoconfigure.CriticalTaskAutoConfiguration;
 import dev.criticaltask.spring.autoconfigure.health.CriticalTaskHealthAutoConfiguration;
+import dev.criticaltask.spring.autoconfigure.endpoint.CriticalTaskEndpointAutoConfiguration;
 import dev.criticaltask.spring.autoconfigure.metrics.CriticalTaskMetricsAutoConfiguration;
 import dev.criticaltask.spring.autoconfigure.scheduling.CriticalJobAutoConfiguration;
 import dev.criticaltask.spring.metrics.CriticalTaskMetrics;
 import dev.criticaltask.spring.scheduling.Critical;
 import io.micrometer.core.instrument.LongTaskTimer;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -149,6 +158,58 @@ class CriticalTaskGenerationsTests {
                 await().atMost(TIMEOUT).until(() -> active.activeTasks() == 1);
                 assertThat(status(health, "worker")).isEqualTo(Status.UP);
             });
+    }
+
+    @Test
+    void whenStoppedAndStartedShouldListOnlyTheCurrentGenerationAndKeepCountingRestarts() {
+        this.contextRunner
+            .withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+                    CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
+                    CriticalTaskMetricsAutoConfiguration.class, CriticalTaskEndpointAutoConfiguration.class))
+            .withUserConfiguration(FlakyOnce.class)
+            .withPropertyValues("management.endpoints.web.exposure.include=criticaltasks",
+                    "critical-task.tasks.flaky.restart.max-restarts=1",
+                    "critical-task.tasks.flaky.restart.backoff.initial=10ms",
+                    "critical-task.tasks.flaky.restart.backoff.max=10ms")
+            .run((context) -> {
+                ConfigurableApplicationContext source = context.getSourceApplicationContext();
+                MeterRegistry meters = context.getBean(MeterRegistry.class);
+                CriticalTasksEndpoint endpoint = context.getBean(CriticalTasksEndpoint.class);
+                FlakyOnce flaky = context.getBean(FlakyOnce.class);
+                // each generation's first attempt fails and is restarted once
+                assertThat(flaky.secondAttempts.poll(20, TimeUnit.SECONDS)).isNotNull();
+                await().atMost(TIMEOUT).until(() -> restarts(meters) == 1.0);
+                TaskDescriptor first = onlyFlaky(endpoint);
+                assertThat(first.restarts()).isEqualTo(1);
+
+                source.stop();
+                source.start();
+
+                assertThat(flaky.secondAttempts.poll(20, TimeUnit.SECONDS)).isNotNull();
+                // the same series counts on across generations
+                await().atMost(TIMEOUT).until(() -> restarts(meters) == 2.0);
+                // the endpoint lists the current generation's task only, with its own
+                // count
+                TaskDescriptor current = onlyFlaky(endpoint);
+                assertThat(current.state()).isEqualTo(TaskState.RUNNING);
+                assertThat(current.restarts()).isEqualTo(1);
+                assertThat(current.startedAt()).isAfter(first.startedAt());
+            });
+    }
+
+    private static double restarts(MeterRegistry meters) {
+        Counter counter = meters.find(CriticalTaskMetrics.RESTARTS).tag("task", "flaky").counter();
+        return (counter != null) ? counter.count() : 0.0;
+    }
+
+    private static TaskDescriptor onlyFlaky(CriticalTasksEndpoint endpoint) {
+        List<TaskDescriptor> flaky = endpoint.criticalTasks(SecurityContext.NONE)
+            .tasks()
+            .stream()
+            .filter((task) -> task.name().equals("flaky"))
+            .toList();
+        assertThat(flaky).hasSize(1);
+        return flaky.get(0);
     }
 
     private static Status status(CompositeHealthContributor health, String name) {
@@ -447,6 +508,24 @@ class CriticalTaskGenerationsTests {
             return (token) -> {
                 this.tokens.add(token);
                 token.await();
+            };
+        }
+
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class FlakyOnce {
+
+        final BlockingQueue<TaskContext> secondAttempts = new LinkedBlockingQueue<>();
+
+        @Bean
+        SupervisedTask flaky() {
+            return (context) -> {
+                if (context.attempt() == 1) {
+                    throw new IOException("first attempt of a generation");
+                }
+                this.secondAttempts.add(context);
+                context.cancellation().await();
             };
         }
 
