@@ -58,6 +58,7 @@ import static org.awaitility.Awaitility.await;
  * runs it; the process is not exited, since this is a test.
  */
 @Tag("spring")
+@Tag("threads")
 @ExtendWith(OutputCaptureExtension.class)
 class FailureDuringCloseTests {
 
