@@ -34,8 +34,11 @@ import org.springframework.boot.health.contributor.Status;
  * The health of one critical task.
  *
  * <p>
- * UP while running or completed, DOWN when failed or stalled (its heartbeat is overdue),
- * and OUT_OF_SERVICE while stopping or after it was cancelled.
+ * UP while running or completed, and while {@code STANDBY} (another instance leads its
+ * role), DOWN when failed or stalled (its heartbeat is overdue), and OUT_OF_SERVICE while
+ * stopping or after it was cancelled. Details include {@code ready} and
+ * {@code readySince}, and for a task with a role its {@code role}, {@code leader} and, on
+ * the leader, {@code term}.
  *
  * <p>
  * Everything that describes the task, above all the failure's message, goes into the

@@ -46,10 +46,14 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 /**
  * {@link Endpoint @Endpoint} that lists the tasks of a {@link CriticalTaskRegistry}: each
- * task's name, state, start and end, restarts, failure, and the registry's first failure.
- * A task that is a critical {@code @Scheduled} or {@code @Async} method also describes
- * the method's runs: when the latest started and how it ended, its schedule and next run,
- * and the class (never the message) of its latest failure.
+ * task's name, state (a task whose leadership role another instance leads is
+ * {@link TaskState#STANDBY}), start and end, restarts, failure, readiness ({@code ready}
+ * and the {@code startup} object: {@code awaitsReady}, {@code readyAt},
+ * {@code dependsOn}, {@code waitingFor}), its {@code leadership} ({@code role},
+ * {@code leader}, and on the leader {@code term}), and the registry's first failure. A
+ * task that is a critical {@code @Scheduled} or {@code @Async} method also describes the
+ * method's runs: when the latest started and how it ended, its schedule and next run, and
+ * the class (never the message) of its latest failure.
  *
  * <p>
  * A failure always names its exception type; its message is shown only when

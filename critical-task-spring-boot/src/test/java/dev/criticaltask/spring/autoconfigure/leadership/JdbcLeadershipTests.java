@@ -17,6 +17,8 @@
 package dev.criticaltask.spring.autoconfigure.leadership;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -28,21 +30,33 @@ import dev.criticaltask.LeadershipTerm;
 import dev.criticaltask.SupervisedTask;
 import dev.criticaltask.TaskContext;
 import dev.criticaltask.TaskState;
+import dev.criticaltask.spring.actuate.endpoint.CriticalTasksEndpoint;
 import dev.criticaltask.spring.autoconfigure.CriticalTaskAutoConfiguration;
+import dev.criticaltask.spring.autoconfigure.endpoint.CriticalTaskEndpointAutoConfiguration;
 import dev.criticaltask.spring.autoconfigure.health.CriticalTaskHealthAutoConfiguration;
+import dev.criticaltask.spring.autoconfigure.metrics.CriticalTaskMetricsAutoConfiguration;
+import dev.criticaltask.spring.metrics.CriticalTaskMetrics;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.criticaltask.testsupport.Postgres;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.integration.jdbc.lock.DefaultLockRepository;
@@ -100,11 +114,24 @@ class JdbcLeadershipTests {
 
     @Test
     void whenTwoReplicasShareTheDatabaseShouldRunTheTaskOnOneAndHandItOverAtOnceWhenItCloses() {
-        this.contextRunner.run((first) -> {
+        ApplicationContextRunner replica = this.contextRunner
+            .withConfiguration(AutoConfigurations.of(CriticalTaskEndpointAutoConfiguration.class,
+                    MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+                    SimpleMetricsExportAutoConfiguration.class, CriticalTaskMetricsAutoConfiguration.class))
+            .withPropertyValues("management.endpoints.web.exposure.include=criticaltasks");
+        replica.run((first) -> {
             RecordingKeeper firstKeeper = first.getBean(RecordingKeeper.class);
             TaskContext leading = firstKeeper.runs.poll(30, TimeUnit.SECONDS);
             assertThat(leading).isNotNull();
-            this.contextRunner.run((second) -> {
+            assertThat(leadership(first)).satisfies((descriptor) -> {
+                assertThat(descriptor.role()).isEqualTo("leases");
+                assertThat(descriptor.leader()).isTrue();
+                assertThat(descriptor.term()).isEqualTo(1L);
+                assertThat(descriptor.since()).isNotNull();
+                assertThat(descriptor.fencing()).isTrue();
+            });
+            assertThat(leaderGauge(first)).isEqualTo(1.0);
+            replica.run((second) -> {
                 CriticalTaskRegistry standby = second.getBean(CriticalTaskRegistry.class);
                 await().atMost(Duration.ofSeconds(20))
                     .until(() -> standby.find("keeper").map((task) -> task.state() == TaskState.STANDBY).orElse(false));
@@ -113,6 +140,16 @@ class JdbcLeadershipTests {
                     .getContributor("keeper")).health();
                 assertThat(health.getStatus()).isEqualTo(Status.UP);
                 assertThat(health.getDetails()).containsEntry("leader", false).containsEntry("role", "leases");
+                CriticalTasksEndpoint.TaskDescriptor keeper = second.getBean(CriticalTasksEndpoint.class)
+                    .criticalTask("keeper", SecurityContext.NONE);
+                assertThat(keeper).isNotNull();
+                assertThat(keeper.state()).isEqualTo(TaskState.STANDBY);
+                assertThat(keeper.leadership())
+                    .isEqualTo(new CriticalTasksEndpoint.LeadershipDescriptor("leases", false, null, null, false));
+                // the gauge is registered when the task is, before the standby settles
+                await().atMost(Duration.ofSeconds(20)).until(() -> leaderGauge(second) != null);
+                assertThat(leaderGauge(second)).isEqualTo(0.0);
+                assertThat(leaderGauge(first)).isEqualTo(1.0);
                 assertThat(second.getBean(RecordingKeeper.class).runs).isEmpty();
 
                 long closing = System.nanoTime();
@@ -125,8 +162,26 @@ class JdbcLeadershipTests {
                 assertThat(handOverMillis).isLessThan(5000);
                 assertThat(took.leadership()).map(LeadershipTerm::term).contains(2L);
                 assertThat(leading.cancellation().isCancelled()).isTrue();
+                assertThat(leadership(second).term()).isEqualTo(2L);
+                assertThat(leaderGauge(second)).isEqualTo(1.0);
             });
         });
+    }
+
+    private static CriticalTasksEndpoint.LeadershipDescriptor leadership(ApplicationContext context) {
+        CriticalTasksEndpoint.TaskDescriptor keeper = context.getBean(CriticalTasksEndpoint.class)
+            .criticalTask("keeper", SecurityContext.NONE);
+        assertThat(keeper).isNotNull();
+        assertThat(keeper.leadership()).isNotNull();
+        return keeper.leadership();
+    }
+
+    private static @Nullable Double leaderGauge(ApplicationContext context) {
+        Gauge gauge = context.getBean(MeterRegistry.class)
+            .find(CriticalTaskMetrics.LEADER)
+            .tag("role", "leases")
+            .gauge();
+        return (gauge != null) ? gauge.value() : null;
     }
 
     @Test
@@ -179,7 +234,15 @@ class JdbcLeadershipTests {
     @Test
     void whenTheLockTableIsMissingShouldFailStartUp() {
         this.contextRunner.withPropertyValues("critical-task.leadership.jdbc.initialize-schema=never")
-            .run((context) -> assertThat(context).hasFailed());
+            .run((context) -> {
+                assertThat(context).hasFailed();
+                // the failure is the missing table, not any other start-up failure
+                List<String> causes = new ArrayList<>();
+                for (Throwable cause = context.getStartupFailure(); cause != null; cause = cause.getCause()) {
+                    causes.add(cause.getClass().getName() + ": " + cause.getMessage());
+                }
+                assertThat(causes).anySatisfy((cause) -> assertThat(cause).containsIgnoringCase("int_lock"));
+            });
     }
 
     static HikariDataSource dataSource(String url) {

@@ -35,10 +35,14 @@ import dev.criticaltask.spring.autoconfigure.CriticalTaskSpecDecorator;
 import dev.criticaltask.spring.autoconfigure.scheduling.CriticalJobAutoConfiguration;
 import dev.criticaltask.spring.observation.CriticalTaskObservations;
 import dev.criticaltask.spring.scheduling.Critical;
+import dev.criticaltask.spring.scheduling.CriticalJobStatus;
+import dev.criticaltask.spring.scheduling.CriticalJobs;
 import io.micrometer.common.KeyValue;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -151,17 +155,56 @@ class CriticalTaskObservationAutoConfigurationTests {
     }
 
     @Test
-    void whenACriticalJobRunsShouldObserveEachRunWithItsOutcome() {
+    void whenACriticalJobRunsShouldObserveEachRunOnceWithItsOutcome() {
         this.contextRunner.withBean(TestObservationRegistry.class, () -> this.observations)
             .withUserConfiguration(Ticking.class)
             .run((context) -> {
                 Ticker ticker = context.getBean(Ticker.class);
+                CriticalJobs jobs = context.getBean(CriticalJobs.class);
                 assertThat(ticker.awaitThreeRuns()).isTrue();
-                await().atMost(TIMEOUT).until(() -> named(CriticalTaskObservations.JOB_RUN).size() >= 3);
-                assertThat(named(CriticalTaskObservations.JOB_RUN)).allSatisfy((run) -> {
+                // closed, no run is left to start: the count of runs is final
+                context.close();
+                await().atMost(TIMEOUT)
+                    .until(() -> jobs.find("ticker.tick")
+                        .map((job) -> job.lastOutcome() != CriticalJobStatus.Outcome.RUNNING)
+                        .orElse(false));
+                long runs = jobs.find("ticker.tick").orElseThrow().runs();
+                assertThat(runs).isGreaterThanOrEqualTo(3);
+                assertThat(jobRuns("ticker.tick")).hasSize((int) runs).allSatisfy((run) -> {
                     assertThat(run.getLowCardinalityKeyValues()).contains(KeyValue.of("task", "ticker.tick"),
                             KeyValue.of("outcome", "success"), KeyValue.of("exception", "none"));
                     assertThat(run.getContextualName()).isEqualTo("critical job ticker.tick");
+                    assertThat(run.getError()).isNull();
+                });
+            });
+    }
+
+    @Test
+    void whenACriticalJobRunFailsShouldObserveItAsAFailureNamingTheExceptionClass() {
+        this.contextRunner.withBean(TestObservationRegistry.class, () -> this.observations)
+            .withUserConfiguration(Failing.class)
+            .run((context) -> {
+                CriticalJobs jobs = context.getBean(CriticalJobs.class);
+                CriticalTaskHandle job = context.getBean(CriticalTaskRegistry.class)
+                    .find("failingTicker.tick")
+                    .orElseThrow();
+                await().atMost(TIMEOUT).until(() -> job.state() == TaskState.FAILED);
+                // the scheduler may run it again until the failure has closed the
+                // context: every run fails, each is one observation
+                context.close();
+                await().atMost(TIMEOUT)
+                    .until(() -> jobs.find("failingTicker.tick")
+                        .map((status) -> status.lastOutcome() != CriticalJobStatus.Outcome.RUNNING)
+                        .orElse(false));
+                long runs = jobs.find("failingTicker.tick").orElseThrow().runs();
+                assertThat(runs).isPositive();
+                assertThat(jobRuns("failingTicker.tick")).hasSize((int) runs).allSatisfy((run) -> {
+                    assertThat(run.getLowCardinalityKeyValues()).contains(KeyValue.of("task", "failingTicker.tick"),
+                            KeyValue.of("outcome", "failure"), KeyValue.of("exception", "IllegalStateException"));
+                    assertThat(run.getHighCardinalityKeyValues())
+                        .contains(KeyValue.of("exception.type", IllegalStateException.class.getName()));
+                    assertThat(run.getError()).isInstanceOf(IllegalStateException.class);
+                    assertThat(run.getAllKeyValues()).noneMatch((keyValue) -> keyValue.getValue().contains("secret"));
                 });
             });
     }
@@ -172,11 +215,12 @@ class CriticalTaskObservationAutoConfigurationTests {
             .withPropertyValues("critical-task.tasks.flaky.restart.max-restarts=2",
                     "critical-task.tasks.flaky.restart.backoff.initial=5ms")
             .run((context) -> {
-                assertThat(context).doesNotHaveBean(CriticalTaskObservations.class)
+                // no registry to observe into: nothing may be looking for one either
+                assertThat(context).doesNotHaveBean(ObservationRegistry.class)
+                    .doesNotHaveBean(CriticalTaskObservations.class)
                     .doesNotHaveBean(CriticalTaskSpecDecorator.class);
                 CriticalTaskHandle flaky = context.getBean(CriticalTaskRegistry.class).find("flaky").orElseThrow();
                 await().atMost(TIMEOUT).until(() -> flaky.state() == TaskState.COMPLETED);
-                assertThat(this.observations).doesNotHaveAnyObservation();
             });
     }
 
@@ -186,16 +230,50 @@ class CriticalTaskObservationAutoConfigurationTests {
             .withUserConfiguration(FlakyOnce.class, Ticking.class)
             .withPropertyValues("critical-task.tasks.flaky.restart.max-restarts=2",
                     "critical-task.tasks.flaky.restart.backoff.initial=5ms",
-                    "critical-task.tasks.flaky.observations.enabled=false",
-                    "critical-task.tasks[ticker.tick].observations.enabled=false")
+                    "critical-task.tasks.flaky.observations.enabled=false")
             .run((context) -> {
+                assertThat(context.getBean(ObservationRegistry.class)).isSameAs(this.observations);
                 CriticalTaskHandle flaky = context.getBean(CriticalTaskRegistry.class).find("flaky").orElseThrow();
                 await().atMost(TIMEOUT).until(() -> flaky.state() == TaskState.COMPLETED);
                 assertThat(context.getBean(Ticker.class).awaitThreeRuns()).isTrue();
                 context.stop();
-                assertThat(this.observations).doesNotHaveAnyObservation();
+                await().atMost(TIMEOUT).until(() -> jobRuns("ticker.tick").size() >= 3);
+                assertThat(this.observations).hasHandledContextsThatSatisfy((contexts) -> assertThat(contexts)
+                    .noneMatch((observed) -> "flaky".equals(valueOf(observed, "task"))));
+                // flaky's restart would have been an event on its attempt
                 assertThat(this.events).isEmpty();
             });
+    }
+
+    @Test
+    void whenObservationsAreTurnedOffForAJobShouldObserveOnlyTheOthers() {
+        this.contextRunner.withBean(TestObservationRegistry.class, () -> this.observations)
+            .withUserConfiguration(FlakyOnce.class, Ticking.class)
+            .withPropertyValues("critical-task.tasks.flaky.restart.max-restarts=2",
+                    "critical-task.tasks.flaky.restart.backoff.initial=5ms",
+                    "critical-task.tasks[ticker.tick].observations.enabled=false")
+            .run((context) -> {
+                assertThat(context.getBean(ObservationRegistry.class)).isSameAs(this.observations);
+                CriticalTaskHandle flaky = context.getBean(CriticalTaskRegistry.class).find("flaky").orElseThrow();
+                await().atMost(TIMEOUT).until(() -> flaky.state() == TaskState.COMPLETED);
+                assertThat(context.getBean(Ticker.class).awaitThreeRuns()).isTrue();
+                context.stop();
+                assertThat(attempts()).hasSize(2)
+                    .allSatisfy((attempt) -> assertThat(valueOf(attempt, "task")).isEqualTo("flaky"));
+                assertThat(this.observations).hasHandledContextsThatSatisfy((contexts) -> assertThat(contexts)
+                    .noneMatch((observed) -> "ticker.tick".equals(valueOf(observed, "task"))));
+            });
+    }
+
+    private static @Nullable String valueOf(Observation.Context context, String key) {
+        KeyValue keyValue = context.getLowCardinalityKeyValue(key);
+        return (keyValue != null) ? keyValue.getValue() : null;
+    }
+
+    private List<Observation.Context> jobRuns(String task) {
+        return named(CriticalTaskObservations.JOB_RUN).stream()
+            .filter((run) -> task.equals(valueOf(run, "task")))
+            .toList();
     }
 
     private List<Observation.Context> attempts() {
@@ -242,6 +320,27 @@ class CriticalTaskObservationAutoConfigurationTests {
         @Bean
         SupervisedTask silent() {
             return (context) -> context.cancellation().await();
+        }
+
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableScheduling
+    static class Failing {
+
+        @Bean
+        FailingTicker failingTicker() {
+            return new FailingTicker();
+        }
+
+    }
+
+    static class FailingTicker {
+
+        @Critical
+        @Scheduled(fixedDelay = 10)
+        void tick() {
+            throw new IllegalStateException("secret detail");
         }
 
     }

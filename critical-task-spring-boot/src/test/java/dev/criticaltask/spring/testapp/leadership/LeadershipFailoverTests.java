@@ -29,7 +29,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.criticaltask.spring.leadership.JdbcLeadershipTerms;
 import dev.criticaltask.testsupport.ChildProcess;
@@ -58,6 +61,8 @@ class LeadershipFailoverTests {
 
     static final Duration HEARTBEAT = Duration.ofMillis(500);
 
+    private static final Pattern RUNNING = Pattern.compile("RUNNING replica=(\\S+) term=(\\d+)");
+
     /** Fail-over figures, printed for RELIABILITY.md. */
     static final Map<String, List<Long>> FIGURES = new ConcurrentHashMap<>();
 
@@ -67,6 +72,9 @@ class LeadershipFailoverTests {
     private String url;
 
     private final Map<String, ChildProcess> replicas = new ConcurrentHashMap<>();
+
+    /** Every replica started, the ended ones too: their output is the evidence. */
+    private final List<ChildProcess> started = new CopyOnWriteArrayList<>();
 
     private int next;
 
@@ -106,6 +114,7 @@ class LeadershipFailoverTests {
         arguments.addAll(List.of(extra));
         ChildProcess child = this.children.start(arguments.toArray(String[]::new));
         this.replicas.put(id, child);
+        this.started.add(child);
         return child;
     }
 
@@ -119,7 +128,7 @@ class LeadershipFailoverTests {
         }
         Run first = awaitRunAfter(0, Duration.ofSeconds(60));
         // the others are standbys: after a few renewals still one run, one replica
-        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        awaitLockRenewals(4);
         assertThat(query("SELECT COUNT(*) FROM RUNS")).isEqualTo(1);
         assertThat(this.replicas.get(first.replica()).output()).contains("RUNNING replica=" + first.replica());
 
@@ -130,6 +139,9 @@ class LeadershipFailoverTests {
         ChildProcess starting = null;
         for (int round = 1; round <= 20; round++) {
             ChildProcess victim = this.replicas.remove(leader.replica());
+            // its marker is printed just after its first write commits: not lost to a
+            // kill that comes in between
+            victim.awaitOutput("RUNNING replica=" + leader.replica() + " term=" + leader.term());
             boolean kill = round % 4 == 0;
             long before = System.nanoTime();
             if (kill) {
@@ -165,6 +177,21 @@ class LeadershipFailoverTests {
             .as("terms that did not rise")
             .isZero();
         assertThat(query("SELECT COUNT(*) FROM RUNS")).isEqualTo(21);
+        // every write is fenced by its term, so two leaders at once would not show as
+        // overlapping runs: the stale one's writes are refused, which it prints
+        List<String> output = new ArrayList<>();
+        for (ChildProcess replica : this.started) {
+            output.addAll(replica.output().lines().toList());
+        }
+        assertThat(output).as("writes refused as fenced").noneMatch((line) -> line.contains("FENCED replica="));
+        List<Run> running = output.stream()
+            .map(RUNNING::matcher)
+            .filter(Matcher::find)
+            .map((marker) -> new Run(marker.group(1), Long.parseLong(marker.group(2))))
+            .toList();
+        assertThat(running).as("RUNNING markers, one per run and term").doesNotHaveDuplicates();
+        assertThat(running.stream().map(Run::term)).as("terms run twice").doesNotHaveDuplicates();
+        assertThat(running).containsExactlyInAnyOrderElementsOf(runs());
         System.out.println("SMALLEST GAP (ms) "
                 + query("SELECT COALESCE(MIN(EXTRACT(EPOCH FROM (b.STARTED_AT - a.LAST_WRITE)) * 1000), -1)"
                         + "::BIGINT FROM RUNS a JOIN RUNS b ON b.TERM = (SELECT MIN(TERM) FROM RUNS c WHERE c.TERM > a.TERM)"));
@@ -201,8 +228,8 @@ class LeadershipFailoverTests {
         // two, both a loss of leadership and neither a failure)
         assertThat(leader.output()).containsAnyOf("REVOKED term=" + run.term() + " reason=LEASE_EXPIRED",
                 "REVOKED term=" + run.term() + " reason=ENGINE_ERROR");
-        // still cut off: it does not run again
-        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        // still cut off: it does not run again while its successor renews the lock
+        awaitLockRenewals(4);
         assertThat(count(leader.output(), "RUNNING replica=")).isOne();
         assertThat(overlappingRuns()).isZero();
     }
@@ -329,6 +356,36 @@ class LeadershipFailoverTests {
             }
         }
         throw new AssertionError("no run after term " + term + " within " + atMost);
+    }
+
+    private List<Run> runs() throws SQLException {
+        List<Run> runs = new ArrayList<>();
+        try (Connection connection = DriverManager.getConnection(this.url);
+                Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery("SELECT REPLICA, TERM FROM RUNS")) {
+            while (row.next()) {
+                runs.add(new Run(row.getString(1), row.getLong(2)));
+            }
+        }
+        return runs;
+    }
+
+    /**
+     * Waits until the lock's expiry has moved on {@code renewals} times: the leader
+     * renewed it that often, each a heartbeat, while the others stood by.
+     */
+    private void awaitLockRenewals(int renewals) {
+        List<Long> expiries = new ArrayList<>();
+        await().atMost(HEARTBEAT.multipliedBy(renewals).plus(TTL).plusSeconds(5))
+            .pollInterval(Duration.ofMillis(50))
+            .until(() -> {
+                long expiry = query(
+                        "SELECT COALESCE(MAX((EXTRACT(EPOCH FROM EXPIRED_AFTER) * 1000000)::BIGINT), 0) FROM INT_LOCK");
+                if (expiries.isEmpty() || expiry > expiries.get(expiries.size() - 1)) {
+                    expiries.add(expiry);
+                }
+                return expiries.size() > renewals;
+            });
     }
 
     /** Pairs of run intervals that overlap: two leaders' accepted writes at once. */
