@@ -48,18 +48,22 @@ import java.time.Duration;
  * ({@link #cancelled}) on the cancelling thread too (one that comes while the backoff is
  * being set up, on the thread that ended the attempt).
  * <li><b>The supervision timer</b>, one thread per registry named
- * {@code dev.criticaltask.supervision-timer}, checks the heartbeats and ends the backoffs
- * of asynchronous tasks. On it run {@link #stalled}; for a stall treated as a failure
- * ({@link StallAction#FAIL}), the restart policy's predicate, asked whether the stall
- * escalates at once, and, when it does, the failure's log (its {@link #failed} comes
- * later, on the task's thread, once that returns); and the hand-over of an asynchronous
- * task's next attempt to the executor, with the {@link #failed} of a task whose executor
- * refuses it.
+ * {@code dev.criticaltask.supervision-timer}, checks the heartbeats and the start-up
+ * time-outs ({@link CriticalTaskSpec#withStartupTimeout}), and ends the backoffs of
+ * asynchronous tasks. On it run {@link #stalled}; for a stall treated as a failure
+ * ({@link StallAction#FAIL}) and for an attempt not ready in time (a
+ * {@link TaskStartTimeoutException}, which fails it there), the restart policy's
+ * predicate, asked whether the failure escalates at once, and, when it does, the
+ * failure's log and the cancel of the root (its {@link #failed} comes later, with the end
+ * of the attempt that the timer cancelled and interrupted); and the hand-over of an
+ * asynchronous task's next attempt to the executor, with the {@link #failed} of a task
+ * whose executor refuses it.
  * <li><b>The thread that stops the registry</b> (or that cancels the root in any other
- * way, such as the thread of a task whose failure does) runs, before its {@code cancel()}
- * returns, the cancellation callbacks of every token below the root, as
- * {@link CancellationToken} states, and so the ends of the asynchronous tasks that the
- * cancel ends, per the rule above.
+ * way, such as the thread of a task whose failure does, or the supervision timer for a
+ * stall or start-up time-out that escalates) runs, before its {@code cancel()} returns,
+ * the cancellation callbacks of every token below the root, as {@link CancellationToken}
+ * states, and so the ends of the asynchronous tasks that the cancel ends, per the rule
+ * above.
  * </ul>
  * Stages obtained from {@link CriticalTaskHandle#completion()} complete on the thread
  * that ends the task, after the listeners. Listeners should be quick: a slow one delays

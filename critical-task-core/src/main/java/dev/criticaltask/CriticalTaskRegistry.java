@@ -69,7 +69,8 @@ import org.jspecify.annotations.Nullable;
  * and never after the root was cancelled: a blocking task's on its own thread, an
  * asynchronous task's handed to the executor again. A failure escalates (records, cancels
  * the root) only when the policy has no restart left. One supervision timer thread per
- * registry watches every heartbeat and times the asynchronous restarts.
+ * registry watches every heartbeat and start-up timeout and times the asynchronous
+ * restarts: a fatal stall or an attempt not ready in time fails its task on that thread.
  *
  * <h2>Start order</h2> A task whose spec {@link CriticalTaskSpec#withDependsOn depends
  * on} others begins its first attempt only once each of them is ready (see
@@ -256,7 +257,10 @@ public final class CriticalTaskRegistry implements AutoCloseable {
      * @param spec the task's name, work, restart policy and heartbeat
      * @return the task's handle, owned by this registry (joining or detaching it is
      * optional)
-     * @throws IllegalArgumentException when a live task already has the spec's name
+     * @throws IllegalArgumentException when a live task already has the spec's name, or a
+     * task it {@link CriticalTaskSpec#withDependsOn depends on} is neither live nor
+     * remembered as finished (naming both; {@link #spawnAll(List)} spawns tasks that
+     * depend on each other, and refuses cycles)
      * @throws IllegalStateException when {@link #stop(Duration)} has begun, or the
      * registry is paused
      * @throws java.util.concurrent.RejectedExecutionException when the executor refuses

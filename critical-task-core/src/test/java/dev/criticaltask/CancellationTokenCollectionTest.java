@@ -81,25 +81,52 @@ class CancellationTokenCollectionTest {
         assertThat(fired).hasValue(1);
     }
 
+    /**
+     * A thread in {@code await} is one of the registrations that make the parent hold a
+     * child strongly (DESIGN.md). The waiting frame holds the token as well, so that the
+     * wait returning after a collection does not show the parent's hold: it is checked
+     * while the thread waits.
+     */
     @Test
-    void waiterOnADroppedChildReturnsAfterGc() throws Exception {
+    void waiterOnADroppedChildIsHeldByTheParentAndReturnsAfterGc() throws Exception {
         CancellationToken root = CancellationToken.create();
+        CompletableFuture<WeakReference<CancellationToken>> waitedOn = new CompletableFuture<>();
         CompletableFuture<Boolean> waiter = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try {
-                waiter.complete(root.child().await(Duration.ofSeconds(30)));
+                CancellationToken child = root.child();
+                waitedOn.complete(new WeakReference<>(child));
+                waiter.complete(child.await(Duration.ofSeconds(30)));
             }
             catch (Throwable ex) {
                 waiter.completeExceptionally(ex);
             }
         });
         thread.start();
+        WeakReference<CancellationToken> child = waitedOn.get(10, TimeUnit.SECONDS);
         await().atMost(GC_WAIT).until(() -> thread.getState() == Thread.State.TIMED_WAITING);
         provenGc();
+        assertThat(child.get()).isNotNull()
+            .satisfies(
+                    token -> assertThat(token.isHeldByParent()).as("held by its parent while a thread waits").isTrue());
 
         root.cancel();
         assertThat(waiter.get(10, TimeUnit.SECONDS)).isTrue();
         thread.join(10_000);
+    }
+
+    /** The end of a wait is the end of its registration: the parent lets the child go. */
+    @Test
+    void childIsCollectableAgainOnceAWaitOnItTimedOut() throws Exception {
+        CancellationToken root = CancellationToken.create();
+        CancellationToken child = root.child();
+        assertThat(child.await(Duration.ofMillis(1))).isFalse();
+        assertThat(child.isHeldByParent()).isFalse();
+        WeakReference<CancellationToken> weak = new WeakReference<>(child);
+        child = null;
+
+        awaitCollected(List.of(weak));
+        await().atMost(GC_WAIT).until(() -> root.linkedCount() == 0);
     }
 
     /** tokio-util: cancel_grandchild_token_through_parent_if_child_was_dropped. */

@@ -225,8 +225,8 @@ final class TaskDefinitions implements CriticalTaskDefinitions {
         if (awaitReady && !spec.canSignalReady()) {
             throw new InvalidCriticalTaskPropertyException(prefix + ".startup.await-ready", true,
                     "'" + spec.name() + "' is " + kind + ", which has no TaskContext to say it is ready with",
-                    "false, or define the task as a SupervisedTask or SupervisedAsyncTask bean that calls "
-                            + "context.ready()");
+                    "false, or define the task as a SupervisedTask, SupervisedAsyncTask or SupervisedReactiveTask "
+                            + "bean that calls context.ready()");
         }
         if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
             throw new InvalidCriticalTaskPropertyException(prefix + ".startup.timeout", timeout, "it must be positive",

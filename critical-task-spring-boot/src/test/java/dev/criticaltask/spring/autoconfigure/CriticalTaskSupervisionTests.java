@@ -18,9 +18,11 @@ package dev.criticaltask.spring.autoconfigure;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 import dev.criticaltask.CriticalTask;
 import dev.criticaltask.CriticalTaskHandle;
@@ -37,6 +39,7 @@ import dev.criticaltask.spring.autoconfigure.metrics.CriticalTaskMetricsAutoConf
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -47,6 +50,8 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterR
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
@@ -60,6 +65,7 @@ import static org.awaitility.Awaitility.await;
  * their events, metrics and health.
  */
 @Tag("spring")
+@ExtendWith(OutputCaptureExtension.class)
 class CriticalTaskSupervisionTests {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -128,6 +134,34 @@ class CriticalTaskSupervisionTests {
                 });
                 assertThat(doomed.runs).hasValue(3);
             });
+    }
+
+    @Test
+    void whenTheRestartBudgetIsSpentShouldLogTheEscalatedFailureOnceWithTheEarlierCausesSuppressed(
+            CapturedOutput output) {
+        this.contextRunner.withUserConfiguration(AlwaysFails.class)
+            .withPropertyValues("critical-task.tasks.doomed.restart.max-restarts=2",
+                    "critical-task.tasks.doomed.restart.backoff.initial=1ms",
+                    "critical-task.tasks.doomed.restart.backoff.max=1ms")
+            .run((context) -> await().atMost(TIMEOUT).until(() -> !context.getSourceApplicationContext().isActive()));
+        // the restarts are warnings; the escalation is the one error, and its stack
+        // carries the causes the budget was spent on
+        List<String> lines = output.toString().lines().toList();
+        List<Integer> errors = IntStream.range(0, lines.size())
+            .filter((line) -> lines.get(line).contains(" ERROR "))
+            .boxed()
+            .toList();
+        assertThat(errors).singleElement()
+            .satisfies((line) -> assertThat(lines.get(line))
+                .contains("Critical task 'doomed' failed: java.io.IOException (after 2 restarts)"));
+        List<String> stack = stackAfter(lines, errors.get(0));
+        assertThat(stack).first()
+            .asString()
+            .startsWith("dev.criticaltask.CriticalTaskFailedException: Critical task 'doomed' failed");
+        assertThat(stack).filteredOn((line) -> line.contains("Suppressed: "))
+            .map(String::strip)
+            .containsExactly("Suppressed: java.io.IOException: run 1", "Suppressed: java.io.IOException: run 2");
+        assertThat(stack).contains("Caused by: java.io.IOException: run 3");
     }
 
     @Test
@@ -236,6 +270,22 @@ class CriticalTaskSupervisionTests {
         }
         assertThat(cause).as("an InvalidCriticalTaskPropertyException in %s", failure).isNotNull();
         return FailureAnalyses.ofInvalidProperty(failure);
+    }
+
+    /**
+     * The stack logged with the line at {@code index}: the lines after it up to the next
+     * log line.
+     */
+    private static List<String> stackAfter(List<String> lines, int index) {
+        List<String> stack = new ArrayList<>();
+        for (int line = index + 1; line < lines.size(); line++) {
+            String text = lines.get(line);
+            if (!stack.isEmpty() && !text.startsWith("\t") && !text.startsWith("Caused by: ")) {
+                break;
+            }
+            stack.add(text);
+        }
+        return stack;
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.criticaltask.CriticalTask;
 import dev.criticaltask.CriticalTaskHandle;
@@ -27,6 +28,7 @@ import dev.criticaltask.CriticalTaskRegistry;
 import dev.criticaltask.SupervisedTask;
 import dev.criticaltask.TaskState;
 import dev.criticaltask.spring.actuate.endpoint.CriticalTasksEndpoint;
+import dev.criticaltask.spring.availability.CriticalTaskReadiness;
 import dev.criticaltask.spring.autoconfigure.CriticalTaskAutoConfiguration;
 import dev.criticaltask.reactor.SupervisedReactiveTask;
 import dev.criticaltask.spring.autoconfigure.FailureAnalyses;
@@ -57,6 +59,7 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConf
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -110,6 +113,49 @@ class CriticalTaskStartupTests {
                     .tag("task", "prices")
                     .timer();
                 assertThat(startup.count()).isEqualTo(1);
+            });
+    }
+
+    @Test
+    void whenATaskThatAwaitsReadyRestartsShouldRefuseTrafficUntilItsNewAttemptIsReady() {
+        this.contextRunner.withUserConfiguration(Feed.class)
+            .withPropertyValues("critical-task.tasks.feed.startup.await-ready=true",
+                    "critical-task.tasks.feed.restart.max-restarts=1",
+                    "critical-task.tasks.feed.restart.backoff.initial=1ms")
+            .run((context) -> {
+                ApplicationAvailability availability = context.getBean(ApplicationAvailability.class);
+                Feed feed = context.getBean(Feed.class);
+                AvailabilityChangeEvent.publish(context, LivenessState.CORRECT);
+                AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
+                CriticalTasksEndpoint.StartupDescriptor waiting = endpoint(context).tasks().get(0).startup();
+                assertThat(waiting.awaitsReady()).isTrue();
+                assertThat(waiting.readyAt()).isNull();
+
+                feed.loaded.get(0).countDown();
+
+                await().until(() -> availability.getReadinessState() == ReadinessState.ACCEPTING_TRAFFIC);
+                assertThat(endpoint(context).tasks().get(0).startup().readyAt()).isNotNull();
+
+                feed.lost.countDown();
+
+                await().until(() -> availability.getReadinessState() == ReadinessState.REFUSING_TRAFFIC);
+                // the new attempt has begun and waits on its latch: readiness waits for
+                // it
+                await().until(() -> feed.attempts.get() == 2);
+                assertThat(availability.getReadinessState()).isEqualTo(ReadinessState.REFUSING_TRAFFIC);
+                CriticalTasksEndpoint.CriticalTasksDescriptor restarted = endpoint(context);
+                assertThat(restarted.awaitingReady()).containsExactly("feed");
+                assertThat(restarted.tasks().get(0).restarts()).isEqualTo(1);
+                assertThat(restarted.tasks().get(0).startup().readyAt()).isNull();
+
+                feed.loaded.get(1).countDown();
+
+                await().until(() -> availability.getReadinessState() == ReadinessState.ACCEPTING_TRAFFIC);
+                assertThat(endpoint(context).tasks().get(0).startup().readyAt()).isNotNull();
+                assertThat(feed.readiness).containsExactly(ReadinessState.ACCEPTING_TRAFFIC,
+                        ReadinessState.REFUSING_TRAFFIC, ReadinessState.ACCEPTING_TRAFFIC);
+                assertThat(feed.liveness).containsOnly(LivenessState.CORRECT);
+                assertThat(availability.getLivenessState()).isEqualTo(LivenessState.CORRECT);
             });
     }
 
@@ -263,6 +309,48 @@ class CriticalTaskStartupTests {
                 context.ready();
                 context.cancellation().await();
             };
+        }
+
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Feed implements ApplicationListener<AvailabilityChangeEvent<?>> {
+
+        final List<CountDownLatch> loaded = List.of(new CountDownLatch(1), new CountDownLatch(1));
+
+        final CountDownLatch lost = new CountDownLatch(1);
+
+        final AtomicInteger attempts = new AtomicInteger();
+
+        /** What the application's readiness went through once Boot asked for traffic. */
+        final List<ReadinessState> readiness = new CopyOnWriteArrayList<>();
+
+        final List<LivenessState> liveness = new CopyOnWriteArrayList<>();
+
+        @Bean
+        SupervisedTask feed() {
+            return (context) -> {
+                int attempt = this.attempts.getAndIncrement();
+                this.loaded.get(attempt).await();
+                context.ready();
+                if (attempt == 0) {
+                    this.lost.await();
+                    throw new IllegalStateException("feed lost");
+                }
+                context.cancellation().await();
+            };
+        }
+
+        @Override
+        public void onApplicationEvent(AvailabilityChangeEvent<?> event) {
+            if (event.getState() instanceof LivenessState state) {
+                this.liveness.add(state);
+            }
+            // the starter's changes: Boot's own ask is held back, and is no change
+            else if (event.getState() instanceof ReadinessState state
+                    && event.getSource() instanceof CriticalTaskReadiness) {
+                this.readiness.add(state);
+            }
         }
 
     }
