@@ -379,6 +379,7 @@ final class FailureShutdown {
             publishAvailability(ReadinessState.REFUSING_TRAFFIC, failure);
             int code = exitCode(lookUpGenerators);
             this.exitCode = code;
+            this.processExit.recordExitCode(code);
             if (this.exitCodeEvent == null) {
                 publish(new ExitCodeEvent(this.context, code), failure);
             }
@@ -431,6 +432,9 @@ final class FailureShutdown {
      * one gives a code, as there), else the failure's own code.
      */
     private int exitCode(boolean lookUpGenerators) {
+        // Worked out first, while the context is open, so that the mappers are looked up
+        // before the close even when a generator of the application's wins.
+        int own = this.processExit.failureExitCode();
         Integer published = this.exitCodeEvent;
         if (published != null) {
             return published;
@@ -461,7 +465,7 @@ final class FailureShutdown {
                 logger.debug("Could not look up the ExitCodeGenerator beans; using the failure's own exit code", ex);
             }
         }
-        return this.processExit.failureExitCode();
+        return own;
     }
 
     /** The exit code, once the thread that publishes has worked it out; bounded. */
