@@ -35,8 +35,11 @@ import org.springframework.core.Ordered;
  * has failed, then the failure's own code. So {@code SpringApplication.exit(context)}
  * returns it, by Spring Boot's rules, beside the application's own generators: the first
  * generator (in {@link Ordered order}) that returns a non-zero code wins, and this one
- * comes last ({@link Ordered#LOWEST_PRECEDENCE}), so that a generator of the
- * application's that returns a code wins over it.
+ * has the last order ({@link Ordered#LOWEST_PRECEDENCE}), so that an ordered generator of
+ * the application's that returns a code wins over it. A generator without an order ties
+ * with it, and ties keep the beans' registration order: the application's own beans come
+ * before the auto-configurations', but a generator registered after this one comes after
+ * it.
  *
  * <p>
  * The failure's own code is found as {@code SpringApplication} finds the code of a failed
@@ -169,8 +172,8 @@ public final class CriticalTaskExitCodeGenerator implements ExitCodeGenerator, O
     }
 
     /**
-     * {@return {@link Ordered#LOWEST_PRECEDENCE}: the application's generators come
-     * first}
+     * {@return {@link Ordered#LOWEST_PRECEDENCE}: the application's ordered generators
+     * come first, unordered ones in registration order}
      */
     @Override
     public int getOrder() {

@@ -55,10 +55,12 @@ import org.springframework.core.annotation.AnnotationAwareOrderComparator;
  * <p>
  * The exit code is that of {@code SpringApplication.exit(context)}: the first non-zero
  * code of the context's {@link ExitCodeGenerator} beans in order, the
- * {@link CriticalTaskExitCodeGenerator} last among them. When the application itself
- * calls {@code SpringApplication.exit(context)} first (from a
- * {@code CriticalTaskFailedEvent} listener, say), its {@code ExitCodeEvent} is the one,
- * and its code is the process's. Each event is published once.
+ * {@link CriticalTaskExitCodeGenerator} with the last order among them (ties in
+ * registration order, as there). The code is then recorded in that generator, which
+ * returns it from then on. When the application itself calls
+ * {@code SpringApplication.exit(context)} first (from a {@code CriticalTaskFailedEvent}
+ * listener, say), its {@code ExitCodeEvent} is the one, and its code is the process's.
+ * Each event is published once.
  *
  * <p>
  * All of it runs once per context, on a dedicated <em>non-daemon</em> thread:
