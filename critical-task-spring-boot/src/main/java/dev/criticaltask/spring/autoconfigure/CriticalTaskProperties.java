@@ -174,9 +174,11 @@ public final class CriticalTaskProperties {
         private int exitCode = 1;
 
         /**
-         * Whether to end the process with 'critical-task.shutdown.exit-code' once a task
-         * failure has closed the application context. The process is never exited from a
-         * test context, nor while the JVM is already shutting down.
+         * Whether to end the process, once a task failure has closed the application
+         * context, with the exit code worked out by Spring Boot's rules (the
+         * application's ExitCodeGenerators, the ExitCodeExceptionMappers, then
+         * 'critical-task.shutdown.exit-code'). The process is never exited from a test
+         * context, nor while the JVM is already shutting down.
          */
         private boolean exitProcess = true;
 
@@ -207,8 +209,9 @@ public final class CriticalTaskProperties {
         }
 
         /**
-         * Exit code of the process after a task failure has closed the application
-         * context.
+         * The failure's own exit code: the process's after a task failure, unless an
+         * ExitCodeExceptionMapper or an ExitCodeGenerator bean of the application gives
+         * one.
          * @return the exit-code setting
          */
         public int getExitCode() {
@@ -216,8 +219,9 @@ public final class CriticalTaskProperties {
         }
 
         /**
-         * Sets the exit-code setting. Exit code of the process after a task failure has
-         * closed the application context.
+         * Sets the exit-code setting. The failure's own exit code: the process's after a
+         * task failure, unless an ExitCodeExceptionMapper or an ExitCodeGenerator bean of
+         * the application gives one.
          * @param exitCode the new setting
          */
         public void setExitCode(int exitCode) {
@@ -225,8 +229,10 @@ public final class CriticalTaskProperties {
         }
 
         /**
-         * Whether to end the process with 'critical-task.shutdown.exit-code' once a task
-         * failure has closed the application context.
+         * Whether to end the process, once a task failure has closed the application
+         * context, with the exit code worked out by Spring Boot's rules (the
+         * application's ExitCodeGenerators, the ExitCodeExceptionMappers, then
+         * 'critical-task.shutdown.exit-code').
          * @return the exit-process setting
          */
         public boolean isExitProcess() {
@@ -234,9 +240,10 @@ public final class CriticalTaskProperties {
         }
 
         /**
-         * Sets the exit-process setting. Whether to end the process with
-         * 'critical-task.shutdown.exit-code' once a task failure has closed the
-         * application context.
+         * Sets the exit-process setting. Whether to end the process, once a task failure
+         * has closed the application context, with the exit code worked out by Spring
+         * Boot's rules (the application's ExitCodeGenerators, the
+         * ExitCodeExceptionMappers, then 'critical-task.shutdown.exit-code').
          * @param exitProcess the new setting
          */
         public void setExitProcess(boolean exitProcess) {

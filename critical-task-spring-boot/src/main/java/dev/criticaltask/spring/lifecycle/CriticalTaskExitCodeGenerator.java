@@ -17,6 +17,7 @@
 package dev.criticaltask.spring.lifecycle;
 
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import dev.criticaltask.CriticalTaskFailedException;
@@ -34,8 +35,11 @@ import org.springframework.core.Ordered;
  * has failed, then the failure's own code. So {@code SpringApplication.exit(context)}
  * returns it, by Spring Boot's rules, beside the application's own generators: the first
  * generator (in {@link Ordered order}) that returns a non-zero code wins, and this one
- * comes last ({@link Ordered#LOWEST_PRECEDENCE}), so that a generator of the
- * application's that returns a code wins over it.
+ * has the last order ({@link Ordered#LOWEST_PRECEDENCE}), so that an ordered generator of
+ * the application's that returns a code wins over it. A generator without an order ties
+ * with it, and ties keep the beans' registration order: the application's own beans come
+ * before the auto-configurations', but a generator registered after this one comes after
+ * it.
  *
  * <p>
  * The failure's own code is found as {@code SpringApplication} finds the code of a failed
@@ -45,10 +49,18 @@ import org.springframework.core.Ordered;
  * {@code critical-task.shutdown.exit-code}.
  *
  * <p>
- * The code is worked out once, at the first call after the failure, and kept: it can be
- * read after the context has closed (hold on to this bean), without touching the context.
- * The shutdown that follows a failure asks for it while the context is still open.
- * Thread-safe; the mappers run on the calling thread, under no lock.
+ * The code is worked out at the first call after the failure, and kept: it can be read
+ * after the context has closed (hold on to this bean), without touching the context.
+ * Thread-safe; the mappers run on the calling thread, under no lock: threads that ask at
+ * the same time may each work it out, and the first to finish sets the code that all of
+ * them return.
+ *
+ * <p>
+ * The shutdown that follows a failure asks for it while the context is still open (so the
+ * mappers are looked up before the close), works out the application's exit code from all
+ * the generators, and records it here: from then on this generator returns that code, the
+ * one published in the {@code ExitCodeEvent} and used as the process's status, even when
+ * a generator of the application's gave it.
  */
 public final class CriticalTaskExitCodeGenerator implements ExitCodeGenerator, Ordered {
 
@@ -60,7 +72,11 @@ public final class CriticalTaskExitCodeGenerator implements ExitCodeGenerator, O
 
     private final Supplier<? extends Iterable<ExitCodeExceptionMapper>> mappers;
 
-    private volatile @Nullable Integer code;
+    /** The failure's own code, once worked out: the first to finish wins. */
+    private final AtomicReference<@Nullable Integer> code = new AtomicReference<>();
+
+    /** The application's exit code, once the shutdown has worked it out. */
+    private volatile @Nullable Integer recorded;
 
     /**
      * Creates the generator of one registry's failures.
@@ -80,24 +96,36 @@ public final class CriticalTaskExitCodeGenerator implements ExitCodeGenerator, O
     }
 
     /**
-     * {@return 0 while no task has failed, then the failure's own code, never 0}
+     * {@return 0 while no task has failed, then the failure's own code, and once the
+     * shutdown has worked out the application's exit code, that code; never 0 after a
+     * failure}
      */
     @Override
     public int getExitCode() {
-        Integer known = this.code;
+        Integer outcome = this.recorded;
+        if (outcome != null) {
+            return outcome;
+        }
+        Integer known = this.code.get();
         if (known != null) {
             return known;
         }
         return this.registry.firstFailure().map(this::codeOf).orElse(0);
     }
 
-    private synchronized int codeOf(CriticalTaskFailedException failure) {
-        Integer known = this.code;
-        if (known == null) {
-            known = compute(failure);
-            this.code = known;
-        }
-        return known;
+    private int codeOf(CriticalTaskFailedException failure) {
+        // user code (the mappers, the cause's getExitCode()) runs under no lock of ours
+        Integer computed = compute(failure);
+        return this.code.compareAndSet(null, computed) ? computed : Objects.requireNonNull(this.code.get());
+    }
+
+    /**
+     * Records the exit code that the shutdown worked out (published in the
+     * {@code ExitCodeEvent}, used as the process's status), to be returned from now on.
+     * @param exitCode the application's exit code, not 0
+     */
+    void record(int exitCode) {
+        this.recorded = exitCode;
     }
 
     private int compute(CriticalTaskFailedException failure) {
@@ -144,8 +172,8 @@ public final class CriticalTaskExitCodeGenerator implements ExitCodeGenerator, O
     }
 
     /**
-     * {@return {@link Ordered#LOWEST_PRECEDENCE}: the application's generators come
-     * first}
+     * {@return {@link Ordered#LOWEST_PRECEDENCE}: the application's ordered generators
+     * come first, unordered ones in registration order}
      */
     @Override
     public int getOrder() {

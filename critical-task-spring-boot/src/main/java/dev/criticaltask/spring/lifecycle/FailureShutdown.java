@@ -55,10 +55,12 @@ import org.springframework.core.annotation.AnnotationAwareOrderComparator;
  * <p>
  * The exit code is that of {@code SpringApplication.exit(context)}: the first non-zero
  * code of the context's {@link ExitCodeGenerator} beans in order, the
- * {@link CriticalTaskExitCodeGenerator} last among them. When the application itself
- * calls {@code SpringApplication.exit(context)} first (from a
- * {@code CriticalTaskFailedEvent} listener, say), its {@code ExitCodeEvent} is the one,
- * and its code is the process's. Each event is published once.
+ * {@link CriticalTaskExitCodeGenerator} with the last order among them (ties in
+ * registration order, as there). The code is then recorded in that generator, which
+ * returns it from then on. When the application itself calls
+ * {@code SpringApplication.exit(context)} first (from a {@code CriticalTaskFailedEvent}
+ * listener, say), its {@code ExitCodeEvent} is the one, and its code is the process's.
+ * Each event is published once.
  *
  * <p>
  * All of it runs once per context, on a dedicated <em>non-daemon</em> thread:
@@ -379,6 +381,7 @@ final class FailureShutdown {
             publishAvailability(ReadinessState.REFUSING_TRAFFIC, failure);
             int code = exitCode(lookUpGenerators);
             this.exitCode = code;
+            this.processExit.recordExitCode(code);
             if (this.exitCodeEvent == null) {
                 publish(new ExitCodeEvent(this.context, code), failure);
             }
@@ -431,6 +434,9 @@ final class FailureShutdown {
      * one gives a code, as there), else the failure's own code.
      */
     private int exitCode(boolean lookUpGenerators) {
+        // Worked out first, while the context is open, so that the mappers are looked up
+        // before the close even when a generator of the application's wins.
+        int own = this.processExit.failureExitCode();
         Integer published = this.exitCodeEvent;
         if (published != null) {
             return published;
@@ -461,7 +467,7 @@ final class FailureShutdown {
                 logger.debug("Could not look up the ExitCodeGenerator beans; using the failure's own exit code", ex);
             }
         }
-        return this.processExit.failureExitCode();
+        return own;
     }
 
     /** The exit code, once the thread that publishes has worked it out; bounded. */

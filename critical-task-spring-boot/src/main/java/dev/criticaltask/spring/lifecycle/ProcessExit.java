@@ -77,6 +77,9 @@ public final class ProcessExit {
     /** Null for the default; empty for none. */
     private final @Nullable String terminationMessagePath;
 
+    /** {@link #DEFAULT_TERMINATION_MESSAGE_PATH}, but for tests of the default. */
+    private final Path defaultTerminationMessagePath;
+
     /**
      * Creates the exit of a context that the calling thread creates, with a fixed exit
      * code and no termination message.
@@ -102,14 +105,25 @@ public final class ProcessExit {
         this.exitProcess = exitProcess;
         this.testOnStack = TestFrameworks.isOnStack();
         this.terminationMessagePath = terminationMessagePath;
+        this.defaultTerminationMessagePath = DEFAULT_TERMINATION_MESSAGE_PATH;
     }
 
     ProcessExit(int exitCode, boolean exitProcess, boolean testContext) {
+        this(exitCode, exitProcess, testContext, "", DEFAULT_TERMINATION_MESSAGE_PATH);
+    }
+
+    /**
+     * The seam of the tests of the termination message: no test may write the real
+     * default file, which only a container has.
+     */
+    ProcessExit(int exitCode, boolean exitProcess, boolean testContext, @Nullable String terminationMessagePath,
+            Path defaultTerminationMessagePath) {
         this.generator = null;
         this.exitCode = exitCode;
         this.exitProcess = exitProcess;
         this.testOnStack = testContext;
-        this.terminationMessagePath = "";
+        this.terminationMessagePath = terminationMessagePath;
+        this.defaultTerminationMessagePath = defaultTerminationMessagePath;
     }
 
     /**
@@ -122,6 +136,17 @@ public final class ProcessExit {
         int code = this.generator.getExitCode();
         // 0 only when the failure handed over is not the registry's first (none recorded)
         return (code != 0) ? code : 1;
+    }
+
+    /**
+     * Records the exit code the shutdown worked out, so that the generator returns it
+     * from then on.
+     * @param code the exit code published and used, not 0
+     */
+    void recordExitCode(int code) {
+        if (this.generator != null) {
+            this.generator.record(code);
+        }
     }
 
     /**
@@ -157,8 +182,8 @@ public final class ProcessExit {
     private @Nullable Path terminationMessagePath(boolean test) {
         if (this.terminationMessagePath == null) {
             // a test must never write its runner's (a CI pod's) termination message
-            return (!test && Files.isRegularFile(DEFAULT_TERMINATION_MESSAGE_PATH)
-                    && Files.isWritable(DEFAULT_TERMINATION_MESSAGE_PATH)) ? DEFAULT_TERMINATION_MESSAGE_PATH : null;
+            Path path = this.defaultTerminationMessagePath;
+            return (!test && Files.isRegularFile(path) && Files.isWritable(path)) ? path : null;
         }
         return this.terminationMessagePath.isEmpty() ? null : Path.of(this.terminationMessagePath);
     }

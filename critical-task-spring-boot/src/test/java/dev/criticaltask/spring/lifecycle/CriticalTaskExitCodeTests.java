@@ -22,9 +22,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.criticaltask.CancellationToken;
 import dev.criticaltask.CriticalTask;
@@ -126,6 +128,43 @@ class CriticalTaskExitCodeTests {
     }
 
     @Test
+    void whenAMapperBlocksOnOneThreadShouldAnotherThreadStillGetTheCode() {
+        this.contextRunner.withBean(BlockingMapper.class).run((context) -> {
+            BlockingMapper mapper = context.getBean(BlockingMapper.class);
+            CriticalTaskExitCodeGenerator generator = context.getBean(CriticalTaskExitCodeGenerator.class);
+            context.getBean(FailOnSignal.class).fail.countDown();
+            assertThat(mapper.entered.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+            try {
+                // the user's mapper must not hold a lock of the starter's
+                CompletableFuture<Integer> other = CompletableFuture.supplyAsync(generator::getExitCode);
+                assertThat(other).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(7);
+            }
+            finally {
+                mapper.release.countDown();
+            }
+            assertThat(failAndAwaitClose(context)).containsExactly(7);
+            assertThat(generator.getExitCode()).isEqualTo(7);
+        });
+    }
+
+    @Test
+    void whenAnApplicationGeneratorWinsShouldTheStartersGeneratorReturnItsCodeAfterTheClose() {
+        this.contextRunner
+            .withPropertyValues("critical-task.shutdown.exit-code=42", "critical-task.shutdown.exit-process=false")
+            .withBean("applicationExitCode", ExitCodeGenerator.class, () -> () -> 3)
+            .withBean(RecordingMapper.class)
+            .run((context) -> {
+                CriticalTaskExitCodeGenerator generator = context.getBean(CriticalTaskExitCodeGenerator.class);
+                RecordingMapper mapper = context.getBean(RecordingMapper.class);
+                assertThat(failAndAwaitClose(context)).containsExactly(3);
+                // the code published and used, not the failure's own 42
+                assertThat(generator.getExitCode()).isEqualTo(3);
+                // looked up and asked while the context was open, never after the close
+                assertThat(mapper.whileActive).containsExactly(true);
+            });
+    }
+
+    @Test
     void whenAMapperDoesNotMapTheCauseShouldThePropertysCodeApply() {
         this.contextRunner.withPropertyValues("critical-task.shutdown.exit-code=42")
             .withBean("ioMapper", ExitCodeExceptionMapper.class, () -> (ex) -> (ex instanceof IOException) ? 9 : 0)
@@ -210,12 +249,31 @@ class CriticalTaskExitCodeTests {
     }
 
     @Test
-    void whenThePathIsEmptyShouldWriteNothing(@TempDir Path directory) throws IOException {
-        this.contextRunner.withPropertyValues("critical-task.shutdown.termination-message-path=")
-            .run((context) -> failAndAwaitClose(context));
-        try (Stream<Path> files = Files.list(directory)) {
-            assertThat(files).isEmpty();
-        }
+    void whenThePathIsEmptyShouldWriteNothingNotEvenTheDefaultFile(@TempDir Path directory) throws IOException {
+        Path defaultFile = Files.createFile(directory.resolve("termination-log"));
+        new ProcessExit(1, false, false, "", defaultFile).writeTerminationMessage(failure(), false);
+        assertThat(defaultFile).isEmptyFile();
+    }
+
+    @Test
+    void whenNoPathIsSetOutsideATestShouldWriteTheDefaultFile(@TempDir Path directory) throws IOException {
+        Path defaultFile = Files.createFile(directory.resolve("termination-log"));
+        new ProcessExit(1, false, false, null, defaultFile).writeTerminationMessage(failure(), false);
+        assertThat(defaultFile).hasContent("Critical task 'failing' crashed: java.lang.IllegalStateException");
+    }
+
+    @Test
+    void whenNoPathIsSetInsideATestShouldNeverWriteTheDefaultFile(@TempDir Path directory) throws IOException {
+        Path defaultFile = Files.createFile(directory.resolve("termination-log"));
+        new ProcessExit(1, false, false, null, defaultFile).writeTerminationMessage(failure(), true);
+        assertThat(defaultFile).isEmptyFile();
+    }
+
+    @Test
+    void whenNoPathIsSetAndTheDefaultFileIsMissingShouldCreateNothing(@TempDir Path directory) {
+        Path defaultFile = directory.resolve("termination-log");
+        new ProcessExit(1, false, false, null, defaultFile).writeTerminationMessage(failure(), false);
+        assertThat(defaultFile).doesNotExist();
     }
 
     @Test
@@ -232,6 +290,10 @@ class CriticalTaskExitCodeTests {
         CriticalTaskFailedException failure = new CriticalTaskFailedException("two\nlines", new IOException("x"));
         assertThat(ProcessExit.terminationMessage(failure))
             .isEqualTo("Critical task 'two lines' failed: java.io.IOException");
+    }
+
+    private static CriticalTaskFailedException failure() {
+        return new CriticalTaskFailedException("failing", new IllegalStateException("boom"));
     }
 
     /**
@@ -280,6 +342,50 @@ class CriticalTaskExitCodeTests {
         @EventListener
         void failed(CriticalTaskFailedEvent event) {
             this.codes.add(SpringApplication.exit(this.context));
+        }
+
+    }
+
+    /** Maps every cause to 7; its first call waits until released. */
+    static final class BlockingMapper implements ExitCodeExceptionMapper {
+
+        final CountDownLatch entered = new CountDownLatch(1);
+
+        final CountDownLatch release = new CountDownLatch(1);
+
+        private final AtomicBoolean first = new AtomicBoolean(true);
+
+        @Override
+        public int getExitCode(Throwable exception) {
+            if (this.first.compareAndSet(true, false)) {
+                this.entered.countDown();
+                try {
+                    this.release.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return 7;
+        }
+
+    }
+
+    /** Maps nothing; records whether the context was active at each call. */
+    static final class RecordingMapper implements ExitCodeExceptionMapper {
+
+        final List<Boolean> whileActive = new CopyOnWriteArrayList<>();
+
+        private final ConfigurableApplicationContext context;
+
+        RecordingMapper(ConfigurableApplicationContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public int getExitCode(Throwable exception) {
+            this.whileActive.add(this.context.isActive());
+            return 0;
         }
 
     }
