@@ -20,12 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -111,7 +107,7 @@ class SpawnSitesTest {
     @Tag("child-jvm")
     @Timeout(120)
     void aForgottenHandleWhenItsSpawnWasNotSampledShouldStillBeReportedAndCounted() throws Exception {
-        String output = runChild("-Ddev.criticaltask.spawnSites.interval=1000000000");
+        String output = ChildJvm.run(Forgetter.class, "-Ddev.criticaltask.spawnSites.interval=1000000000");
         assertThat(output).contains("ABANDONED 1")
             .contains("'forgotten' was neither joined nor detached")
             .contains("spawned at an unrecorded place (one spawn in 1000000000 records its site; "
@@ -122,7 +118,7 @@ class SpawnSitesTest {
     @Tag("child-jvm")
     @Timeout(120)
     void aForgottenHandleWhenItsSpawnWasSampledShouldNameItsSite() throws Exception {
-        String output = runChild("-Ddev.criticaltask.spawnSites.interval=1");
+        String output = ChildJvm.run(Forgetter.class, "-Ddev.criticaltask.spawnSites.interval=1");
         assertThat(output).contains("ABANDONED 1").contains("spawned at " + Forgetter.class.getName() + ".forget(");
     }
 
@@ -130,34 +126,13 @@ class SpawnSitesTest {
     @Tag("child-jvm")
     @Timeout(120)
     void aSpawnWhenTheLevelIsInvalidShouldFailNamingTheProperty() throws Exception {
-        String output = runChild("-Ddev.criticaltask.spawnSites=sometimes");
+        String output = ChildJvm.run(Forgetter.class, "-Ddev.criticaltask.spawnSites=sometimes");
         assertThat(output).contains("REFUSED java.lang.ExceptionInInitializerError")
             .contains("Invalid value 'sometimes' for dev.criticaltask.spawnSites");
     }
 
     private static StackTraceElement spawnFromHere(SpawnSites sites) {
         return sites.record();
-    }
-
-    /**
-     * Starts {@link Forgetter} in a JVM with the default policy, but for {@code flags}.
-     */
-    private static String runChild(String... flags) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx64m");
-        command.addAll(List.of(flags));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Forgetter.class.getName()));
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
-            String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the child JVM ended").isTrue();
-            assertThat(child.exitValue()).as("the child's exit status; its output:%n%s", output).isZero();
-            return output;
-        }
-        finally {
-            child.destroyForcibly();
-        }
     }
 
     /**

@@ -20,11 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -182,33 +180,15 @@ class TaskEventsTest {
     @Test
     @Tag("child-jvm")
     void withoutARecorderTheEventClassesAreNeverLoaded() throws Exception {
-        String quiet = runFailingChild("-Xlog:class+load=info:stdout");
+        String quiet = ChildJvm.run(FailingTwice.class, "-Xlog:class+load=info:stdout");
         assertThat(quiet).contains("FAILED").contains("dev.criticaltask.TaskEvents ");
         assertThat(quiet).doesNotContain("dev.criticaltask.TaskFailedEvent")
             .doesNotContain("dev.criticaltask.TaskRestartedEvent");
 
-        String recorded = runFailingChild("-Xlog:class+load=info:stdout", "-XX:StartFlightRecording");
+        String recorded = ChildJvm.run(FailingTwice.class, "-Xlog:class+load=info:stdout", "-XX:StartFlightRecording");
         assertThat(recorded).contains("FAILED")
             .contains("dev.criticaltask.TaskFailedEvent")
             .contains("dev.criticaltask.TaskRestartedEvent");
-    }
-
-    private static String runFailingChild(String... flags) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx64m");
-        command.addAll(List.of(flags));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), FailingTwice.class.getName()));
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
-            String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the child JVM ended").isTrue();
-            assertThat(child.exitValue()).as("the child's exit status; its output:%n%s", output).isZero();
-            return output;
-        }
-        finally {
-            child.destroyForcibly();
-        }
     }
 
     /**
