@@ -45,6 +45,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.test.annotation.DirtiesContext;
 
 import static dev.criticaltask.testsupport.ChildProcesses.count;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -87,6 +88,20 @@ class UserTestRunTests {
             .contains("RESULT test whenTheNextClassRunsShouldHaveAFreshContext() SUCCESSFUL")
             .doesNotContain("LifecycleProcessor not initialized", "has been closed already");
         assertThat(count(output, "Not closing the application context")).isEqualTo(2);
+    }
+
+    @Test
+    void whenATaskFailsInsideADirtiesContextTestShouldFailThatTestOnlyAndTheNextClassPass() throws Exception {
+        // issue #12 saw the class error twice with "LifecycleProcessor not initialized",
+        // with @DirtiesContext as without it
+        ChildProcess child = this.children.start(DirtiedContextTests.class.getName(), NextClassTests.class.getName());
+        assertThat(child.awaitExit()).isZero();
+        assertThat(child.output()).contains("RUN COMPLETED succeeded=1 failed=1 containersFailed=0")
+            .contains("RESULT test whenATaskFailsInADirtiedContextShouldFailThisTest() FAILED "
+                    + "dev.criticaltask.CriticalTaskFailedException: Critical task 'failing' crashed: "
+                    + "java.lang.IllegalStateException: boom")
+            .contains("RESULT test whenTheNextClassRunsShouldHaveAFreshContext() SUCCESSFUL")
+            .doesNotContain("LifecycleProcessor not initialized", "has been closed already");
     }
 
     @Test
@@ -167,6 +182,25 @@ class UserTestRunTests {
             await().atMost(Duration.ofSeconds(20))
                 .until(() -> this.registry.find("worker").map(CriticalTaskHandle::state).orElse(null),
                         (state) -> state == TaskState.RUNNING);
+        }
+
+    }
+
+    @SpringBootTest(classes = UserApplication.class, properties = "critical-task.shutdown.grace-period=2s")
+    @DirtiesContext
+    @EnabledIfSystemProperty(named = UserTestRun.ENABLED, matches = "true")
+    static class DirtiedContextTests {
+
+        @Autowired
+        UserApplication application;
+
+        @Autowired
+        CriticalTaskRegistry registry;
+
+        @Test
+        void whenATaskFailsInADirtiedContextShouldFailThisTest() {
+            this.application.fail.countDown();
+            await().atMost(Duration.ofSeconds(20)).until(() -> this.registry.firstFailure().isPresent());
         }
 
     }
