@@ -75,6 +75,10 @@ public final class CriticalTaskAutoConfiguration {
 
     private static final Duration DEFAULT_SHUTDOWN_PHASE_TIMEOUT = Duration.ofSeconds(30);
 
+    /** The remedy of a property that Spring AOT fixed at build time. */
+    private static final String WHERE_AOT_READS_IT = "where the AOT processing reads it (application.properties at "
+            + "build time), or run this JVM without the AOT artifacts (-Dspring.aot.enabled=false)";
+
     private final CriticalTaskProperties properties;
 
     private final Environment environment;
@@ -179,12 +183,11 @@ public final class CriticalTaskAutoConfiguration {
      * nothing. Say so rather than run tasks the configuration seems to turn off.
      */
     static void warnIfDisabledAtRunTimeOnly(Environment environment, boolean aot) {
-        if (aot && !environment.getProperty("critical-task.enabled", Boolean.class, true)) {
+        if (aot && Boolean.FALSE.equals(OnCriticalTaskEnabledCondition.enabled(environment))) {
             logger.warn("critical-task.enabled=false is ignored: this application runs with the bean definitions "
                     + "that Spring AOT generated at build time, when critical-task.enabled was true, and conditions "
                     + "are not evaluated again at run time, so the critical tasks run. To leave them out, set "
-                    + "critical-task.enabled=false where the AOT processing reads it (application.properties at "
-                    + "build time), or run this JVM without the AOT artifacts (-Dspring.aot.enabled=false).");
+                    + "critical-task.enabled=false " + WHERE_AOT_READS_IT + ".");
         }
     }
 
@@ -199,8 +202,7 @@ public final class CriticalTaskAutoConfiguration {
         if (!aot || electionPresent) {
             return;
         }
-        String rebuild = "set it where the AOT processing reads it (application.properties at build time), "
-                + "or run this JVM without the AOT artifacts (-Dspring.aot.enabled=false)";
+        String rebuild = "set it " + WHERE_AOT_READS_IT;
         if (properties.getLeadership().getElection() == CriticalTaskProperties.Election.LOCK_REGISTRY) {
             throw new InvalidCriticalTaskPropertyException("critical-task.leadership.election", "lock-registry",
                     "this application runs with the bean definitions that Spring AOT generated at build time, "

@@ -16,10 +16,13 @@
 
 package dev.criticaltask.spring.autoconfigure;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.core.convert.ConversionException;
+import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
@@ -33,19 +36,27 @@ final class OnCriticalTaskEnabledCondition extends SpringBootCondition {
 
     @Override
     public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-        Boolean enabled;
-        try {
-            enabled = context.getEnvironment().getProperty(PROPERTY, Boolean.class);
-        }
-        catch (ConversionException | IllegalArgumentException ex) {
-            throw new InvalidCriticalTaskPropertyException(PROPERTY, context.getEnvironment().getProperty(PROPERTY),
-                    "it is not a boolean, and reading it as false would turn critical tasks off without a word",
-                    "true or false");
-        }
+        Boolean enabled = enabled(context.getEnvironment());
         if (enabled == null || enabled) {
             return ConditionOutcome.match(PROPERTY + (enabled == null ? " is not set" : " is true"));
         }
         return ConditionOutcome.noMatch(PROPERTY + " is false");
+    }
+
+    /**
+     * {@return the property's value, null when it is not set} Also read at run time under
+     * AOT, where this condition is not evaluated again.
+     * @throws InvalidCriticalTaskPropertyException when the value is not a boolean
+     */
+    static @Nullable Boolean enabled(Environment environment) {
+        try {
+            return environment.getProperty(PROPERTY, Boolean.class);
+        }
+        catch (ConversionException | IllegalArgumentException ex) {
+            throw new InvalidCriticalTaskPropertyException(PROPERTY, environment.getProperty(PROPERTY),
+                    "it is not a boolean, and reading it as false would turn critical tasks off without a word",
+                    "true or false");
+        }
     }
 
 }

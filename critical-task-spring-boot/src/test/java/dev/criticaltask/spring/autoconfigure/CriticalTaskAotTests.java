@@ -131,6 +131,15 @@ class CriticalTaskAotTests {
     }
 
     @Test
+    void whenEnabledIsNotABooleanAtRunTimeUnderAotShouldFailNamingItAsTheConditionDoes() {
+        MockEnvironment environment = new MockEnvironment().withProperty("critical-task.enabled", "treu");
+        assertThatThrownBy(() -> CriticalTaskAutoConfiguration.warnIfDisabledAtRunTimeOnly(environment, true))
+            .isInstanceOf(InvalidCriticalTaskPropertyException.class)
+            .hasMessageContaining("'treu'")
+            .hasMessageContaining("critical-task.enabled");
+    }
+
+    @Test
     void whenDisabledWithoutAotShouldNotWarn(CapturedOutput output) {
         CriticalTaskAutoConfiguration.warnIfDisabledAtRunTimeOnly(disabled(), false);
         CriticalTaskAutoConfiguration.warnIfDisabledAtRunTimeOnly(new MockEnvironment(), true);
