@@ -17,7 +17,6 @@
 package dev.criticaltask;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -112,7 +111,17 @@ final class AttemptCycle {
         }
         run.thread().attempting(attempt);
         HeartbeatWatch watch = attempt.watch();
-        Instant readyAt = spec.awaitsReady() ? null : TaskRun.CLOCK.instant();
+        long readyAt;
+        if (spec.awaitsReady()) {
+            readyAt = TaskTime.NONE;
+        }
+        else if (number == 1 && leadership == null && run.gate().isUnordered()) {
+            // nothing held the first attempt up: it began when the task did
+            readyAt = run.published().startTime();
+        }
+        else {
+            readyAt = TaskTime.now();
+        }
         LeadershipTerm term = granted != null ? granted.term() : null;
         run.transition(before -> before.attemptStarted(number, watch, readyAt, term));
         if (watch != null) {
@@ -122,7 +131,7 @@ final class AttemptCycle {
         if (startup != null) {
             startup.start();
         }
-        if (readyAt != null) {
+        if (readyAt != TaskTime.NONE) {
             TaskObserver watcher = run.observer();
             if (watcher != null) {
                 watcher.ready(run);

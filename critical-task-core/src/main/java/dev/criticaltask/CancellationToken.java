@@ -42,8 +42,9 @@ import org.jspecify.annotations.Nullable;
  * that calls it</em>, before it returns; a callback registered on a token that is already
  * cancelled runs at once on the registering thread. The first {@code cancel()} does all
  * the work: a concurrent or later one returns at once, possibly while the first is still
- * running callbacks. A token's callbacks run in the order they were registered, before
- * the walk goes on to its children, breadth first. The cost of cancelling is proportional
+ * running callbacks. A token's callbacks run in the order they were registered, as soon
+ * as the walk marks it and before it marks any of its children; its siblings are marked
+ * (and their callbacks run) before its children. The cost of cancelling is proportional
  * to the number of live descendants and callbacks; the tree is walked iteratively, so
  * depth is not limited by the stack.
  *
@@ -356,38 +357,32 @@ public final class CancellationToken {
     }
 
     /**
-     * Marks the token and its live descendants cancelled, breadth first and without
-     * recursion, and runs each one's callbacks before it marks that one's children (so a
-     * callback registered on a token runs before the walk reaches any of its children). A
-     * descendant whose record is weak and cleared was collected: nobody can observe it,
-     * so it is skipped.
+     * Marks the token and its live descendants cancelled, without recursion: each token's
+     * callbacks run as soon as it is marked, before any of its children is marked (so a
+     * callback registered on a token runs before the walk reaches any of its children),
+     * and its children are walked after its siblings. A parked waiter is thus woken as
+     * soon as its own token is marked, not after every sibling of it. A descendant whose
+     * record is weak and cleared was collected: nobody can observe it, so it is skipped.
      */
     private static void cancelTree(CancellationToken token, @Nullable Throwable reason) {
         if (!token.markCancelled(reason)) {
             return;
         }
         token.unlinkFromParent();
+        token.runCallbacks();
         ArrayDeque<CancellationToken> pending = null;
         CancellationToken current = token;
         while (current != null) {
-            // markCancelled froze both lists: nothing links or unlinks records of a
+            // markCancelled froze the lists: nothing links or unlinks records of a
             // cancelled token
-            CallbackLink node = current.head;
             ChildLink link = current.children;
-            current.head = null;
-            current.tail = null;
             current.children = null;
-            for (; node != null; node = node.next) {
-                Runnable action = node.claim();
-                if (action != null) {
-                    runSafely(action);
-                }
-            }
             for (; link != null; link = link.next) {
                 CancellationToken child = link.removed ? null : link.target();
                 if (child != null && child.markCancelled(reason)) {
                     child.parentLink = null;
-                    if (child.head != null || child.children != null) {
+                    child.runCallbacks();
+                    if (child.children != null) {
                         if (pending == null) {
                             pending = new ArrayDeque<>();
                         }
@@ -396,6 +391,22 @@ public final class CancellationToken {
                 }
             }
             current = pending != null ? pending.poll() : null;
+        }
+    }
+
+    /**
+     * Runs the callbacks of a token this thread has just marked cancelled (and so owns
+     * the list of), oldest first, each at most once.
+     */
+    private void runCallbacks() {
+        CallbackLink node = head;
+        head = null;
+        tail = null;
+        for (; node != null; node = node.next) {
+            Runnable action = node.claim();
+            if (action != null) {
+                runSafely(action);
+            }
         }
     }
 

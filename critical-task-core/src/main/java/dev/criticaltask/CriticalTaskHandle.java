@@ -66,7 +66,7 @@ import org.jspecify.annotations.Nullable;
  * whether its report names the spawn site depends on the system property
  * {@code dev.criticaltask.spawnSites}, because recording a site costs a stack walk:
  * {@code sampled} (the default) records one spawn in
- * {@code dev.criticaltask.spawnSites.interval} (128 unless set), {@code all} records
+ * {@code dev.criticaltask.spawnSites.interval} (1,024 unless set), {@code all} records
  * every one, {@code off} none. A handle forgotten in a loop is thus soon reported with
  * its site; set {@code all} to find a single one. The properties are read when the first
  * handle is spawned, and an invalid value makes that spawn throw

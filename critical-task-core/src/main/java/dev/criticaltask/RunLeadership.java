@@ -57,7 +57,7 @@ final class RunLeadership {
         if (held != null && !held.revoked().isCancelled()) {
             return held;
         }
-        run.transition(waiting -> waiting.standby(TaskRun.CLOCK.instant()));
+        run.transition(waiting -> waiting.standby(TaskTime.now()));
         RoleGroup.Grant next = group.awaitGrant(run.token());
         if (next == null) {
             return null;
@@ -94,7 +94,7 @@ final class RunLeadership {
             run.finish(TaskState.CANCELLED, null);
             return -1;
         }
-        run.transition(waiting -> waiting.standby(TaskRun.CLOCK.instant()));
+        run.transition(waiting -> waiting.standby(TaskTime.now()));
         TaskObserver watcher = run.observer();
         if (watcher != null) {
             watcher.standby(run, reason);

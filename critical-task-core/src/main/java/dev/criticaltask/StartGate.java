@@ -16,8 +16,6 @@
 
 package dev.criticaltask;
 
-import java.time.Instant;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -46,6 +44,11 @@ final class StartGate {
 
     void startInOrder(StartOrder order) {
         this.order = order;
+    }
+
+    /** Whether the task starts in no dependency order, so that nothing makes it wait. */
+    boolean isUnordered() {
+        return order == null;
     }
 
     /**
@@ -77,7 +80,7 @@ final class StartGate {
 
     /** An attempt said it is ready: published once, while it is the one under way. */
     void attemptReady(Attempt attempt) {
-        Instant now = TaskRun.CLOCK.instant();
+        long now = TaskTime.now();
         // a stop for a restart of what it depends on may race this: it marks the attempt
         // first, then publishes a new snapshot, so this step sees the mark or fails
         if (run

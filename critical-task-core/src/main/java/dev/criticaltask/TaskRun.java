@@ -16,14 +16,12 @@
 
 package dev.criticaltask;
 
-import java.time.Clock;
-import java.time.Instant;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.UnaryOperator;
 
 import org.jspecify.annotations.Nullable;
@@ -53,14 +51,22 @@ import org.jspecify.annotations.Nullable;
  */
 final class TaskRun implements Runnable {
 
-    /** The clock of every instant a run publishes, its parts' included. */
-    static final Clock CLOCK = Clock.systemUTC();
+    // VarHandles rather than field updaters: an updater checks the receiver's class on
+    // every call, and these run several times per task
+    private static final VarHandle SNAPSHOT;
 
-    private static final AtomicReferenceFieldUpdater<TaskRun, TaskSnapshot> SNAPSHOT = AtomicReferenceFieldUpdater
-        .newUpdater(TaskRun.class, TaskSnapshot.class, "snapshot");
+    private static final VarHandle RUNNABLE;
 
-    private static final AtomicIntegerFieldUpdater<TaskRun> RUNNABLE = AtomicIntegerFieldUpdater
-        .newUpdater(TaskRun.class, "runnable");
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            SNAPSHOT = lookup.findVarHandle(TaskRun.class, "snapshot", TaskSnapshot.class);
+            RUNNABLE = lookup.findVarHandle(TaskRun.class, "runnable", int.class);
+        }
+        catch (ReflectiveOperationException ex) {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
 
     private final CriticalTaskSpec spec;
 
@@ -150,7 +156,7 @@ final class TaskRun implements Runnable {
                     finish(TaskState.CANCELLED, null);
                     return;
                 }
-                Instant now = CLOCK.instant();
+                long now = TaskTime.now();
                 transition(spawned -> spawned.launched(now));
                 TaskObserver watcher = observer;
                 if (watcher != null) {
@@ -184,7 +190,7 @@ final class TaskRun implements Runnable {
         }
         thread.release();
         gate.left();
-        Instant at = CLOCK.instant();
+        long at = TaskTime.now();
         TaskObserver watcher = observer;
         boolean published = watcher != null
                 ? watcher.ending(this, () -> transition(running -> running.ended(end, failure, at)))
@@ -211,7 +217,7 @@ final class TaskRun implements Runnable {
         if (!RUNNABLE.compareAndSet(this, 1, 0)) {
             return; // the executor ran it after all
         }
-        Instant at = CLOCK.instant();
+        long at = TaskTime.now();
         transition(spawned -> spawned.ended(TaskState.CANCELLED, null, at));
         token.cancel(); // which unlinks it from the parent
         done.end(null);

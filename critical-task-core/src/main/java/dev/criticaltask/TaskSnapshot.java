@@ -44,8 +44,8 @@ import org.jspecify.annotations.Nullable;
 public final class TaskSnapshot {
 
     /** A task that is spawned and waits for its thread. */
-    static final TaskSnapshot SPAWNED = new TaskSnapshot(TaskState.RUNNING, 0, 0, null, null, null, null, null, null,
-            null, null);
+    static final TaskSnapshot SPAWNED = new TaskSnapshot(TaskState.RUNNING, 0, 0, TaskTime.NONE, TaskTime.NONE, null,
+            null, null, null, TaskTime.NONE, null);
 
     private final TaskState state;
 
@@ -53,9 +53,13 @@ public final class TaskSnapshot {
 
     private final int restarts;
 
-    private final @Nullable Instant startedAt;
+    /**
+     * Every time is kept in {@link TaskTime}'s form, and made an {@link Instant} when
+     * read.
+     */
+    private final long startedAt;
 
-    private final @Nullable Instant finishedAt;
+    private final long finishedAt;
 
     private final @Nullable CriticalTaskFailedException failure;
 
@@ -74,15 +78,15 @@ public final class TaskSnapshot {
     /**
      * When the current (or last) attempt became ready; null before, and between attempts.
      */
-    private final @Nullable Instant readyAt;
+    private final long readyAt;
 
     /** The grant the running attempt of a task with a role runs under. */
     private final @Nullable LeadershipTerm term;
 
-    private TaskSnapshot(TaskState state, int attempt, int restarts, @Nullable Instant startedAt,
-            @Nullable Instant finishedAt, @Nullable CriticalTaskFailedException failure,
-            @Nullable Throwable lastRestartCause, @Nullable HeartbeatWatch heartbeat,
-            @Nullable Duration sinceLastHeartbeat, @Nullable Instant readyAt, @Nullable LeadershipTerm term) {
+    private TaskSnapshot(TaskState state, int attempt, int restarts, long startedAt, long finishedAt,
+            @Nullable CriticalTaskFailedException failure, @Nullable Throwable lastRestartCause,
+            @Nullable HeartbeatWatch heartbeat, @Nullable Duration sinceLastHeartbeat, long readyAt,
+            @Nullable LeadershipTerm term) {
         this.state = state;
         this.attempt = attempt;
         this.restarts = restarts;
@@ -127,16 +131,17 @@ public final class TaskSnapshot {
 
     /**
      * {@return when the task began to run on its thread; empty while it waited for one}
+     * Like every time of a snapshot, to the microsecond.
      */
     public Optional<Instant> startedAt() {
-        return Optional.ofNullable(startedAt);
+        return TaskTime.instant(startedAt);
     }
 
     /**
      * {@return when the task reached its terminal state; empty while it ran}
      */
     public Optional<Instant> finishedAt() {
-        return Optional.ofNullable(finishedAt);
+        return TaskTime.instant(finishedAt);
     }
 
     /**
@@ -171,7 +176,7 @@ public final class TaskSnapshot {
      * @return whether the task is ready now
      */
     public boolean isReady() {
-        return readyAt != null && !state.isTerminal();
+        return readyAt != TaskTime.NONE && !state.isTerminal();
     }
 
     /**
@@ -180,7 +185,12 @@ public final class TaskSnapshot {
      * @return when it became ready, or empty while it is not (yet) ready
      */
     public Optional<Instant> readyAt() {
-        return Optional.ofNullable(readyAt);
+        return TaskTime.instant(readyAt);
+    }
+
+    /** When the task began to run, in {@link TaskTime}'s form. */
+    long startTime() {
+        return startedAt;
     }
 
     /**
@@ -202,8 +212,8 @@ public final class TaskSnapshot {
     @Override
     public String toString() {
         return "TaskSnapshot[" + state + ", attempt " + attempt + ", " + restarts + " restarts"
-                + (startedAt != null ? ", started " + startedAt : "") + (readyAt != null ? ", ready " + readyAt : "")
-                + (finishedAt != null ? ", finished " + finishedAt : "")
+                + TaskTime.describe(", started ", startedAt) + TaskTime.describe(", ready ", readyAt)
+                + TaskTime.describe(", finished ", finishedAt)
                 + (sinceLastHeartbeat != null ? ", " + sinceLastHeartbeat + " since the last heartbeat" : "")
                 + (term != null ? ", " + term.role() + " term " + term.term() : "") + "]";
     }
@@ -226,24 +236,26 @@ public final class TaskSnapshot {
     }
 
     /** The task got its thread. */
-    TaskSnapshot launched(Instant at) {
-        return new TaskSnapshot(state, attempt, restarts, at, null, null, lastRestartCause, null, null, null, null);
+    TaskSnapshot launched(long at) {
+        return new TaskSnapshot(state, attempt, restarts, at, TaskTime.NONE, null, lastRestartCause, null, null,
+                TaskTime.NONE, null);
     }
 
     /**
      * Attempt {@code number} runs, watched by {@code watch} (null without a heartbeat
-     * timeout), ready from {@code ready} on (null when it awaits its ready signal).
+     * timeout), ready from {@code ready} on ({@link TaskTime#NONE} when it awaits its
+     * ready signal).
      */
-    @Nullable TaskSnapshot attemptStarted(int number, @Nullable HeartbeatWatch watch, @Nullable Instant ready,
+    @Nullable TaskSnapshot attemptStarted(int number, @Nullable HeartbeatWatch watch, long ready,
             @Nullable LeadershipTerm leadership) {
-        return state.isTerminal() ? null : new TaskSnapshot(TaskState.RUNNING, number, restarts, startedAt, null, null,
-                lastRestartCause, watch, null, ready, leadership);
+        return state.isTerminal() ? null : new TaskSnapshot(TaskState.RUNNING, number, restarts, startedAt,
+                TaskTime.NONE, null, lastRestartCause, watch, null, ready, leadership);
     }
 
     /** Attempt {@code number} said it is ready, at {@code at}. */
-    @Nullable TaskSnapshot readied(int number, Instant at) {
-        return state.isTerminal() || attempt != number || readyAt != null ? null : new TaskSnapshot(state, attempt,
-                restarts, startedAt, null, null, lastRestartCause, heartbeat, null, at, term);
+    @Nullable TaskSnapshot readied(int number, long at) {
+        return state.isTerminal() || attempt != number || readyAt != TaskTime.NONE ? null : new TaskSnapshot(state,
+                attempt, restarts, startedAt, TaskTime.NONE, null, lastRestartCause, heartbeat, null, at, term);
     }
 
     /**
@@ -253,7 +265,7 @@ public final class TaskSnapshot {
      */
     @Nullable TaskSnapshot stoppingForDependency(int number) {
         return state.isTerminal() || attempt != number ? null : new TaskSnapshot(state, attempt, restarts, startedAt,
-                null, null, lastRestartCause, heartbeat, null, null, term);
+                TaskTime.NONE, null, lastRestartCause, heartbeat, null, TaskTime.NONE, term);
     }
 
     /**
@@ -261,8 +273,8 @@ public final class TaskSnapshot {
      * that one is ready. Not a restart of its own: nothing is counted.
      */
     @Nullable TaskSnapshot requeued() {
-        return state.isTerminal() ? null : new TaskSnapshot(TaskState.RUNNING, attempt, restarts, startedAt, null, null,
-                lastRestartCause, null, null, null, term);
+        return state.isTerminal() ? null : new TaskSnapshot(TaskState.RUNNING, attempt, restarts, startedAt,
+                TaskTime.NONE, null, lastRestartCause, null, null, TaskTime.NONE, term);
     }
 
     /**
@@ -270,15 +282,16 @@ public final class TaskSnapshot {
      * after a revocation ended its attempt. A standby counts as ready (from {@code at}):
      * it serves traffic, while another instance runs the task.
      */
-    @Nullable TaskSnapshot standby(Instant at) {
-        return state.isTerminal() ? null : new TaskSnapshot(TaskState.STANDBY, 0, restarts, startedAt, null, null,
-                lastRestartCause, null, null, state == TaskState.STANDBY && readyAt != null ? readyAt : at, null);
+    @Nullable TaskSnapshot standby(long at) {
+        return state.isTerminal() ? null
+                : new TaskSnapshot(TaskState.STANDBY, 0, restarts, startedAt, TaskTime.NONE, null, lastRestartCause,
+                        null, null, state == TaskState.STANDBY && readyAt != TaskTime.NONE ? readyAt : at, null);
     }
 
     /** The attempt failed and the task runs again after a backoff. */
     @Nullable TaskSnapshot restarting(Throwable cause) {
-        return state.isTerminal() ? null : new TaskSnapshot(TaskState.RUNNING, attempt, restarts + 1, startedAt, null,
-                null, cause, null, null, null, term);
+        return state.isTerminal() ? null : new TaskSnapshot(TaskState.RUNNING, attempt, restarts + 1, startedAt,
+                TaskTime.NONE, null, cause, null, null, TaskTime.NONE, term);
     }
 
     /**
@@ -287,17 +300,17 @@ public final class TaskSnapshot {
      */
     @Nullable TaskSnapshot stalled(HeartbeatWatch watch) {
         return state != TaskState.RUNNING || heartbeat != watch ? null : new TaskSnapshot(TaskState.STALLED, attempt,
-                restarts, startedAt, null, null, lastRestartCause, watch, null, readyAt, term);
+                restarts, startedAt, TaskTime.NONE, null, lastRestartCause, watch, null, readyAt, term);
     }
 
     /** The stalled attempt that {@code watch} watches sent a heartbeat again. */
     @Nullable TaskSnapshot recovered(HeartbeatWatch watch) {
         return state != TaskState.STALLED || heartbeat != watch ? null : new TaskSnapshot(TaskState.RUNNING, attempt,
-                restarts, startedAt, null, null, lastRestartCause, watch, null, readyAt, term);
+                restarts, startedAt, TaskTime.NONE, null, lastRestartCause, watch, null, readyAt, term);
     }
 
     /** The task reached its terminal state {@code outcome} at {@code at}. */
-    @Nullable TaskSnapshot ended(TaskState outcome, @Nullable CriticalTaskFailedException failed, Instant at) {
+    @Nullable TaskSnapshot ended(TaskState outcome, @Nullable CriticalTaskFailedException failed, long at) {
         return state.isTerminal() ? null : new TaskSnapshot(outcome, attempt, restarts, startedAt, at, failed,
                 lastRestartCause, null, null, readyAt, null);
     }

@@ -280,6 +280,35 @@ class CancellationTokenTest {
         assertThat(child[0].isLinkedToParent()).isFalse();
     }
 
+    /**
+     * Issue 18: a child's callbacks (a parked waiter's wake-up) run as soon as the walk
+     * marks that child, not after every sibling is marked; and still before any of its
+     * own children is marked.
+     */
+    @Test
+    void cancelShouldRunEachChildsCallbacksAsSoonAsItIsMarkedAndBeforeItsChildren() {
+        CancellationToken root = CancellationToken.create();
+        List<CancellationToken> children = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            children.add(root.child());
+        }
+        List<CancellationToken> grandchildren = new ArrayList<>();
+        List<String> seen = new ArrayList<>();
+        for (CancellationToken child : children) {
+            CancellationToken grandchild = child.child();
+            grandchildren.add(grandchild);
+            child.onCancel(() -> {
+                long siblingsMarked = children.stream().filter(CancellationToken::isCancelled).count();
+                seen.add(siblingsMarked + " of 3 siblings marked, grandchild "
+                        + (grandchild.isCancelled() ? "marked" : "not marked"));
+            });
+        }
+        root.cancel();
+        assertThat(seen).containsExactly("1 of 3 siblings marked, grandchild not marked",
+                "2 of 3 siblings marked, grandchild not marked", "3 of 3 siblings marked, grandchild not marked");
+        assertThat(grandchildren).allMatch(CancellationToken::isCancelled);
+    }
+
     @Test
     void deepChainIsCancelledWithoutOverflowingTheStack() {
         CancellationToken root = CancellationToken.create();

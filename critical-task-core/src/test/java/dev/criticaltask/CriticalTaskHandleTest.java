@@ -23,6 +23,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -214,13 +215,16 @@ class CriticalTaskHandleTest {
 
     @Test
     void timesAreRecorded() throws Exception {
-        Instant before = Instant.now();
+        // the times are kept to the microsecond
+        Instant before = Instant.now().truncatedTo(ChronoUnit.MICROS);
         CriticalTaskHandle handle = CriticalTaskHandle.spawn("timed", token -> {
         }, parent);
         handle.join();
         assertThat(handle.startedAt()).hasValueSatisfying(started -> assertThat(started).isAfterOrEqualTo(before));
         assertThat(handle.finishedAt())
             .hasValueSatisfying(finished -> assertThat(finished).isAfterOrEqualTo(handle.startedAt().orElseThrow()));
+        // nothing held its first attempt up: it was ready when the task began
+        assertThat(handle.readyAt()).isEqualTo(handle.startedAt());
     }
 
     @Test

@@ -36,8 +36,8 @@ import org.junit.jupiter.api.Timeout;
 class SpawnSitesTest {
 
     @Test
-    void parsingWhenNothingIsSetShouldSampleOneSpawnIn128() {
-        assertThat(SpawnSites.of(null, null)).hasToString("sampled, 1 in 128");
+    void parsingWhenNothingIsSetShouldSampleOneSpawnIn1024() {
+        assertThat(SpawnSites.of(null, null)).hasToString("sampled, 1 in 1024");
     }
 
     @Test
