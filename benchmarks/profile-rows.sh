@@ -19,6 +19,7 @@ profile() { # event, JMH options...
 for ev in cpu alloc; do
   profile $ev -f 1 -wi 3 -i 5 -w 1s -r 2s "SpawnJoinBatchBenchmark.(handleSpawnJoin|registrySpawnJoin|threadStartJoin)"
   profile $ev -f 1 -wi 10 -i 30 -p siblings=10000 "FailurePropagationBenchmark.(criticalTask|latchFanOut)"
+  profile $ev -f 1 -wi 200 -i 1000 -p siblings=100 "FailurePropagationBenchmark.criticalTask"
   profile $ev -f 1 -wi 3 -i 5 "CancelTreeBenchmark.(cancelNoWaiters|cancelParkedThreads|latchParkedThreads|cancelParkedThreadsFromTask)"
 done
 
@@ -29,22 +30,25 @@ dir() { ls -d "$OUT/$1/"*"$2"* | head -1; }
   for ev in cpu alloc; do
     f=collapsed-$ev.csv
     $SUMMARY "$(dir $ev handleSpawnJoin)/$f" --title "$ev: CriticalTaskHandle.spawn+join, the joining virtual thread" \
-      --only 'lambda\$handleSpawnJoin' --frame 'CriticalTaskHandle.spawnSite' --frame 'Ownership.watch' \
+      --only 'lambda\$handleSpawnJoin' --frame 'SpawnSites.record' --frame 'Ownership.watch' \
       --frame 'CancellationToken.child' --frame 'TaskRun.<init>' --frame 'VirtualThread.start' \
       --frame 'CriticalTaskHandle.join' --frame 'settle'
     $SUMMARY "$(dir $ev handleSpawnJoin)/$f" --title "$ev: CriticalTaskHandle.spawn+join, the task's own thread" \
-      --only 'TaskRun.run' --frame 'TaskRun.finish' --frame 'unlinkFromParent' --frame 'Clock|Instant' \
+      --only 'TaskRun.run' --frame 'TaskRun.finish' --frame 'unlinkFromParent' --frame 'TaskTime.now|Clock' \
       --frame 'CompletableFuture.complete'
     $SUMMARY "$(dir $ev threadStartJoin)/$f" --title "$ev: raw virtual thread start+join (floor), the joining thread" \
       --only 'lambda\$threadStartJoin' --frame 'VirtualThread.start' --frame 'Thread.join'
-    $SUMMARY "$(dir $ev criticalTask-)/$f" --title "$ev: failure, 10,000 siblings: failing task's thread from the throw" \
-      --only 'TaskRun.restartOrEscalate' --frame 'TaskRun.escalate' --frame 'CriticalTaskFailedException.<init>' \
-      --frame 'CancellationToken.cancelTree' --frame 'LockSupport.unpark' --frame 'TaskRun.log'
-    $SUMMARY "$(dir $ev criticalTask-)/$f" --title "$ev: failure, 10,000 siblings: the siblings' ends" \
-      --only 'TaskRun.endAttempt' --drop 'TaskRun.restartOrEscalate' \
-      --frame 'TaskRun.finish' --frame 'unlinkFromParent' --frame 'CompletableFuture.complete'
+    for n in 10000 100; do
+      $SUMMARY "$(dir $ev criticalTask-SingleShotTime-siblings-$n-)/$f" --title "$ev: failure, $n siblings: failing task's thread from the escalation" \
+        --only 'Escalation.escalate' --frame 'CriticalTaskFailedException.<init>' \
+        --frame 'CancellationToken.cancelTree' --frame 'runCallbacks' --frame 'LockSupport.unpark' --frame 'TaskRun.log' \
+        --frame 'TaskEvents.failed'
+      $SUMMARY "$(dir $ev criticalTask-SingleShotTime-siblings-$n-)/$f" --title "$ev: failure, $n siblings: the siblings' ends" \
+        --only 'AttemptCycle.ended' --drop 'Escalation.escalate' \
+        --frame 'TaskRun.finish' --frame 'TaskTime.now' --frame 'unlinkFromParent' --frame 'CompletableFuture.complete'
+    done
     $SUMMARY "$(dir $ev cancelParkedThreads-)/$f" --title "$ev: cancel of 100,000 parked children from a platform thread" \
-      --only 'cancelTree' --frame 'markCancelled' --frame 'Node.claim' --frame 'LockSupport.unpark' \
+      --only 'cancelTree' --frame 'markCancelled' --frame 'CallbackLink.claim' --frame 'LockSupport.unpark' \
       --frame 'ForkJoinPool' --frame 'ArrayDeque'
     $SUMMARY "$(dir $ev cancelParkedThreadsFromTask)/$f" --title "$ev: the same cancel from a virtual thread" \
       --only 'cancelTree' --frame 'markCancelled' --frame 'LockSupport.unpark' --frame 'ForkJoinPool'
@@ -52,7 +56,7 @@ dir() { ls -d "$OUT/$1/"*"$2"* | head -1; }
       --only 'CountDownLatch.await' --drop 'Continuation.yield|acquireSharedInterruptibly.*park' \
       --frame 'signalNext|LockSupport.unpark' --frame 'ForkJoinPool'
     $SUMMARY "$(dir $ev cancelNoWaiters)/$f" --title "$ev: cancel of 100,000 children without waiters" \
-      --only 'cancelTree' --frame 'markCancelled' --frame 'Node.claim'
+      --only 'cancelTree' --frame 'markCancelled' --frame 'CallbackLink.claim' --frame 'ChildLink'
   done
 } > "$OUT/summary.md"
 echo "profile summaries: $OUT/summary.md"

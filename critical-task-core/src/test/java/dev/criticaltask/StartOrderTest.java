@@ -116,15 +116,31 @@ class StartOrderTest {
 
     @Test
     void aPlainDependencyIsReadyOnceItHasBegun() throws Exception {
-        registry.spawnAll(List.of(CriticalTaskSpec.of("first", token -> {
-            events.add("first");
+        // 'first' can only begin once 'cache' says it is ready, so whether 'second' waits
+        // for first's beginning, not merely for its spawn, shows. What 'second' sees as
+        // its body runs is asserted, not the order of the bodies: 'first' is ready as its
+        // attempt begins, so its own body may well run after the dependent's.
+        CountDownLatch warm = new CountDownLatch(1);
+        CriticalTaskSpec cache = CriticalTaskSpec.supervised("cache", context -> {
+            warm.await();
+            context.ready();
+            context.cancellation().await();
+        }).withAwaitReady(true);
+        CriticalTaskSpec first = CriticalTaskSpec.of("first", CancellationToken::await).withDependsOn("cache");
+        CriticalTaskSpec second = CriticalTaskSpec.of("second", token -> {
+            CriticalTaskHandle dependency = registry.find("first").orElseThrow();
+            events.add("first ready=" + dependency.isReady() + " begun=" + dependency.startedAt().isPresent());
             token.await();
-        }), CriticalTaskSpec.of("second", token -> {
-            events.add("second");
-            token.await();
-        }).withDependsOn("first")));
-        await().until(() -> events.size() == 2);
-        assertThat(events).containsExactly("first", "second");
+        }).withDependsOn("first");
+
+        List<CriticalTaskHandle> handles = registry.spawnAll(List.of(second, first, cache));
+
+        await().until(() -> handles.get(2).startedAt().isPresent());
+        assertThat(handles.get(1).startedAt()).as("'first' waits for 'cache'").isEmpty();
+        assertThat(handles.get(0).startedAt()).as("'second' waits for 'first' to begin").isEmpty();
+        warm.countDown();
+        await().until(() -> events.size() == 1);
+        assertThat(events).containsExactly("first ready=true begun=true");
     }
 
     @Test
