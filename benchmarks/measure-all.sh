@@ -47,13 +47,7 @@ cd "$OUT"
 step "suite jdk25 $MODE"
 nice -n 10 "$J25_HOME/bin/java" -cp "$JARS/benchmarks-25.jar" dev.criticaltask.bench.Suite "$MODE" > suite-25.log 2>&1
 for f in jmh-*-jdk25.json; do mv "$f" "25-$f"; done
-step "suite jdk17 $MODE"
-nice -n 10 "$J17_HOME/bin/java" -cp "$JARS/benchmarks-17.jar" dev.criticaltask.bench.Suite "$MODE" > suite-17.log 2>&1
-for f in jmh-*-jdk17.json; do mv "$f" "17-$f"; done
-step "tables"
-python3 "$ROOT/benchmarks/tables.py" 25-jmh-*.json > tables-25.md
-python3 "$ROOT/benchmarks/tables.py" 17-jmh-*.json > tables-17.md
-
+# the profiles explain the JDK 25 rows, so they are taken right after them
 if [ "${PROFILE:-0}" = 1 ]; then
   step "profiles"
   (cd "$ROOT" && mvn -B -q dependency:get -Dartifact="tools.profiler:async-profiler:$ASYNC_PROFILER_VERSION:jar:linux-x64")
@@ -61,5 +55,12 @@ if [ "${PROFILE:-0}" = 1 ]; then
   (cd "$JARS" && unzip -o -q "$AP_JAR" linux-x64/libasyncProfiler.so)
   "$ROOT/benchmarks/profile-rows.sh" "$J25_HOME/bin/java" "$JARS/benchmarks-25.jar" "$JARS/linux-x64/libasyncProfiler.so" "$OUT/profiles"
 fi
+step "suite jdk17 $MODE"
+nice -n 10 "$J17_HOME/bin/java" -cp "$JARS/benchmarks-17.jar" dev.criticaltask.bench.Suite "$MODE" > suite-17.log 2>&1
+for f in jmh-*-jdk17.json; do mv "$f" "17-$f"; done
+step "tables"
+python3 "$ROOT/benchmarks/tables.py" 25-jmh-*.json > tables-25.md
+python3 "$ROOT/benchmarks/tables.py" 17-jmh-*.json > tables-17.md
+
 step "done"
 echo "tables: $OUT/tables-25.md $OUT/tables-17.md"
