@@ -26,10 +26,11 @@ mkdir -p "$OUT" "$JARS"
 step() { echo "=== $(date -u +%T) $1 | $(uptime)" | tee -a "$OUT/steps.log"; }
 
 step "build jdk25"
-(cd "$ROOT" && JAVA_HOME=$J25_HOME mvn -B -q -Pjdk25 -pl benchmarks -am package -DskipTests)
+# the jars only run the benchmarks: the Javadoc and formatting checks are the README build's
+(cd "$ROOT" && JAVA_HOME=$J25_HOME mvn -B -q -Pjdk25 -pl benchmarks -am package -DskipTests -Dmaven.javadoc.skip=true -Dformat.skip=true)
 cp "$ROOT/benchmarks/target/benchmarks.jar" "$JARS/benchmarks-25.jar"
 step "build jdk17"
-(cd "$ROOT" && JAVA_HOME=$J17_HOME mvn -B -q -pl benchmarks -am package -DskipTests)
+(cd "$ROOT" && JAVA_HOME=$J17_HOME mvn -B -q -pl benchmarks -am package -DskipTests -Dmaven.javadoc.skip=true -Dformat.skip=true)
 cp "$ROOT/benchmarks/target/benchmarks.jar" "$JARS/benchmarks-17.jar"
 
 {
