@@ -35,7 +35,7 @@ cp "$ROOT/benchmarks/target/benchmarks.jar" "$JARS/benchmarks-17.jar"
 
 {
   echo "date: $(date -u +%FT%TZ)"
-  echo "commit: $(git -C "$ROOT" rev-parse --short HEAD) $(git -C "$ROOT" status --porcelain | grep -q . && echo '(with uncommitted changes)')"
+  echo "commit: $(git -C "$ROOT" rev-parse --short HEAD) $(git -C "$ROOT" status --porcelain --untracked-files=no | grep -q . && echo '(with uncommitted changes)')"
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), nproc $(nproc)"
   echo "memory: $(free -g | awk '/Mem:/ {print $2 " GiB"}')"
   echo "os: $(uname -sr)"
