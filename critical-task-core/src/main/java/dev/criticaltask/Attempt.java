@@ -78,8 +78,11 @@ final class Attempt implements TaskContext {
         this.watch = heartbeatTimeoutNanos > 0 && timer != null
                 ? new HeartbeatWatch(run, this, heartbeatTimeoutNanos, spec.stallAction(), timer) : null;
         this.awaitsReady = spec.awaitsReady();
-        long startupTimeoutNanos = spec.startupTimeout().map(CancellationToken::saturatedNanos).orElse(0L);
-        this.startup = awaitsReady && startupTimeoutNanos > 0 && timer != null
+        // only a task that says when it is ready has a start-up to time: the others pay
+        // nothing for it
+        long startupTimeoutNanos = awaitsReady && timer != null
+                ? spec.startupTimeout().map(CancellationToken::saturatedNanos).orElse(0L) : 0;
+        this.startup = startupTimeoutNanos > 0 && timer != null
                 ? new StartupWatch(run, this, startupTimeoutNanos, timer) : null;
     }
 

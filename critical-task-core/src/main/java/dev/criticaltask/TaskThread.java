@@ -27,7 +27,11 @@ import org.jspecify.annotations.Nullable;
  */
 final class TaskThread {
 
-    private @Nullable Thread thread;
+    /**
+     * Written under this monitor, volatile so that {@link #release()} can see without it
+     * that the calling thread holds nothing.
+     */
+    private volatile @Nullable Thread thread;
 
     private @Nullable Attempt attempt;
 
@@ -52,6 +56,11 @@ final class TaskThread {
      * none.
      */
     void release() {
+        if (thread != Thread.currentThread()) {
+            // only the calling thread makes itself the holder, so this cannot change
+            // under it: a task that finished has released already, and pays no lock
+            return;
+        }
         boolean ours;
         synchronized (this) {
             if (thread != Thread.currentThread()) {
