@@ -16,7 +16,6 @@
 
 package dev.criticaltask;
 
-import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +24,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 
@@ -59,7 +57,7 @@ import org.jspecify.annotations.Nullable;
  * <h2>Ownership</h2> Like the Rust original, which panics when such a handle is dropped,
  * a handle must be {@linkplain #join() joined} (or {@link #completion()} taken) or
  * {@linkplain #detach() detached}. A handle from {@code spawn} that becomes unreachable
- * while neither is reported through a {@link java.lang.ref.Cleaner}: an {@code ERROR} log
+ * while neither is reported (found through a phantom reference): an {@code ERROR} log
  * naming the task (and where it was spawned, when recorded), and
  * {@link #abandonedCount()} goes up. Handles of a {@link CriticalTaskRegistry} are owned
  * by the registry and never reported. Every forgotten handle is reported and counted;
@@ -84,15 +82,22 @@ public final class CriticalTaskHandle {
 
     private static final System.Logger DEFAULT_LOGGER = System.getLogger(CriticalTaskHandle.class.getName());
 
-    private static final AtomicLong ABANDONED = new AtomicLong();
-
     private final TaskRun run;
 
     private final @Nullable Ownership ownership;
 
-    private CriticalTaskHandle(TaskRun run, @Nullable Ownership ownership) {
+    /** A handle that the caller owns, tracked until it is joined or detached. */
+    private CriticalTaskHandle(TaskRun run, @Nullable StackTraceElement spawnSite, SpawnSites sites) {
         this.run = run;
-        this.ownership = ownership;
+        Ownership owner = new Ownership(this, run.description(), spawnSite, sites, DEFAULT_LOGGER);
+        this.ownership = owner;
+        // before the executor gets the run, which publishes it to the task's thread
+        run.ownedBy(owner);
+    }
+
+    private CriticalTaskHandle(TaskRun run) {
+        this.run = run;
+        this.ownership = null;
     }
 
     /**
@@ -132,9 +137,7 @@ public final class CriticalTaskHandle {
         Objects.requireNonNull(executor, "executor must not be null");
         TaskRun run = new TaskRun(description, task, parent, DEFAULT_LOGGER);
         SpawnSites sites = SpawnSites.configured();
-        Ownership ownership = new Ownership(description, sites.record(), sites, DEFAULT_LOGGER);
-        CriticalTaskHandle handle = new CriticalTaskHandle(run, ownership);
-        ownership.watch(handle);
+        CriticalTaskHandle handle = new CriticalTaskHandle(run, sites.record(), sites);
         try {
             executor.execute(run);
         }
@@ -148,7 +151,7 @@ public final class CriticalTaskHandle {
 
     /** A handle owned by a registry: never reported as forgotten. */
     static CriticalTaskHandle owned(TaskRun run) {
-        return new CriticalTaskHandle(run, null);
+        return new CriticalTaskHandle(run);
     }
 
     static void requireDescription(@Nullable String description) {
@@ -164,7 +167,7 @@ public final class CriticalTaskHandle {
      * @return how many handles were reported as forgotten
      */
     public static long abandonedCount() {
-        return ABANDONED.get();
+        return Ownership.abandonedCount();
     }
 
     /**
@@ -405,79 +408,6 @@ public final class CriticalTaskHandle {
         // spawn(…).detach(),
         // say), and reported as forgotten before settle() has marked it settled.
         Reference.reachabilityFence(this);
-    }
-
-    /**
-     * The cleaning action of one handle. It must not refer to the handle, or the handle
-     * would never become unreachable.
-     */
-    private static final class Ownership implements Runnable {
-
-        private final String description;
-
-        private final @Nullable StackTraceElement spawnSite;
-
-        private final SpawnSites sites;
-
-        private final System.Logger logger;
-
-        private volatile boolean settled;
-
-        private Cleaner.@Nullable Cleanable cleanable;
-
-        Ownership(String description, @Nullable StackTraceElement spawnSite, SpawnSites sites, System.Logger logger) {
-            this.description = description;
-            this.spawnSite = spawnSite;
-            this.sites = sites;
-            this.logger = logger;
-        }
-
-        void watch(CriticalTaskHandle handle) {
-            cleanable = Cleaners.CLEANER.register(handle, this);
-        }
-
-        void settle() {
-            if (!settled) {
-                settled = true;
-                Cleaner.Cleanable registered = cleanable;
-                if (registered != null) {
-                    // runs this action now, as a no-op, and drops the phantom reference
-                    registered.clean();
-                }
-            }
-        }
-
-        @Override
-        public void run() {
-            if (settled) {
-                return;
-            }
-            try {
-                logger.log(System.Logger.Level.ERROR,
-                        "Critical task '" + description
-                                + "' was neither joined nor detached before its handle became unreachable; spawned at "
-                                + ((spawnSite != null) ? spawnSite : sites.unrecorded()));
-            }
-            finally {
-                // counted after the log, so that a reader who sees the count also finds
-                // the report
-                ABANDONED.incrementAndGet();
-            }
-        }
-
-    }
-
-    /**
-     * Holds the cleaner, so that its thread starts only when a handle is first tracked.
-     */
-    private static final class Cleaners {
-
-        static final Cleaner CLEANER = Cleaner.create(action -> {
-            Thread thread = new Thread(action, "dev.criticaltask.handle-cleaner");
-            thread.setDaemon(true);
-            return thread;
-        });
-
     }
 
 }

@@ -116,6 +116,13 @@ final class TaskRun implements Runnable {
 
     private final TaskThread thread = new TaskThread();
 
+    /**
+     * The report of a forgotten handle, kept reachable by this run until the task ends;
+     * null for a registry's task. Written before the executor gets this run, read by the
+     * thread that ends the task.
+     */
+    private @Nullable Ownership ownership;
+
     TaskRun(String description, CriticalTask task, CancellationToken parent, System.Logger logger) {
         this(CriticalTaskSpec.of(description, task), parent, logger, null, null, null);
     }
@@ -137,6 +144,11 @@ final class TaskRun implements Runnable {
         this.attempts = new AttemptCycle(this, spec, budget, leadership);
         this.stalls = new StallRecord(this, logger);
         this.escalation = new Escalation(this, parent, budget);
+    }
+
+    /** Keeps {@code owner} reachable while the task has not ended. */
+    void ownedBy(Ownership owner) {
+        this.ownership = owner;
     }
 
     void observeWith(TaskObserver observer) {
@@ -206,6 +218,7 @@ final class TaskRun implements Runnable {
         }
         finally {
             done.end(failure);
+            ended();
         }
     }
 
@@ -221,6 +234,17 @@ final class TaskRun implements Runnable {
         transition(spawned -> spawned.ended(TaskState.CANCELLED, null, at));
         token.cancel(); // which unlinks it from the parent
         done.end(null);
+        ended();
+    }
+
+    /**
+     * From here on nothing keeps the run alive: the handle's report must not go with it.
+     */
+    private void ended() {
+        Ownership owner = ownership;
+        if (owner != null) {
+            owner.taskEnded();
+        }
     }
 
     /**

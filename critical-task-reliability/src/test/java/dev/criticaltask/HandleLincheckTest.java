@@ -67,7 +67,8 @@ public class HandleLincheckTest {
     private final CriticalTaskHandle handle;
 
     public HandleLincheckTest() {
-        // The handle a registry owns (no Cleaner, no spawn-site stack walk) over a
+        // The handle a registry owns (no phantom reference, no spawn-site stack walk)
+        // over a
         // TaskRun that logs
         // nowhere: the same state machine as spawn()'s, without JDK machinery that model
         // checking
