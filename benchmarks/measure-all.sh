@@ -6,8 +6,8 @@
 # summarises them. Run it from anywhere, on a quiet machine (nothing else running: `uptime` in
 # steps.log says whether it was).
 #
-#   benchmarks/measure-all.sh            # full: an estimated 60-90 min on 2 cores (add ~15 min with PROFILE=1)
-#   benchmarks/measure-all.sh quick      # smoke test of the whole pipeline, an estimated 20-30 min
+#   benchmarks/measure-all.sh            # full: 22 min on 2 cores with PROFILE=1 on 2026-12-04 (JDK 25 11 min, profiles 2, JDK 17 9)
+#   benchmarks/measure-all.sh quick      # smoke test of the whole pipeline, an estimated 10 min
 #
 # Output: benchmarks/results/run-<UTC time>/ with machine.txt, steps.log, suite-25.log,
 # suite-17.log, the JMH JSON files, tables-25.md, tables-17.md (and profiles/ with PROFILE=1).

@@ -30,7 +30,7 @@ dir() { ls -d "$OUT/$1/"*"$2"* | head -1; }
   for ev in cpu alloc; do
     f=collapsed-$ev.csv
     $SUMMARY "$(dir $ev handleSpawnJoin)/$f" --title "$ev: CriticalTaskHandle.spawn+join, the joining virtual thread" \
-      --only 'lambda\$handleSpawnJoin' --frame 'SpawnSites.record' --frame 'Ownership.watch' \
+      --only 'lambda\$handleSpawnJoin' --frame 'SpawnSites.record' --frame 'Ownership.<init>' \
       --frame 'CancellationToken.child' --frame 'TaskRun.<init>' --frame 'VirtualThread.start' \
       --frame 'CriticalTaskHandle.join' --frame 'settle'
     $SUMMARY "$(dir $ev handleSpawnJoin)/$f" --title "$ev: CriticalTaskHandle.spawn+join, the task's own thread" \
