@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import org.jspecify.annotations.Nullable;
@@ -295,6 +296,19 @@ final class TaskRun implements Runnable {
     }
 
     void log(System.Logger.Level level, String message, Throwable thrown) {
+        try {
+            logger.log(level, message, thrown);
+        }
+        catch (RuntimeException loggerFailed) {
+            // a broken logger must not keep the task from reaching its terminal state
+        }
+    }
+
+    /**
+     * As {@link #log(System.Logger.Level, String, Throwable)}, the message made only when
+     * the logger takes it.
+     */
+    void log(System.Logger.Level level, Supplier<String> message, Throwable thrown) {
         try {
             logger.log(level, message, thrown);
         }
