@@ -6,7 +6,7 @@
 # summarises them. Run it from anywhere, on a quiet machine (nothing else running: `uptime` in
 # steps.log says whether it was).
 #
-#   benchmarks/measure-all.sh            # full: 22 min on 2 cores with PROFILE=1 on 2026-12-04 (JDK 25 11 min, profiles 2, JDK 17 9)
+#   benchmarks/measure-all.sh            # full, with PROFILE=1 on 2 cores: 22 min on the Intel machine, 31 min on the AMD one (2026-12-04)
 #   benchmarks/measure-all.sh quick      # smoke test of the whole pipeline, an estimated 10 min
 #
 # Output: benchmarks/results/run-<UTC time>/ with machine.txt, steps.log, suite-25.log,
