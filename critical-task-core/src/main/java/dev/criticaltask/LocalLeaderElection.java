@@ -57,6 +57,13 @@ public final class LocalLeaderElection implements LeaderElection {
 
     private final AtomicBoolean calling = new AtomicBoolean();
 
+    /**
+     * Creates an election with no candidacies: the first campaign for a role is granted
+     * at once.
+     */
+    public LocalLeaderElection() {
+    }
+
     @Override
     public Candidacy campaign(String role, LeadershipListener listener) {
         Objects.requireNonNull(role, "role must not be null");

@@ -37,6 +37,13 @@ import org.springframework.context.SmartLifecycle;
 public final class CriticalTaskProperties {
 
     /**
+     * Creates the properties with their defaults; binding {@code critical-task.*}
+     * overrides them.
+     */
+    public CriticalTaskProperties() {
+    }
+
+    /**
      * The default lifecycle phase: below Boot's web server lifecycles (the web server
      * starts at {@code SmartLifecycle.DEFAULT_PHASE - 2048} and shuts down gracefully at
      * {@code DEFAULT_PHASE - 1024}), so tasks start before the server takes traffic and
@@ -158,6 +165,12 @@ public final class CriticalTaskProperties {
     public static final class Shutdown {
 
         /**
+         * Creates these properties with their defaults; binding overrides them.
+         */
+        public Shutdown() {
+        }
+
+        /**
          * How long tasks get to stop after their token was cancelled before they are
          * interrupted. The stop also waits one more second for interrupted tasks, and all
          * of it has to fit inside 'spring.lifecycle.timeout-per-shutdown-phase' (30s by
@@ -275,6 +288,12 @@ public final class CriticalTaskProperties {
     public static final class Threads {
 
         /**
+         * Creates these properties with their defaults; binding overrides them.
+         */
+        public Threads() {
+        }
+
+        /**
          * Whether tasks run on virtual threads. When not set, follows
          * 'spring.threads.virtual.enabled'. Virtual threads need Java 21 or later:
          * setting this to true on an older Java fails start-up.
@@ -305,6 +324,12 @@ public final class CriticalTaskProperties {
      * bound; it is here so that the property is documented in the metadata.
      */
     public static final class Scheduling {
+
+        /**
+         * Creates these properties with their defaults; binding overrides them.
+         */
+        public Scheduling() {
+        }
 
         /**
          * Whether every @Scheduled method and every @Async method that returns void is
@@ -341,6 +366,12 @@ public final class CriticalTaskProperties {
      * sets in code, or else the default.
      */
     public static final class Task {
+
+        /**
+         * Creates these properties with their defaults; binding overrides them.
+         */
+        public Task() {
+        }
 
         private final Restart restart = new Restart();
 
@@ -425,6 +456,12 @@ public final class CriticalTaskProperties {
     public static final class Observations {
 
         /**
+         * Creates these properties with their defaults; binding overrides them.
+         */
+        public Observations() {
+        }
+
+        /**
          * Whether the task's attempts (or a critical job's runs) are observed when an
          * ObservationRegistry bean exists.
          */
@@ -453,6 +490,12 @@ public final class CriticalTaskProperties {
      * Restart policy of one task.
      */
     public static final class Restart {
+
+        /**
+         * Creates these properties with their defaults; binding overrides them.
+         */
+        public Restart() {
+        }
 
         /**
          * How many times the task is run again within 'within' before a failure is fatal.
@@ -516,6 +559,12 @@ public final class CriticalTaskProperties {
     public static final class Backoff {
 
         /**
+         * Creates these properties with their defaults; binding overrides them.
+         */
+        public Backoff() {
+        }
+
+        /**
          * Backoff before the first restart in the window; each further restart waits
          * twice as long, with 20% jitter. Defaults to 100ms.
          */
@@ -567,6 +616,12 @@ public final class CriticalTaskProperties {
      * least once per timeout.
      */
     public static final class Heartbeat {
+
+        /**
+         * Creates these properties with their defaults; binding overrides them.
+         */
+        public Heartbeat() {
+        }
 
         /**
          * Longest time the task may go without a heartbeat before it is stalled. Not set:
@@ -626,6 +681,12 @@ public final class CriticalTaskProperties {
     public static final class TaskLeadership {
 
         /**
+         * Creates these properties with their defaults; binding overrides them.
+         */
+        public TaskLeadership() {
+        }
+
+        /**
          * Leadership role: the task (or critical job) runs only while this instance leads
          * the role, and waits in STANDBY otherwise. Tasks that name the same role start
          * and stop together. Unset: the task runs on every instance.
@@ -682,6 +743,12 @@ public final class CriticalTaskProperties {
      * The leader election behind the tasks' leadership roles.
      */
     public static final class Leadership {
+
+        /**
+         * Creates these properties with their defaults; binding overrides them.
+         */
+        public Leadership() {
+        }
 
         /**
          * Which election grants the roles: 'auto' uses a LockRegistry bean when there is
@@ -807,6 +874,12 @@ public final class CriticalTaskProperties {
     public static final class Lease {
 
         /**
+         * Creates these properties with their defaults; binding overrides them.
+         */
+        public Lease() {
+        }
+
+        /**
          * The lock's time-to-live: a crashed leader's role passes to another instance
          * after about this long. For the JdbcLockRegistry created here; with a
          * LockRegistry of your own, set it to that registry's expiry, which the lease
@@ -859,6 +932,12 @@ public final class CriticalTaskProperties {
      * Restart policy of the leader election itself (errors of its lock store).
      */
     public static final class LeadershipRestart {
+
+        /**
+         * Creates these properties with their defaults; binding overrides them.
+         */
+        public LeadershipRestart() {
+        }
 
         /**
          * Engine errors (lock store unreachable, lock table missing, lease not confirmed)
@@ -921,6 +1000,12 @@ public final class CriticalTaskProperties {
     public static final class LeadershipBackoff {
 
         /**
+         * Creates these properties with their defaults; binding overrides them.
+         */
+        public LeadershipBackoff() {
+        }
+
+        /**
          * Pause before competing again after the first error; it doubles with each error
          * in a row, with 20% jitter.
          */
@@ -969,6 +1054,12 @@ public final class CriticalTaskProperties {
      * The JdbcLockRegistry created on the DataSource when there is no LockRegistry bean.
      */
     public static final class Jdbc {
+
+        /**
+         * Creates these properties with their defaults; binding overrides them.
+         */
+        public Jdbc() {
+        }
 
         /**
          * INT_LOCK.REGION of the leadership locks.
@@ -1040,6 +1131,12 @@ public final class CriticalTaskProperties {
      * ready, and how long the task has to.
      */
     public static final class Startup {
+
+        /**
+         * Creates these properties with their defaults; binding overrides them.
+         */
+        public Startup() {
+        }
 
         /**
          * Whether the task is ready only once it calls TaskContext.ready(): until every

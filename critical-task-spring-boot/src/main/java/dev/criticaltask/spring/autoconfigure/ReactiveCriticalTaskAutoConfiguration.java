@@ -49,6 +49,12 @@ import org.springframework.core.annotation.Order;
 @ConditionalOnBean(name = CriticalTaskAutoConfiguration.LIFECYCLE_BEAN_NAME)
 public final class ReactiveCriticalTaskAutoConfiguration {
 
+    /**
+     * Creates the auto-configuration; Spring Boot does so when its conditions match.
+     */
+    public ReactiveCriticalTaskAutoConfiguration() {
+    }
+
     static final String CONTRIBUTOR_BEAN_NAME = "reactiveCriticalTaskContributor";
 
     /** Reactor is present: the beans run. */

@@ -30,6 +30,12 @@ import dev.criticaltask.LeadershipTerm;
  */
 public final class ProcessLeadershipTerms implements LeadershipTerms {
 
+    /**
+     * Creates terms that start at zero for every role.
+     */
+    public ProcessLeadershipTerms() {
+    }
+
     private final ConcurrentMap<String, AtomicLong> terms = new ConcurrentHashMap<>();
 
     @Override

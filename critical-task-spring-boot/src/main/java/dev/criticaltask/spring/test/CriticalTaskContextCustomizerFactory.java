@@ -30,6 +30,13 @@ import org.springframework.test.context.ContextCustomizerFactory;
  */
 public final class CriticalTaskContextCustomizerFactory implements ContextCustomizerFactory {
 
+    /**
+     * Creates the factory; Spring's TestContext framework loads it from
+     * {@code META-INF/spring.factories}.
+     */
+    public CriticalTaskContextCustomizerFactory() {
+    }
+
     @Override
     public ContextCustomizer createContextCustomizer(Class<?> testClass,
             List<ContextConfigurationAttributes> configAttributes) {

@@ -34,6 +34,12 @@ import org.junit.platform.launcher.LauncherSessionListener;
 public final class CriticalTaskLauncherSessionListener implements LauncherSessionListener {
 
     /**
+     * Creates the listener; the JUnit Platform loads it through {@code ServiceLoader}.
+     */
+    public CriticalTaskLauncherSessionListener() {
+    }
+
+    /**
      * Marks the JVM as a test JVM.
      * @param session the session that opened
      */

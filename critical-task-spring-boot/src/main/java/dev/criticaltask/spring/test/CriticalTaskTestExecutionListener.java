@@ -47,6 +47,13 @@ import org.springframework.test.context.TestExecutionListener;
 public final class CriticalTaskTestExecutionListener implements TestExecutionListener, Ordered {
 
     /**
+     * Creates the listener; Spring's TestContext framework loads it from
+     * {@code META-INF/spring.factories}.
+     */
+    public CriticalTaskTestExecutionListener() {
+    }
+
+    /**
      * Fails the test that is about to run if a task has failed already.
      * @param testContext the test's context
      */

@@ -43,6 +43,12 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBean(CriticalTaskRegistry.class)
 public final class CriticalTaskAvailabilityAutoConfiguration {
 
+    /**
+     * Creates the auto-configuration; Spring Boot does so when its conditions match.
+     */
+    public CriticalTaskAvailabilityAutoConfiguration() {
+    }
+
     @Bean
     @ConditionalOnMissingBean(ApplicationAvailability.class)
     CriticalTaskReadiness applicationAvailability(CriticalTaskRegistry criticalTaskRegistry,

@@ -62,6 +62,12 @@ import org.springframework.core.env.Environment;
 @ConditionalOnAvailableEndpoint(CriticalTasksEndpoint.class)
 public final class CriticalTaskEndpointAutoConfiguration {
 
+    /**
+     * Creates the auto-configuration; Spring Boot does so when its conditions match.
+     */
+    public CriticalTaskEndpointAutoConfiguration() {
+    }
+
     private static final String HEALTH_PREFIX = "management.endpoint.health.";
 
     @Bean

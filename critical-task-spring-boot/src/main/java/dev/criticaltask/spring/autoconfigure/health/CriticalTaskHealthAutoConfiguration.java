@@ -55,6 +55,12 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnEnabledHealthIndicator("criticaltasks")
 public final class CriticalTaskHealthAutoConfiguration {
 
+    /**
+     * Creates the auto-configuration; Spring Boot does so when its conditions match.
+     */
+    public CriticalTaskHealthAutoConfiguration() {
+    }
+
     // The contributor's name, criticalTasks, is the bean name without its suffix.
     @Bean
     @ConditionalOnMissingBean(name = { "criticalTasksHealthIndicator", "criticalTasksHealthContributor" })

@@ -79,6 +79,12 @@ import org.springframework.jdbc.support.JdbcTransactionManager;
 @EnableConfigurationProperties(CriticalTaskProperties.class)
 public final class CriticalTaskLeadershipAutoConfiguration {
 
+    /**
+     * Creates the auto-configuration; Spring Boot does so when its conditions match.
+     */
+    public CriticalTaskLeadershipAutoConfiguration() {
+    }
+
     /** The name of the election bean. */
     public static final String ELECTION_BEAN_NAME = "criticalTaskLeaderElection";
 

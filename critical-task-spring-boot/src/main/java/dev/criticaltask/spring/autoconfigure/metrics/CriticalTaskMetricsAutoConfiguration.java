@@ -44,6 +44,12 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnCriticalTaskEnabled
 public final class CriticalTaskMetricsAutoConfiguration {
 
+    /**
+     * Creates the auto-configuration; Spring Boot does so when its conditions match.
+     */
+    public CriticalTaskMetricsAutoConfiguration() {
+    }
+
     @Bean
     @ConditionalOnMissingBean
     CriticalTaskMetrics criticalTaskMetrics(CriticalTaskRegistry registry) {

@@ -51,6 +51,12 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnCriticalTaskEnabled
 public final class CriticalTaskObservationAutoConfiguration {
 
+    /**
+     * Creates the auto-configuration; Spring Boot does so when its conditions match.
+     */
+    public CriticalTaskObservationAutoConfiguration() {
+    }
+
     @Bean
     @ConditionalOnMissingBean
     CriticalTaskObservations criticalTaskObservations(ObservationRegistry observationRegistry,

@@ -61,6 +61,12 @@ import org.springframework.scheduling.config.ScheduledTaskHolder;
 @ConditionalOnBean(name = CriticalTaskAutoConfiguration.LIFECYCLE_BEAN_NAME)
 public final class CriticalJobAutoConfiguration {
 
+    /**
+     * Creates the auto-configuration; Spring Boot does so when its conditions match.
+     */
+    public CriticalJobAutoConfiguration() {
+    }
+
     // Static: a post-processor is created before any configuration class, and so before
     // the
     // properties bean; it reads its one property from the environment.
