@@ -168,7 +168,7 @@ final class AsyncAttempts {
                 return; // it ran after all
             }
             if (!run.isBeingCancelled()) {
-                run.log(System.Logger.Level.WARNING, "Critical task '" + run.description()
+                run.log(System.Logger.Level.WARNING, () -> "Critical task '" + run.description()
                         + "' could not be restarted: its executor refused the next attempt", refused);
             }
             endWithoutRestart(run);

@@ -174,7 +174,8 @@ final class AttemptCycle {
                 }
                 // the failure escalated (and was logged) before the task threw this
                 run.log(System.Logger.Level.WARNING,
-                        "Critical task '" + run.description() + "' threw after its failure had escalated", thrown);
+                        () -> "Critical task '" + run.description() + "' threw after its failure had escalated",
+                        thrown);
             }
             run.finish(TaskState.FAILED, fatal);
             return -1;
@@ -202,8 +203,9 @@ final class AttemptCycle {
         run.transition(failed -> failed.restarting(failure));
         int restarts = run.published().restartCount();
         run.log(System.Logger.Level.WARNING,
-                "Critical task '" + run.description() + "' failed on attempt " + attempt.attempt() + "; restarting in "
-                        + TimeUnit.NANOSECONDS.toMillis(backoff) + " ms (restart " + restarts + ")",
+                () -> "Critical task '" + run.description() + "' failed on attempt " + attempt.attempt()
+                        + "; restarting in " + TimeUnit.NANOSECONDS.toMillis(backoff) + " ms (restart " + restarts
+                        + ")",
                 failure);
         TaskEvents.restarted(run.description(), attempt.attempt(), restarts, failure, Duration.ofNanos(backoff),
                 run.thread());

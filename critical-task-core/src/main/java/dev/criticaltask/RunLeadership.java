@@ -86,8 +86,8 @@ final class RunLeadership {
         LeadershipRevokedException reason = (LeadershipRevokedException) attemptToken.reason().orElseThrow();
         if (thrown != null && !(thrown instanceof InterruptedException) && thrown != reason) {
             run.log(System.Logger.Level.WARNING,
-                    "Critical task '" + run.description() + "' threw after its leadership of role '" + reason.role()
-                            + "' was revoked (" + reason.reason() + "); not a failure",
+                    () -> "Critical task '" + run.description() + "' threw after its leadership of role '"
+                            + reason.role() + "' was revoked (" + reason.reason() + "); not a failure",
                     thrown);
         }
         if (run.token().isCancelled()) {

@@ -295,18 +295,9 @@ final class TaskRun implements Runnable {
         return token.isCancelled() || parent.isCancelled();
     }
 
-    void log(System.Logger.Level level, String message, Throwable thrown) {
-        try {
-            logger.log(level, message, thrown);
-        }
-        catch (RuntimeException loggerFailed) {
-            // a broken logger must not keep the task from reaching its terminal state
-        }
-    }
-
     /**
-     * As {@link #log(System.Logger.Level, String, Throwable)}, the message made only when
-     * the logger takes it.
+     * Logs through the task's logger, the message made only when the logger takes it (a
+     * disabled level costs no concatenation); a logger that throws is ignored.
      */
     void log(System.Logger.Level level, Supplier<String> message, Throwable thrown) {
         try {
